@@ -1,0 +1,133 @@
+/* ax-export.c — writing a dataset out as CSV */
+
+#include "ax-config.h"
+#include "ax-export.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+void
+ax_export_append_field (GString    *out,
+                        const char *value)
+{
+  gsize len = strlen (value);
+  gboolean quote = len > 0 && (g_ascii_isspace (value[0]) || g_ascii_isspace (value[len - 1]));
+
+  if (!quote)
+    quote = strpbrk (value, ",\"\r\n") != NULL;
+  if (!quote)
+    {
+      g_string_append_len (out, value, (gssize) len);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_value (GString        *out,
+              const AxColumn *col,
+              guint           r)
+{
+  char buf[64];
+
+  if (col->missing[r])
+    return;
+  switch (col->type)
+    {
+    case AX_COLUMN_INTEGER:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, col->ints[r]);
+      break;
+    case AX_COLUMN_BOOLEAN:
+      g_string_append (out, col->ints[r] ? "true" : "false");
+      break;
+    case AX_COLUMN_REAL:
+      ax_format_real (col->reals[r], buf, sizeof buf);
+      g_string_append (out, buf);
+      break;
+    case AX_COLUMN_DATE:
+      ax_format_date (col->ints[r], buf, sizeof buf);
+      g_string_append (out, buf);
+      break;
+    case AX_COLUMN_DATETIME:
+      ax_format_datetime (col->ints[r], buf, sizeof buf);
+      g_string_append (out, buf);
+      break;
+    case AX_COLUMN_CATEGORICAL:
+    case AX_COLUMN_TEXT:
+    case AX_N_COLUMN_TYPES:
+    default:
+      ax_export_append_field (out, col->strings[r]);
+      break;
+    }
+}
+
+gboolean
+ax_export_csv (const char     *project_path,
+               const char     *name,
+               GFile          *dest,
+               AxProgressFunc  progress,
+               gpointer        progress_data,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  g_autoptr(AxStore) store = ax_store_open (project_path, error);
+  g_autoptr(AxDatasetInfo) info = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GString) buf = g_string_sized_new (1 << 20);
+  g_autoptr(GCancellable) abandon = g_cancellable_new ();
+
+  if (store == NULL)
+    return FALSE;
+  info = ax_store_get_dataset (store, 0, name, error);
+  if (info == NULL)
+    return FALSE;
+  /* g_file_replace writes a temporary file and renames it on close. */
+  out = g_file_replace (dest, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, error);
+  if (out == NULL)
+    return FALSE;
+
+  for (guint c = 0; c < info->n_columns; c++)
+    {
+      if (c)
+        g_string_append_c (buf, ',');
+      ax_export_append_field (buf, info->columns[c].name);
+    }
+  g_string_append (buf, "\r\n");
+
+  for (gint64 first = 0; first < info->n_rows; first += 8192)
+    {
+      g_autoptr(AxFrame) frame = ax_store_read_rows (store, info, first, 8192, error);
+      if (frame == NULL)
+        goto fail;
+      for (guint r = 0; r < frame->n_rows; r++)
+        {
+          for (guint c = 0; c < frame->n_columns; c++)
+            {
+              if (c)
+                g_string_append_c (buf, ',');
+              append_value (buf, &frame->columns[c], r);
+            }
+          g_string_append (buf, "\r\n");
+        }
+      if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), buf->str, buf->len, NULL, cancellable, error))
+        goto fail;
+      g_string_truncate (buf, 0);
+      ax_progress_report (progress, progress_data, (double) (first + frame->n_rows) / (double) MAX (info->n_rows, 1), NULL);
+    }
+  if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), buf->str, buf->len, NULL, cancellable, error))
+    goto fail;
+  return g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error);
+
+fail:
+  /* Closing with a cancelled cancellable drops the temporary file. */
+  g_cancellable_cancel (abandon);
+  g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+  return FALSE;
+}

@@ -1,0 +1,27 @@
+/* ax-export.h — writing a dataset out as CSV */
+#pragma once
+
+#include <gio/gio.h>
+#include "ax-store-datasets.h"
+#include "ax-progress.h"
+
+G_BEGIN_DECLS
+
+/* Writes dataset @name of the project at @project_path to @dest as
+ * RFC 4180 CSV (UTF-8, comma, header row; missing values empty; dates ISO;
+ * reals in the shortest form that reads back exactly).  The file is written
+ * beside @dest and renamed over it at the end, so a failure or a cancel
+ * leaves any earlier file there as it was. */
+gboolean ax_export_csv (const char     *project_path,
+                        const char     *name,
+                        GFile          *dest,
+                        AxProgressFunc  progress,
+                        gpointer        progress_data,
+                        GCancellable   *cancellable,
+                        GError        **error);
+
+/* Appends @value to @out as one CSV field, quoted when it must be. */
+void     ax_export_append_field (GString    *out,
+                                 const char *value);
+
+G_END_DECLS

@@ -1,0 +1,167 @@
+/* ax-frame.c — a columnar table of typed values with missing values */
+
+#include "ax-frame.h"
+
+#include <string.h>
+
+static gboolean
+uses_ints (AxColumnType type)
+{
+  return type == AX_COLUMN_INTEGER || type == AX_COLUMN_BOOLEAN ||
+         type == AX_COLUMN_DATE || type == AX_COLUMN_DATETIME;
+}
+
+static void
+column_reserve (AxColumn *c,
+                guint     old_cap,
+                guint     cap)
+{
+  c->missing = g_renew (guint8, c->missing, cap);
+  memset (c->missing + old_cap, 1, cap - old_cap);
+  if (uses_ints (c->type))
+    {
+      c->ints = g_renew (gint64, c->ints, cap);
+      memset (c->ints + old_cap, 0, (cap - old_cap) * sizeof (gint64));
+    }
+  else if (c->type == AX_COLUMN_REAL)
+    {
+      c->reals = g_renew (double, c->reals, cap);
+      memset (c->reals + old_cap, 0, (cap - old_cap) * sizeof (double));
+    }
+  else
+    {
+      c->strings = g_renew (char *, c->strings, cap);
+      memset (c->strings + old_cap, 0, (cap - old_cap) * sizeof (char *));
+    }
+}
+
+AxFrame *
+ax_frame_new (guint               n_columns,
+              const char * const *names,
+              const AxColumnType *types,
+              guint               capacity)
+{
+  AxFrame *frame = g_new0 (AxFrame, 1);
+
+  frame->n_columns = n_columns;
+  frame->columns = g_new0 (AxColumn, n_columns);
+  frame->capacity = MAX (capacity, 16);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      frame->columns[i].name = g_strdup (names[i]);
+      frame->columns[i].type = types[i];
+      column_reserve (&frame->columns[i], 0, frame->capacity);
+    }
+  return frame;
+}
+
+void
+ax_frame_truncate (AxFrame *frame,
+                   guint    n_rows)
+{
+  if (n_rows >= frame->n_rows)
+    return;
+  for (guint c = 0; c < frame->n_columns; c++)
+    {
+      AxColumn *col = &frame->columns[c];
+      guint n = frame->n_rows - n_rows;
+      if (col->strings)
+        for (guint r = n_rows; r < frame->n_rows; r++)
+          g_clear_pointer (&col->strings[r], g_free);
+      if (col->ints)
+        memset (col->ints + n_rows, 0, n * sizeof (gint64));
+      if (col->reals)
+        memset (col->reals + n_rows, 0, n * sizeof (double));
+      memset (col->missing + n_rows, 1, n);
+    }
+  frame->n_rows = n_rows;
+}
+
+void
+ax_frame_clear (AxFrame *frame)
+{
+  ax_frame_truncate (frame, 0);
+}
+
+void
+ax_frame_free (AxFrame *frame)
+{
+  if (frame == NULL)
+    return;
+  ax_frame_clear (frame);
+  for (guint c = 0; c < frame->n_columns; c++)
+    {
+      g_free (frame->columns[c].name);
+      g_free (frame->columns[c].missing);
+      g_free (frame->columns[c].ints);
+      g_free (frame->columns[c].reals);
+      g_free (frame->columns[c].strings);
+    }
+  g_free (frame->columns);
+  g_free (frame);
+}
+
+guint
+ax_frame_append_row (AxFrame *frame)
+{
+  if (frame->n_rows == frame->capacity)
+    {
+      guint cap = frame->capacity * 2;
+      for (guint c = 0; c < frame->n_columns; c++)
+        column_reserve (&frame->columns[c], frame->capacity, cap);
+      frame->capacity = cap;
+    }
+  return frame->n_rows++;
+}
+
+void
+ax_frame_set_int (AxFrame *frame, guint col, guint row, gint64 value)
+{
+  AxColumn *c = &frame->columns[col];
+  g_assert (uses_ints (c->type) && row < frame->n_rows);
+  c->ints[row] = value;
+  c->missing[row] = 0;
+}
+
+void
+ax_frame_set_real (AxFrame *frame, guint col, guint row, double value)
+{
+  AxColumn *c = &frame->columns[col];
+  g_assert (c->type == AX_COLUMN_REAL && row < frame->n_rows);
+  c->reals[row] = value;
+  c->missing[row] = 0;
+}
+
+void
+ax_frame_take_string (AxFrame *frame, guint col, guint row, char *value)
+{
+  AxColumn *c = &frame->columns[col];
+  g_assert (c->strings != NULL && row < frame->n_rows);
+  g_free (c->strings[row]);
+  c->strings[row] = value;
+  c->missing[row] = value == NULL;
+}
+
+int
+ax_frame_find_column (const AxFrame *frame,
+                      const char    *name)
+{
+  for (guint c = 0; c < frame->n_columns; c++)
+    if (g_strcmp0 (frame->columns[c].name, name) == 0)
+      return (int) c;
+  return -1;
+}
+
+void
+ax_frame_column_to_real (AxFrame *frame,
+                         guint    col)
+{
+  AxColumn *c = &frame->columns[col];
+
+  g_assert (c->type == AX_COLUMN_INTEGER);
+  c->reals = g_new0 (double, frame->capacity);
+  for (guint r = 0; r < frame->n_rows; r++)
+    c->reals[r] = (double) c->ints[r];
+  g_clear_pointer (&c->ints, g_free);
+  c->type = AX_COLUMN_REAL;
+}

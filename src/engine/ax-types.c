@@ -1,0 +1,339 @@
+/* ax-types.c — column types and the parsing of text values into them */
+
+#include "ax-config.h"
+#include "ax-types.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[AX_N_COLUMN_TYPES] = {
+  "integer", "real", "boolean", "date", "datetime", "categorical", "text",
+};
+
+const char *
+ax_column_type_to_string (AxColumnType type)
+{
+  g_return_val_if_fail (type < AX_N_COLUMN_TYPES, "text");
+  return type_names[type];
+}
+
+gboolean
+ax_column_type_from_string (const char   *str,
+                            AxColumnType *out_type)
+{
+  for (guint i = 0; i < AX_N_COLUMN_TYPES; i++)
+    if (g_strcmp0 (str, type_names[i]) == 0)
+      {
+        *out_type = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+ax_column_type_label (AxColumnType type)
+{
+  switch (type)
+    {
+    case AX_COLUMN_INTEGER:     return _("Integer");
+    case AX_COLUMN_REAL:        return _("Real");
+    case AX_COLUMN_BOOLEAN:     return _("Boolean");
+    case AX_COLUMN_DATE:        return _("Date");
+    case AX_COLUMN_DATETIME:    return _("Date and Time");
+    case AX_COLUMN_CATEGORICAL: return _("Categorical");
+    case AX_COLUMN_TEXT:
+    case AX_N_COLUMN_TYPES:
+    default:                    return _("Text");
+    }
+}
+
+gboolean
+ax_column_type_is_numeric (AxColumnType type)
+{
+  return type == AX_COLUMN_INTEGER || type == AX_COLUMN_REAL;
+}
+
+gboolean
+ax_parse_integer (const char *str,
+                  gint64     *out)
+{
+  const char *p = str;
+  gboolean neg = FALSE;
+  guint64 v = 0;
+
+  if (*p == '-' || *p == '+')
+    neg = (*p++ == '-');
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  /* A leading zero marks an identifier (a zip code, "007"): keep it text. */
+  if (*p == '0' && p[1] != '\0')
+    return FALSE;
+  for (; *p; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      if (v > (G_MAXUINT64 - 9) / 10)
+        return FALSE;
+      v = v * 10 + (guint64) (*p - '0');
+    }
+  if (!neg && v > (guint64) G_MAXINT64)
+    return FALSE;
+  if (neg && v > (guint64) G_MAXINT64 + 1)
+    return FALSE;
+  *out = neg ? (gint64) (0 - v) : (gint64) v;
+  return TRUE;
+}
+
+gboolean
+ax_parse_real (const char *str,
+               double     *out)
+{
+  const char *p = str;
+  gboolean digits = FALSE;
+  char *end = NULL;
+
+  /* Check the shape first: g_ascii_strtod also takes "inf", "nan" and hex. */
+  if (*p == '-' || *p == '+')
+    p++;
+  while (g_ascii_isdigit (*p))
+    p++, digits = TRUE;
+  if (*p == '.')
+    {
+      p++;
+      while (g_ascii_isdigit (*p))
+        p++, digits = TRUE;
+    }
+  if (!digits)
+    return FALSE;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '-' || *p == '+')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p != '\0')
+    return FALSE;
+
+  errno = 0;
+  *out = g_ascii_strtod (str, &end);
+  return end == p && isfinite (*out);
+}
+
+gboolean
+ax_parse_boolean (const char *str,
+                  gint64     *out)
+{
+  if (g_ascii_strcasecmp (str, "true") == 0)
+    *out = 1;
+  else if (g_ascii_strcasecmp (str, "false") == 0)
+    *out = 0;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian
+ * calendar, no tables, no time zone. */
+gint64
+ax_days_from_civil (int y,
+                    int m,
+                    int d)
+{
+  y -= m <= 2;
+  gint64 era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned) (y - era * 400);
+  unsigned doy = (153 * (unsigned) (m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned) d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (gint64) doe - 719468;
+}
+
+void
+ax_civil_from_days (gint64  z,
+                    int    *year,
+                    int    *month,
+                    int    *day)
+{
+  z += 719468;
+  gint64 era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned) (z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  gint64 y = (gint64) yoe + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  *year = (int) (y + (m <= 2));
+  *month = (int) m;
+  *day = (int) d;
+}
+
+static int
+days_in_month (int y, int m)
+{
+  static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
+  return dm[m - 1];
+}
+
+/* Reads exactly @n digits (or between 1 and @n when @loose) at *p. */
+static gboolean
+read_digits (const char **p,
+             guint        n,
+             gboolean     loose,
+             int         *out)
+{
+  int v = 0;
+  guint i = 0;
+  while (i < n && g_ascii_isdigit ((*p)[i]))
+    v = v * 10 + ((*p)[i++] - '0');
+  if (i == 0 || (!loose && i != n))
+    return FALSE;
+  *p += i;
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+valid_ymd (int y, int m, int d)
+{
+  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month (y, m);
+}
+
+/* Parses the date part of @str by @order and leaves *end after it. */
+static gboolean
+parse_date_prefix (const char   *str,
+                   AxDateOrder   order,
+                   gint64       *out_days,
+                   const char  **end)
+{
+  const char *p = str;
+  int y, m, d;
+  char sep;
+
+  switch (order)
+    {
+    case AX_DATE_ISO:
+    case AX_DATE_ISO_SLASH:
+      sep = order == AX_DATE_ISO ? '-' : '/';
+      if (!read_digits (&p, 4, FALSE, &y) || *p++ != sep ||
+          !read_digits (&p, 2, FALSE, &m) || *p++ != sep ||
+          !read_digits (&p, 2, FALSE, &d))
+        return FALSE;
+      break;
+    case AX_DATE_DMY_DOT:
+    case AX_DATE_DMY_SLASH:
+      sep = order == AX_DATE_DMY_DOT ? '.' : '/';
+      if (!read_digits (&p, 2, TRUE, &d) || *p++ != sep ||
+          !read_digits (&p, 2, TRUE, &m) || *p++ != sep ||
+          !read_digits (&p, 4, FALSE, &y))
+        return FALSE;
+      break;
+    case AX_DATE_MDY_SLASH:
+      if (!read_digits (&p, 2, TRUE, &m) || *p++ != '/' ||
+          !read_digits (&p, 2, TRUE, &d) || *p++ != '/' ||
+          !read_digits (&p, 4, FALSE, &y))
+        return FALSE;
+      break;
+    case AX_N_DATE_ORDERS:
+    default:
+      return FALSE;
+    }
+  if (!valid_ymd (y, m, d))
+    return FALSE;
+  *out_days = ax_days_from_civil (y, m, d);
+  *end = p;
+  return TRUE;
+}
+
+gboolean
+ax_parse_date (const char  *str,
+               AxDateOrder  order,
+               gint64      *out_days)
+{
+  const char *end;
+  return parse_date_prefix (str, order, out_days, &end) && *end == '\0';
+}
+
+gboolean
+ax_parse_datetime (const char *str,
+                   gint64     *out_seconds)
+{
+  const char *p;
+  gint64 days;
+  int hh, mm, ss = 0;
+
+  if (!parse_date_prefix (str, AX_DATE_ISO, &days, &p))
+    return FALSE;
+  if (*p != ' ' && *p != 'T')
+    return FALSE;
+  p++;
+  if (!read_digits (&p, 2, FALSE, &hh) || *p++ != ':' || !read_digits (&p, 2, FALSE, &mm))
+    return FALSE;
+  if (*p == ':')
+    {
+      p++;
+      if (!read_digits (&p, 2, FALSE, &ss))
+        return FALSE;
+      /* Fractions of a second are read and dropped: the store keeps seconds. */
+      if (*p == '.')
+        {
+          p++;
+          if (!g_ascii_isdigit (*p))
+            return FALSE;
+          while (g_ascii_isdigit (*p))
+            p++;
+        }
+    }
+  if (*p == 'Z')
+    p++;
+  if (*p != '\0' || hh > 23 || mm > 59 || ss > 60)
+    return FALSE;
+  *out_seconds = days * 86400 + hh * 3600 + mm * 60 + MIN (ss, 59);
+  return TRUE;
+}
+
+void
+ax_format_date (gint64  days,
+                char   *buf,
+                gsize   size)
+{
+  int y, m, d;
+  ax_civil_from_days (days, &y, &m, &d);
+  g_snprintf (buf, size, "%04d-%02d-%02d", y, m, d);
+}
+
+void
+ax_format_datetime (gint64  seconds,
+                    char   *buf,
+                    gsize   size)
+{
+  gint64 days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  gint64 rest = seconds - days * 86400;
+  int y, m, d;
+  ax_civil_from_days (days, &y, &m, &d);
+  g_snprintf (buf, size, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d,
+              (int) (rest / 3600), (int) (rest / 60 % 60), (int) (rest % 60));
+}
+
+void
+ax_format_real (double  value,
+                char   *buf,
+                gsize   size)
+{
+  /* The shortest of %.15g..%.17g that reads back as the same double. */
+  for (int prec = 15; prec <= 17; prec++)
+    {
+      g_ascii_formatd (buf, size, prec == 15 ? "%.15g" : prec == 16 ? "%.16g" : "%.17g", value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        return;
+    }
+}

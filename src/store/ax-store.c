@@ -1,0 +1,387 @@
+/* ax-store.c — the project file: opening, creating, migrating, copying */
+
+#include "ax-config.h"
+#include "ax-store-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK (ax-store-error-quark, ax_store_error)
+
+/* Migration i takes a project from schema version i to i + 1.  Append only:
+ * a released migration is never edited. */
+static const char *const migrations[] = {
+  /* 0 -> 1: project metadata and datasets. */
+  "CREATE TABLE project ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE datasets ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  name         TEXT NOT NULL UNIQUE,"
+  "  table_name   TEXT NOT NULL UNIQUE,"
+  "  source       TEXT NOT NULL,"
+  "  format       TEXT NOT NULL,"
+  "  encoding     TEXT NOT NULL,"
+  "  imported_at  TEXT NOT NULL,"
+  "  row_count    INTEGER NOT NULL,"
+  "  skipped_rows INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE dataset_columns ("
+  "  dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,"
+  "  position   INTEGER NOT NULL,"
+  "  name       TEXT NOT NULL,"
+  "  type       TEXT NOT NULL,"
+  "  n_missing  INTEGER NOT NULL DEFAULT 0,"
+  "  n_distinct INTEGER,"
+  "  distinct_capped INTEGER NOT NULL DEFAULT 0,"
+  "  min REAL, max REAL, mean REAL, sd REAL,"
+  "  top        TEXT,"
+  "  histogram  TEXT,"
+  "  PRIMARY KEY (dataset_id, position));",
+};
+
+int
+ax_store_schema_version (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+void
+ax_store_set_error (AxStore     *self,
+                    GError     **error,
+                    const char  *what)
+{
+  int code = sqlite3_errcode (self->db);
+  int primary = code & 0xff;
+  AxStoreError err = AX_STORE_ERROR_FAILED;
+  const char *msg = sqlite3_errmsg (self->db);
+
+  switch (primary)
+    {
+    case SQLITE_FULL:
+      err = AX_STORE_ERROR_IO;
+      msg = _("the disk is full");
+      break;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      err = AX_STORE_ERROR_IO;
+      break;
+    case SQLITE_CORRUPT:
+      err = AX_STORE_ERROR_CORRUPT;
+      break;
+    case SQLITE_NOTADB:
+      err = AX_STORE_ERROR_NOT_PROJECT;
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      err = AX_STORE_ERROR_BUSY;
+      msg = _("the project is being changed by another program; try again in a moment");
+      break;
+    default:
+      break;
+    }
+  g_set_error (error, AX_STORE_ERROR, err, "%s: %s", what, msg);
+}
+
+gboolean
+ax_store_exec (AxStore     *self,
+               const char  *sql,
+               GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      ax_store_set_error (self, error, _("Could not update the project"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3_stmt *
+ax_store_prepare (AxStore     *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      ax_store_set_error (self, error, _("Could not read the project"));
+      return NULL;
+    }
+  return stmt;
+}
+
+static gboolean
+pragma_int (AxStore     *self,
+            const char  *sql,
+            int         *out,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      ax_store_set_error (self, error, _("Could not read the project"));
+      return FALSE;
+    }
+  *out = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+void
+ax_store_close (AxStore *self)
+{
+  if (self == NULL)
+    return;
+  /* sqlite3_close_v2 waits for statements still open rather than failing. */
+  sqlite3_close_v2 (self->db);
+  g_free (self->path);
+  g_free (self);
+}
+
+const char *
+ax_store_get_path (AxStore *self)
+{
+  return self->path;
+}
+
+static AxStore *
+connect (const char  *path,
+         int          flags,
+         GError     **error)
+{
+  g_autoptr(AxStore) self = g_new0 (AxStore, 1);
+
+  self->path = g_strdup (path);
+  if (sqlite3_open_v2 (path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_IO,
+                   _("Could not open “%s”: %s"), base,
+                   self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
+  /* Another window's writer holds the lock for at most one transaction. */
+  sqlite3_busy_timeout (self->db, 10000);
+  return g_steal_pointer (&self);
+}
+
+/* Sets the connection options every open project runs with. */
+static gboolean
+configure (AxStore  *self,
+           GError  **error)
+{
+  return ax_store_exec (self,
+                        "PRAGMA foreign_keys = ON;"
+                        "PRAGMA synchronous = NORMAL;"
+                        "PRAGMA temp_store = MEMORY;",
+                        error);
+}
+
+static gboolean
+migrate (AxStore  *self,
+         int       from,
+         GError  **error)
+{
+  if (from >= ax_store_schema_version ())
+    return TRUE;
+  if (!ax_store_exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (int v = from; v < ax_store_schema_version (); v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+      if (!ax_store_exec (self, migrations[v], error) || !ax_store_exec (self, bump, error))
+        {
+          ax_store_rollback (self);
+          return FALSE;
+        }
+    }
+  return ax_store_commit (self, error);
+}
+
+AxStore *
+ax_store_create (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(AxStore) self = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *sql = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format_iso8601 (now);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_EXISTS,
+                   _("“%s” already exists"), base);
+      return NULL;
+    }
+  self = connect (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  if (self == NULL)
+    return NULL;
+  sql = g_strdup_printf ("PRAGMA application_id = %d;"
+                         "PRAGMA journal_mode = WAL;", AX_STORE_APPLICATION_ID);
+  if (!ax_store_exec (self, sql, error) || !configure (self, error) || !migrate (self, 0, error))
+    {
+      ax_store_close (g_steal_pointer (&self));
+      g_unlink (path);
+      return NULL;
+    }
+  g_free (sql);
+  sql = sqlite3_mprintf ("INSERT INTO project (key, value) VALUES ('created_at', %Q), ('created_by', %Q)",
+                         stamp, "Auspex " AX_VERSION);
+  if (!ax_store_exec (self, sql, error))
+    {
+      sqlite3_free (g_steal_pointer (&sql));
+      return NULL;
+    }
+  sqlite3_free (g_steal_pointer (&sql));
+  return g_steal_pointer (&self);
+}
+
+AxStore *
+ax_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(AxStore) probe = NULL;
+  g_autoptr(AxStore) self = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GError) local = NULL;
+  int app_id = 0, version = 0, n_tables = 0;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_IO,
+                   _("“%s” does not exist or is not a file"), base);
+      return NULL;
+    }
+
+  /* Look before touching: a read-only connection cannot change the file,
+   * whatever it turns out to be. */
+  probe = connect (path, SQLITE_OPEN_READONLY, error);
+  if (probe == NULL)
+    return NULL;
+  if (!pragma_int (probe, "PRAGMA application_id", &app_id, &local) ||
+      !pragma_int (probe, "PRAGMA user_version", &version, &local) ||
+      !pragma_int (probe, "SELECT count(*) FROM sqlite_master", &n_tables, &local))
+    {
+      if (g_error_matches (local, AX_STORE_ERROR, AX_STORE_ERROR_CORRUPT))
+        g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_CORRUPT,
+                     _("“%s” is damaged and cannot be opened. Open a backup copy of the project instead."), base);
+      else if (g_error_matches (local, AX_STORE_ERROR, AX_STORE_ERROR_NOT_PROJECT))
+        g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_NOT_PROJECT,
+                     _("“%s” is not an Auspex project. To bring its data in, use Import instead."), base);
+      else
+        g_propagate_prefixed_error (error, g_steal_pointer (&local), _("Could not open “%s”: "), base);
+      return NULL;
+    }
+  if (app_id != AX_STORE_APPLICATION_ID)
+    {
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_NOT_PROJECT,
+                   _("“%s” is a database but not an Auspex project. To bring its data in, use Import instead."), base);
+      return NULL;
+    }
+  if (version > ax_store_schema_version ())
+    {
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_TOO_NEW,
+                   _("“%s” was saved by a newer version of Auspex (project format %d; this version reads up to %d). Update Auspex to open it."),
+                   base, version, ax_store_schema_version ());
+      return NULL;
+    }
+  g_clear_pointer (&probe, ax_store_close);
+
+  self = connect (path, SQLITE_OPEN_READWRITE, error);
+  if (self == NULL)
+    return NULL;
+  if (!configure (self, error) || !migrate (self, version, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+gboolean
+ax_store_begin (AxStore  *self,
+                GError  **error)
+{
+  return ax_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+ax_store_commit (AxStore  *self,
+                 GError  **error)
+{
+  if (!ax_store_exec (self, "COMMIT", error))
+    {
+      ax_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ax_store_rollback (AxStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+ax_store_save_copy (AxStore       *self,
+                    const char    *dest_path,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.part-%d", dest_path, (int) getpid ());
+  g_autoptr(AxStore) dest = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  g_unlink (tmp);
+  dest = connect (tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  if (dest == NULL)
+    return FALSE;
+  backup = sqlite3_backup_init (dest->db, "main", self->db, "main");
+  if (backup == NULL)
+    {
+      ax_store_set_error (dest, error, _("Could not save a copy"));
+      goto fail;
+    }
+  /* Copy in steps so a large project can be cancelled. */
+  do
+    {
+      rc = sqlite3_backup_step (backup, 1024);
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (backup);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto fail;
+  if (rc != SQLITE_DONE)
+    {
+      ax_store_set_error (dest, error, _("Could not save a copy"));
+      goto fail;
+    }
+  /* The copy keeps WAL mode; fold the WAL in so one file is the project. */
+  if (!ax_store_exec (dest, "PRAGMA journal_mode = DELETE", error))
+    goto fail;
+  g_clear_pointer (&dest, ax_store_close);
+  if (g_rename (tmp, dest_path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_IO,
+                   _("Could not save a copy: %s"), g_strerror (saved));
+      goto fail;
+    }
+  /* Switch the copy back to WAL now that it sits at its final name. */
+  dest = connect (dest_path, SQLITE_OPEN_READWRITE, error);
+  return dest != NULL && ax_store_exec (dest, "PRAGMA journal_mode = WAL", error);
+
+fail:
+  g_clear_pointer (&dest, ax_store_close);
+  g_unlink (tmp);
+  return FALSE;
+}
