@@ -176,7 +176,10 @@ static gboolean
 configure (AxStore  *self,
            GError  **error)
 {
+  /* journal_mode is kept in the file; a copy saved in rollback mode (the
+   * shipped demo, a Save As) comes back to WAL on its first open. */
   return ax_store_exec (self,
+                        "PRAGMA journal_mode = WAL;"
                         "PRAGMA foreign_keys = ON;"
                         "PRAGMA synchronous = NORMAL;"
                         "PRAGMA temp_store = MEMORY;",
@@ -223,8 +226,7 @@ ax_store_create (const char  *path,
   self = connect (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
   if (self == NULL)
     return NULL;
-  sql = g_strdup_printf ("PRAGMA application_id = %d;"
-                         "PRAGMA journal_mode = WAL;", AX_STORE_APPLICATION_ID);
+  sql = g_strdup_printf ("PRAGMA application_id = %d;", AX_STORE_APPLICATION_ID);
   if (!ax_store_exec (self, sql, error) || !configure (self, error) || !migrate (self, 0, error))
     {
       ax_store_close (g_steal_pointer (&self));
@@ -376,9 +378,8 @@ ax_store_save_copy (AxStore       *self,
                    _("Could not save a copy: %s"), g_strerror (saved));
       goto fail;
     }
-  /* Switch the copy back to WAL now that it sits at its final name. */
-  dest = connect (dest_path, SQLITE_OPEN_READWRITE, error);
-  return dest != NULL && ax_store_exec (dest, "PRAGMA journal_mode = WAL", error);
+  /* Its first open switches it back to WAL (configure). */
+  return TRUE;
 
 fail:
   g_clear_pointer (&dest, ax_store_close);
