@@ -1,0 +1,267 @@
+/* test-app-window.c — the real window under Xvfb: project, import, browse
+ *
+ * Drives the application as a person would: creates a project, imports a
+ * CSV through the import dialog, sees its rows in the table, sorts and
+ * filters them, renames, deletes and undoes, and saves screenshots of what
+ * it saw into the build directory (tests/screenshots/).
+ */
+
+#include "ax-config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "ax-application.h"
+#include "ax-data-view.h"
+#include "ax-import-dialog.h"
+#include "ax-row-model.h"
+#include "ax-window.h"
+
+static AxApplication *app;
+static char *tmpdir;
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gboolean done = FALSE;
+  g_timeout_add (ms, set_true, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Iterates the main loop until @cond holds or @ms pass; returns @cond. */
+#define WAIT_FOR(cond, ms) \
+  G_STMT_START { \
+    gint64 _end = g_get_monotonic_time () + (ms) * 1000; \
+    while (!(cond) && g_get_monotonic_time () < _end) \
+      wait_ms (10); \
+  } G_STMT_END
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static AxWindow *
+new_window (void)
+{
+  AxWindow *window = ax_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  wait_ms (100);
+  return window;
+}
+
+static AxImportDialog *
+find_import_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l; l = l->next)
+    if (AX_IS_IMPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+on_imported (AxImportDialog *dialog,
+             const char     *name,
+             gint64          n_rows,
+             gint64          n_skipped,
+             gint64         *out_rows)
+{
+  *out_rows = n_rows;
+}
+
+static guint
+n_rows_shown (AxDataView *view)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (ax_data_view_get_table (view));
+  return model ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
+}
+
+static char *
+cell_text (AxDataView *view,
+           guint       row,
+           guint       col)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (ax_data_view_get_table (view));
+  g_autoptr(AxRow) item = g_list_model_get_item (G_LIST_MODEL (model), row);
+  return item ? g_strdup (ax_row_get_text (item, col)) : NULL;
+}
+
+static void
+test_window_import_and_browse (void)
+{
+  AxWindow *window = new_window ();
+  AxDataView *view = AX_DATA_VIEW (ax_window_get_data_view (window));
+  g_autofree char *project_path = g_build_filename (tmpdir, "Sales Analysis.auspex", NULL);
+  g_autofree char *csv = g_build_filename (g_getenv ("AX_DATASETS"), "air_passengers.csv", NULL);
+  g_autoptr(GFile) project_file = g_file_new_for_path (project_path);
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv);
+  AxImportDialog *dialog;
+  GtkWidget *import_button;
+  gint64 imported_rows = -1;
+  g_autofree char *first = NULL;
+  g_autofree char *top = NULL;
+
+  /* The welcome page first. */
+  g_assert_null (ax_window_get_project (window));
+  screenshot (GTK_WIDGET (window), "welcome.png");
+
+  /* New Project, as the chooser would answer it. */
+  ax_window_create_project (window, project_file);
+  g_assert_nonnull (ax_window_get_project (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Sales Analysis");
+  g_assert_true (g_file_test (project_path, G_FILE_TEST_IS_REGULAR));
+  wait_ms (500);  /* past the page's crossfade */
+  screenshot (GTK_WIDGET (window), "empty-project.png");
+
+  /* Import through the dialog. */
+  ax_window_open_file (window, csv_file);
+  WAIT_FOR ((dialog = find_import_dialog ()) != NULL, 5000);
+  g_assert_nonnull (dialog);
+  g_signal_connect (dialog, "imported", G_CALLBACK (on_imported), &imported_rows);
+  import_button = gtk_window_get_default_widget (GTK_WINDOW (dialog));
+  g_assert_nonnull (import_button);
+  /* The preview runs in a thread; Import is ready when it is. */
+  WAIT_FOR (gtk_widget_get_sensitive (import_button) && gtk_widget_is_sensitive (import_button), 10000);
+  wait_ms (200);
+  screenshot (GTK_WIDGET (dialog), "import-dialog.png");
+  g_signal_emit_by_name (import_button, "clicked");
+  WAIT_FOR (imported_rows >= 0, 20000);
+  g_assert_cmpint (imported_rows, ==, 144);
+  WAIT_FOR (find_import_dialog () == NULL, 5000);
+
+  /* The rows are in the table. */
+  WAIT_FOR (n_rows_shown (view) == 144, 5000);
+  g_assert_cmpstr (ax_data_view_get_dataset_name (view), ==, "air_passengers");
+  g_assert_cmpuint (n_rows_shown (view), ==, 144);
+  first = cell_text (view, 0, 1);
+  g_assert_cmpstr (first, ==, "112");
+  g_free (first);
+  first = cell_text (view, 0, 0);
+  g_assert_cmpstr (first, ==, "1949-01-01");
+  wait_ms (300);
+  screenshot (GTK_WIDGET (window), "data-browser.png");
+
+  /* Sort by passengers, largest first: the SQL runs in a thread. */
+  {
+    GListModel *columns = gtk_column_view_get_columns (ax_data_view_get_table (view));
+    g_autoptr(GtkColumnViewColumn) passengers = g_list_model_get_item (columns, 1);
+    gtk_column_view_sort_by_column (ax_data_view_get_table (view), passengers, GTK_SORT_DESCENDING);
+    WAIT_FOR ((g_free (top), top = cell_text (view, 0, 1)) && g_strcmp0 (top, "622") == 0, 5000);
+    g_assert_cmpstr (top, ==, "622");
+  }
+
+  /* Filter: the twelve months of 1960. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+    GtkWidget *entry = focus ? gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) : NULL;
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "1960-");
+    WAIT_FOR (n_rows_shown (view) == 12, 5000);
+    g_assert_cmpuint (n_rows_shown (view), ==, 12);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+    WAIT_FOR (n_rows_shown (view) == 144, 5000);
+  }
+
+  /* Delete, then undo: the dataset is back; delete for good: it is gone. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "data.delete", NULL);
+  g_assert_null (ax_data_view_get_dataset_name (view));
+  gtk_widget_activate_action (GTK_WIDGET (view), "data.undo-delete", NULL);
+  g_assert_cmpstr (ax_data_view_get_dataset_name (view), ==, "air_passengers");
+  gtk_widget_activate_action (GTK_WIDGET (view), "data.delete", NULL);
+  ax_data_view_flush (view);
+  {
+    g_autoptr(GPtrArray) left = ax_project_list_datasets (ax_window_get_project (window), NULL);
+    g_assert_cmpuint (left->len, ==, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_refuses_non_project (void)
+{
+  AxWindow *window = new_window ();
+  g_autofree char *path = g_build_filename (tmpdir, "notes.auspex", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GList) toplevels = NULL;
+  gboolean dialog_shown = FALSE;
+
+  g_assert_true (g_file_set_contents (path, "just some text\n", -1, NULL));
+  ax_window_open_file (window, file);
+  g_assert_null (ax_window_get_project (window));
+  wait_ms (100);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      {
+        dialog_shown = TRUE;
+        g_assert_nonnull (strstr (adw_message_dialog_get_body (l->data), "not an Auspex project"));
+        gtk_window_destroy (l->data);
+      }
+  g_assert_true (dialog_shown);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, "just some text\n");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  tmpdir = g_dir_make_tmp ("auspex-app-XXXXXX", NULL);
+  /* Recent files go to a private place, not the tester's. */
+  g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
+
+  app = ax_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  /* Startup has run: resources, actions and accelerators are in place. */
+
+  g_test_add_func ("/app/window/import-and-browse", test_window_import_and_browse);
+  g_test_add_func ("/app/window/refuses-non-project", test_window_refuses_non_project);
+  rc = g_test_run ();
+
+  g_object_unref (app);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    (void) system (cmd);
+  }
+  g_free (tmpdir);
+  return rc;
+}
