@@ -238,6 +238,37 @@ test_window_refuses_non_project (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The shipped demo project opens and browses: categorical summaries, a
+ * larger table, and the screenshot the software centre shows. */
+static void
+test_window_demo_project (void)
+{
+  AxWindow *window;
+  AxDataView *view;
+  g_autofree char *copy = g_build_filename (tmpdir, "Auspex Demo.auspex", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  gsize len = 0;
+  g_autofree char *cut = NULL;
+
+  g_assert_true (g_file_get_contents (g_getenv ("AX_DEMO"), &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) len, NULL));
+  file = g_file_new_for_path (copy);
+
+  window = new_window ();
+  view = AX_DATA_VIEW (ax_window_get_data_view (window));
+  ax_window_open_file (window, file);
+  g_assert_nonnull (ax_window_get_project (window));
+  g_assert_true (ax_data_view_select (view, "Diamond prices"));
+  WAIT_FOR (n_rows_shown (view) == 53940, 5000);
+  g_assert_cmpuint (n_rows_shown (view), ==, 53940);
+  cut = cell_text (view, 0, 1);
+  g_assert_cmpstr (cut, ==, "Ideal");
+  wait_ms (500);
+  screenshot (GTK_WIDGET (window), "demo-diamonds.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -255,6 +286,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/app/window/import-and-browse", test_window_import_and_browse);
   g_test_add_func ("/app/window/refuses-non-project", test_window_refuses_non_project);
+  g_test_add_func ("/app/window/demo-project", test_window_demo_project);
   rc = g_test_run ();
 
   g_object_unref (app);

@@ -149,7 +149,7 @@ ax_column_summary_new (const AxDatasetColumn *column,
   gtk_label_set_label (GTK_LABEL (self->type_label), ax_column_type_label (column->type));
 
   if (s->n_missing == 0)
-    missing = g_strdup (_("No missing values"));
+    missing = g_strdup (_("None missing"));
   else
     missing = g_strdup_printf (_("%'" G_GUINT64_FORMAT " missing (%.1f%%)"), s->n_missing, pct);
 
@@ -159,10 +159,10 @@ ax_column_summary_new (const AxDatasetColumn *column,
       guint64 total = s->n_rows > s->n_missing ? s->n_rows - s->n_missing : 0;
 
       if (s->distinct_capped)
-        line1 = g_strdup_printf (_("%s · over %'" G_GUINT64_FORMAT " distinct"), missing, s->n_distinct);
+        line1 = g_strdup_printf (_("%s · over %'" G_GUINT64_FORMAT " values"), missing, s->n_distinct);
       else
-        line1 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %'" G_GUINT64_FORMAT " distinct",
-                                              "%s · %'" G_GUINT64_FORMAT " distinct", (gulong) s->n_distinct),
+        line1 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %'" G_GUINT64_FORMAT " value",
+                                              "%s · %'" G_GUINT64_FORMAT " values", (gulong) s->n_distinct),
                                  missing, s->n_distinct);
       gtk_label_set_label (GTK_LABEL (self->line1), line1);
       for (guint i = 0; i < s->n_top && i < 3; i++)

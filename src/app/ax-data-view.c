@@ -315,6 +315,7 @@ query_done (GObject      *source,
     return;
   self = AX_DATA_VIEW (source);
   gtk_spinner_stop (self->busy_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
   if (order == NULL)
     {
       toast (self, error->message);
@@ -342,6 +343,7 @@ run_query (AxDataView *self)
   if (filter[0] == '\0' && self->sort_column < 0)
     {
       gtk_spinner_stop (self->busy_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
       ax_row_model_set_order (self->rows, NULL);
       update_status (self);
       return;
@@ -359,6 +361,7 @@ run_query (AxDataView *self)
    * query before it drops the model. */
   g_task_set_task_data (task, q, (GDestroyNotify) query_free);
   gtk_spinner_start (self->busy_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), TRUE);
   gtk_label_set_label (self->status_label, filter[0] ? _("Filtering…") : _("Sorting…"));
   g_task_run_in_thread (task, query_thread);
 }
