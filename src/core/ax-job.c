@@ -166,9 +166,17 @@ ax_job_progress (double      fraction,
     }
   g_mutex_unlock (&self->lock);
 
+  /* Always through a source: g_main_context_invoke() would run the update
+   * right here, in the worker, whenever no thread happens to own the
+   * context at this moment. */
   if (queue)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, apply_update,
-                                g_object_ref (self), g_object_unref);
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, apply_update, g_object_ref (self), g_object_unref);
+      g_source_set_static_name (source, "[auspex] job progress");
+      g_source_attach (source, self->context);
+    }
 }
 
 static void

@@ -99,6 +99,9 @@ ax_parse_real (const char *str,
   /* Check the shape first: g_ascii_strtod also takes "inf", "nan" and hex. */
   if (*p == '-' || *p == '+')
     p++;
+  /* "01" or "007.5" is an identifier, as for integers; "0.5" is a number. */
+  if (p[0] == '0' && g_ascii_isdigit (p[1]))
+    return FALSE;
   while (g_ascii_isdigit (*p))
     p++, digits = TRUE;
   if (*p == '.')

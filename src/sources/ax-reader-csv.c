@@ -90,7 +90,7 @@ read_record (AxReaderCsv  *self,
                 return FALSE;
               if (state == QUOTED && *bad == NULL)
                 *bad = g_strdup_printf (_("Line %" G_GUINT64_FORMAT ", column %u: a quoted field is not closed"),
-                                        quote_line, self->offs->len + 1);
+                                        quote_line, self->offs->len);
               g_string_append_c (self->buf, '\0');
               return TRUE;
             }

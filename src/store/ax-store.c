@@ -151,13 +151,14 @@ ax_store_get_path (AxStore *self)
 
 static AxStore *
 connect (const char  *path,
+         const char  *uri,
          int          flags,
          GError     **error)
 {
   g_autoptr(AxStore) self = g_new0 (AxStore, 1);
 
   self->path = g_strdup (path);
-  if (sqlite3_open_v2 (path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+  if (sqlite3_open_v2 (uri ? uri : path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     {
       g_autofree char *base = g_path_get_basename (path);
       g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_IO,
@@ -223,7 +224,7 @@ ax_store_create (const char  *path,
                    _("“%s” already exists"), base);
       return NULL;
     }
-  self = connect (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  self = connect (path, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
   if (self == NULL)
     return NULL;
   sql = g_strdup_printf ("PRAGMA application_id = %d;", AX_STORE_APPLICATION_ID);
@@ -262,9 +263,14 @@ ax_store_open (const char  *path,
       return NULL;
     }
 
-  /* Look before touching: a read-only connection cannot change the file,
-   * whatever it turns out to be. */
-  probe = connect (path, SQLITE_OPEN_READONLY, error);
+  /* Look before touching: an immutable connection reads the file without
+   * locks, -wal or -shm files, so a file that is refused stays exactly as
+   * it was, down to the directory listing. */
+  {
+    g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+    g_autofree char *uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+    probe = connect (path, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error);
+  }
   if (probe == NULL)
     return NULL;
   if (!pragma_int (probe, "PRAGMA application_id", &app_id, &local) ||
@@ -296,9 +302,21 @@ ax_store_open (const char  *path,
     }
   g_clear_pointer (&probe, ax_store_close);
 
-  self = connect (path, SQLITE_OPEN_READWRITE, error);
+  self = connect (path, NULL, SQLITE_OPEN_READWRITE, error);
   if (self == NULL)
     return NULL;
+  /* The probe read the main file only; a write-ahead log left by a crash
+   * may hold a later version.  Ask again through the log before changing
+   * anything. */
+  if (!pragma_int (self, "PRAGMA user_version", &version, error))
+    return NULL;
+  if (version > ax_store_schema_version ())
+    {
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_TOO_NEW,
+                   _("“%s” was saved by a newer version of Auspex (project format %d; this version reads up to %d). Update Auspex to open it."),
+                   base, version, ax_store_schema_version ());
+      return NULL;
+    }
   if (!configure (self, error) || !migrate (self, version, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -342,7 +360,7 @@ ax_store_save_copy (AxStore       *self,
   int rc;
 
   g_unlink (tmp);
-  dest = connect (tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+  dest = connect (tmp, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
   if (dest == NULL)
     return FALSE;
   backup = sqlite3_backup_init (dest->db, "main", self->db, "main");
