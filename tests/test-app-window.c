@@ -16,6 +16,8 @@
 #include "ax-import-dialog.h"
 #include "ax-row-model.h"
 #include "ax-window.h"
+#include "ax-import.h"
+#include "ax-project.h"
 
 static AxApplication *app;
 static char *tmpdir;
@@ -269,6 +271,108 @@ test_window_demo_project (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_paint (guint *painted)
+{
+  (*painted)++;
+}
+
+/* A million rows: the table pages them from the project on demand, so a
+ * jump to the end shows the right rows at once, and scrolling through
+ * reads only the pages it shows.  Times are reported, not asserted. */
+static void
+test_window_million_rows (void)
+{
+  g_autofree char *project_path = g_build_filename (tmpdir, "Big.auspex", NULL);
+  g_autofree char *csv = g_build_filename (tmpdir, "big.csv", NULL);
+  g_autoptr(GFile) project_file = g_file_new_for_path (project_path);
+  g_autoptr(GString) text = g_string_sized_new (24 * 1000000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) csv_file = NULL;
+  AxImportOptions options = { 0 };
+  AxImportResult result = { 0 };
+  AxWindow *window;
+  AxDataView *view;
+  GtkWidget *scroller;
+  GtkAdjustment *adj;
+  GdkFrameClock *clock;
+  g_autofree char *cell = NULL;
+  gint64 t0;
+  double worst_ms = 0, total_ms = 0;
+  const guint n_rows = 1000000, n_steps = 200;
+
+  g_string_append (text, "id,region,amount\n");
+  for (guint i = 0; i < n_rows; i++)
+    g_string_append_printf (text, "%u,%s,%u.%02u\n", i,
+                            (const char *[]) { "north", "south", "east", "west" }[i % 4],
+                            (i * 7919u) % 10000u, i % 100u);
+  g_assert_true (g_file_set_contents (csv, text->str, (gssize) text->len, NULL));
+  csv_file = g_file_new_for_path (csv);
+  {
+    g_autoptr(AxProject) project = ax_project_create (project_path, &error);
+    g_assert_no_error (error);
+  }
+  options.name = "million";
+  ax_import_file (project_path, csv_file, &options, NULL, NULL, NULL, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result.n_rows, ==, n_rows);
+  ax_import_result_clear (&result);
+
+  window = new_window ();
+  view = AX_DATA_VIEW (ax_window_get_data_view (window));
+  ax_window_open_file (window, project_file);
+  g_assert_true (ax_data_view_select (view, "million"));
+  WAIT_FOR (n_rows_shown (view) == n_rows, 5000);
+  g_assert_cmpuint (n_rows_shown (view), ==, n_rows);
+
+  scroller = gtk_widget_get_ancestor (GTK_WIDGET (ax_data_view_get_table (view)), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  WAIT_FOR (gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj), 5000);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  /* Scroll through the table in even steps, a frame each: what a person
+   * dragging the scrollbar asks of it. */
+  for (guint i = 1; i <= n_steps; i++)
+    {
+      double target = (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)) * i / n_steps;
+      double ms;
+      guint painted = 0;
+      gulong id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (count_paint), &painted);
+      t0 = g_get_monotonic_time ();
+      gtk_adjustment_set_value (adj, target);
+      /* Until the frame with the new rows has been laid out and drawn. */
+      while (painted == 0)
+        g_main_context_iteration (NULL, TRUE);
+      ms = (double) (g_get_monotonic_time () - t0) / 1000;
+      g_signal_handler_disconnect (clock, id);
+      total_ms += ms;
+      worst_ms = MAX (worst_ms, ms);
+    }
+  g_test_message ("1,000,000 rows: %u scroll steps, %.2f ms per drawn frame on average, %.2f ms at worst",
+                  n_steps, total_ms / n_steps, worst_ms);
+
+  /* At the end, the last row is the last row of the file. */
+  cell = cell_text (view, n_rows - 1, 0);
+  g_assert_cmpstr (cell, ==, "999999");
+  g_free (cell);
+  cell = cell_text (view, 500000, 1);
+  g_assert_cmpstr (cell, ==, "north");
+  wait_ms (300);
+  screenshot (GTK_WIDGET (window), "million-rows-end.png");
+
+  /* Rename through the store's action, as the dialog's Rename does. */
+  {
+    g_autoptr(GPtrArray) list = ax_project_list_datasets (ax_window_get_project (window), NULL);
+    AxDatasetInfo *info = g_ptr_array_index (list, 0);
+    g_assert_true (ax_project_rename_dataset (ax_window_get_project (window), info->id, "Million rows", &error));
+    g_assert_no_error (error);
+    WAIT_FOR (g_strcmp0 (ax_data_view_get_dataset_name (view), "Million rows") == 0, 2000);
+    g_assert_cmpstr (ax_data_view_get_dataset_name (view), ==, "Million rows");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -287,6 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/import-and-browse", test_window_import_and_browse);
   g_test_add_func ("/app/window/refuses-non-project", test_window_refuses_non_project);
   g_test_add_func ("/app/window/demo-project", test_window_demo_project);
+  g_test_add_func ("/app/window/million-rows", test_window_million_rows);
   rc = g_test_run ();
 
   g_object_unref (app);

@@ -104,6 +104,9 @@ small_label (void)
   GtkWidget *label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Ask for no more than the column's width: long ranges ellipsize rather
+   * than push the strip out of line with the columns below. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 1);
   gtk_widget_add_css_class (label, "caption");
   return label;
 }

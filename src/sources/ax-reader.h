@@ -60,7 +60,7 @@ typedef struct _AxReader AxReader;
 typedef struct {
   /* Reads the next record.  On TRUE, *fields holds n_columns strings (or
    * NULL for missing values) owned by the reader, valid until the next call,
-   * and *line the 1-based line (CSV, NDJSON), object (JSON) or row (XLSX)
+   * and *line the 1-based line (CSV, JSON, NDJSON) or row (XLSX)
    * number where the record starts.  On FALSE, @error is unset at the end of
    * the input; AX_SOURCE_ERROR_BAD_ROW means this record was skipped and
    * reading may go on; any other error ends the stream. */

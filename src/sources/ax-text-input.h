@@ -34,7 +34,7 @@ AxEncoding   ax_text_input_get_encoding (AxTextInput   *self);
 guint64      ax_text_input_get_position (AxTextInput   *self);
 guint64      ax_text_input_get_size     (AxTextInput   *self);
 
-/* If @str (of @len bytes) is not valid UTF-8, replaces it with its
+/* If @str is not valid UTF-8, replaces it with its
  * Windows-1252 reading and returns TRUE.  For files whose first block was
  * UTF-8 but that hold a stray Latin-1 byte further on. */
 gboolean     ax_text_repair_utf8        (GString       *str);

@@ -246,6 +246,16 @@ ax_store_create (const char  *path,
   return g_steal_pointer (&self);
 }
 
+static void
+set_too_new_error (GError     **error,
+                   const char  *base,
+                   int          version)
+{
+  g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_TOO_NEW,
+               _("“%s” was saved by a newer version of Auspex (project format %d; this version reads up to %d). Update Auspex to open it."),
+               base, version, ax_store_schema_version ());
+}
+
 AxStore *
 ax_store_open (const char  *path,
                GError     **error)
@@ -295,9 +305,7 @@ ax_store_open (const char  *path,
     }
   if (version > ax_store_schema_version ())
     {
-      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_TOO_NEW,
-                   _("“%s” was saved by a newer version of Auspex (project format %d; this version reads up to %d). Update Auspex to open it."),
-                   base, version, ax_store_schema_version ());
+      set_too_new_error (error, base, version);
       return NULL;
     }
   g_clear_pointer (&probe, ax_store_close);
@@ -312,9 +320,7 @@ ax_store_open (const char  *path,
     return NULL;
   if (version > ax_store_schema_version ())
     {
-      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_TOO_NEW,
-                   _("“%s” was saved by a newer version of Auspex (project format %d; this version reads up to %d). Update Auspex to open it."),
-                   base, version, ax_store_schema_version ());
+      set_too_new_error (error, base, version);
       return NULL;
     }
   if (!configure (self, error) || !migrate (self, version, error))
