@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,6 +110,31 @@ cmd_create (int argc, char **argv)
   return 0;
 }
 
+/* Ctrl+C or a polite kill cancels a long command the way Cancel does in
+ * the window: the work stops at the next progress report and rolls back,
+ * so the project is left as it was. */
+static volatile sig_atomic_t interrupted;
+static GCancellable *interrupt_cancellable;
+
+static void
+on_interrupt (int signum)
+{
+  interrupted = 1;
+}
+
+static GCancellable *
+cancel_on_interrupt (void)
+{
+  struct sigaction sa = { 0 };
+
+  interrupt_cancellable = g_cancellable_new ();
+  sa.sa_handler = on_interrupt;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  return interrupt_cancellable;
+}
+
 /* Prints progress on a terminal, on one line that rewrites itself. */
 static void
 cli_progress (double      fraction,
@@ -117,6 +143,9 @@ cli_progress (double      fraction,
 {
   static gint64 last;
   gint64 now = g_get_monotonic_time ();
+
+  if (interrupted && interrupt_cancellable)
+    g_cancellable_cancel (interrupt_cancellable);
 
   if (!isatty (STDERR_FILENO) || (now - last < 200000 && fraction < 1))
     return;
@@ -149,6 +178,7 @@ cmd_import (int argc, char **argv)
   AxImportOptions options = { 0 };
   AxImportResult result = { 0 };
   g_autoptr(GFile) file = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
 
   if (!parse (ctx, entries, &argc, &argv))
     return 2;
@@ -171,8 +201,17 @@ cmd_import (int argc, char **argv)
   options.skip_bad_rows = skip_bad;
   file = g_file_new_for_commandline_arg (argv[2]);
 
-  if (!ax_import_file (argv[1], file, &options, cli_progress, NULL, NULL, &result, &error))
-    return fail (g_steal_pointer (&error));
+  cancellable = cancel_on_interrupt ();
+  if (!ax_import_file (argv[1], file, &options, cli_progress, NULL, cancellable, &result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("Import interrupted; the project is as it was before"));
+        }
+      return fail (g_steal_pointer (&error));
+    }
 
   if (opt_json)
     {
@@ -295,14 +334,24 @@ cmd_export (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT DATASET OUT.csv — write a dataset as CSV"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) dest = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
 
   if (!parse (ctx, NULL, &argc, &argv))
     return 2;
   if (argc != 4)
     return fail_usage (ctx, _("export takes three arguments: the project, the dataset and the CSV file to write"));
   dest = g_file_new_for_commandline_arg (argv[3]);
-  if (!ax_export_csv (argv[1], argv[2], dest, cli_progress, NULL, NULL, &error))
-    return fail (g_steal_pointer (&error));
+  cancellable = cancel_on_interrupt ();
+  if (!ax_export_csv (argv[1], argv[2], dest, cli_progress, NULL, cancellable, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       _("Export interrupted; “%s” was not written"), argv[3]);
+        }
+      return fail (g_steal_pointer (&error));
+    }
   if (opt_json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
