@@ -186,7 +186,9 @@ cmd_import (int argc, char **argv)
     return fail_usage (ctx, _("import takes two arguments: the project and the file to import"));
   if (format && !ax_file_format_from_string (format, &options.read.format))
     {
-      g_printerr ("auspex-cli: %s\n", _("--format must be one of csv, tsv, json, ndjson, xlsx"));
+      g_printerr ("auspex-cli: ");
+      g_printerr (_("unknown format “%s”: --format must be one of csv, tsv, json, ndjson, xlsx"), format);
+      g_printerr ("\n");
       return 2;
     }
   if (skip_rows < 0)
@@ -235,7 +237,9 @@ cmd_import (int argc, char **argv)
     }
   else
     {
-      g_print (_("Imported “%s”: %'" G_GINT64_FORMAT " rows\n"), result.dataset_name, result.n_rows);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Imported “%s”: %'" G_GINT64_FORMAT " row\n",
+                            "Imported “%s”: %'" G_GINT64_FORMAT " rows\n", (gulong) result.n_rows),
+               result.dataset_name, result.n_rows);
       if (result.n_skipped)
         g_print (_("Skipped %'" G_GINT64_FORMAT " bad rows; the first: %s\n"),
                  result.n_skipped, result.first_skipped);
@@ -391,10 +395,15 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+  if (argc < 2)
     {
-      usage (argc < 2 ? stderr : stdout);
-      return argc < 2 ? 2 : 0;
+      g_printerr ("auspex-cli: %s\n", _("no command given; run auspex-cli --help for the list"));
+      return 2;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      usage (stdout);
+      return 0;
     }
   if (g_str_equal (argv[1], "--version"))
     {
@@ -407,6 +416,8 @@ main (int argc, char **argv)
         /* The command sees itself as argv[0]. */
         return commands[i].run (argc - 1, argv + 1);
       }
-  g_printerr ("auspex-cli: %s\n", _("unknown command; run auspex-cli --help for the list"));
+  g_printerr ("auspex-cli: ");
+  g_printerr (_("unknown command “%s”; run auspex-cli --help for the list"), argv[1]);
+  g_printerr ("\n");
   return 2;
 }

@@ -4,6 +4,7 @@
 #include "ax-export.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 void
@@ -68,6 +69,19 @@ append_value (GString        *out,
     }
 }
 
+/* Whether @dest is the project file itself, however it is spelled. */
+static gboolean
+same_file (const char *project_path,
+           GFile      *dest)
+{
+  g_autofree char *dest_path = g_file_get_path (dest);
+  GStatBuf a, b;
+
+  if (dest_path == NULL || g_stat (project_path, &a) != 0 || g_stat (dest_path, &b) != 0)
+    return FALSE;
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 gboolean
 ax_export_csv (const char     *project_path,
                const char     *name,
@@ -88,6 +102,13 @@ ax_export_csv (const char     *project_path,
   info = ax_store_get_dataset (store, 0, name, error);
   if (info == NULL)
     return FALSE;
+  if (same_file (project_path, dest))
+    {
+      g_autofree char *base = g_path_get_basename (project_path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("Will not write “%s” over the project “%s” itself; choose another file"), name, base);
+      return FALSE;
+    }
   /* g_file_replace writes a temporary file and renames it on close. */
   out = g_file_replace (dest, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, error);
   if (out == NULL)

@@ -319,8 +319,16 @@ ax_import_file (const char             *project_path,
   }
   stats = ax_stats_builder_new (frame);
 
-  if (options->name && options->name[0])
-    name = g_strstrip (g_strdup (options->name));
+  if (options->name)
+    {
+      name = g_strstrip (g_strdup (options->name));
+      if (name[0] == '\0')
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("A dataset needs a name; leave the name out to use the file's"));
+          return FALSE;
+        }
+    }
   else
     {
       g_autofree char *base = ax_import_name_for_file (file);
