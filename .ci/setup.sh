@@ -6,14 +6,14 @@ set -euo pipefail
 packages=(
   pkg-config meson ninja-build gcc libc6-dev
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libgtk-4-bin libadwaita-1-dev
-  libjson-glib-dev libsqlite3-dev sqlite3
+  libjson-glib-dev libsqlite3-dev sqlite3 libxgboost-dev
   gettext desktop-file-utils appstream appstream-util libxml2-utils
   xvfb xauth dbus-daemon imagemagick
 )
 # Only for make test: the sanitizer runtime, the flatpak manifest check and
 # the benchmark's comparison tools.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libclang-rt-14-dev flatpak-builder python3-pandas)
+  packages+=(libclang-rt-14-dev flatpak-builder python3-pandas python3-sklearn python3-xgboost)
 fi
 
 missing=()
