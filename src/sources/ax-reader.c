@@ -54,7 +54,11 @@ ax_file_format_guess (const char   *filename,
   g_autofree char *lower = g_ascii_strdown (filename ? filename : "", -1);
   gsize i = 0;
 
-  if (g_str_has_suffix (lower, ".xlsx"))
+  /* Spreadsheets: .xlsm is XLSX with macros; an old .xls (or a
+   * password-protected workbook, the same kind of file) goes to the XLSX
+   * reader too, which says what to do with it. */
+  if (g_str_has_suffix (lower, ".xlsx") || g_str_has_suffix (lower, ".xlsm") ||
+      g_str_has_suffix (lower, ".xls"))
     return AX_FORMAT_XLSX;
   if (g_str_has_suffix (lower, ".ndjson") || g_str_has_suffix (lower, ".jsonl"))
     return AX_FORMAT_NDJSON;
@@ -67,6 +71,8 @@ ax_file_format_guess (const char   *filename,
 
   /* No telling name: look at the content. */
   if (head_len >= 4 && memcmp (head, "PK\003\004", 4) == 0)
+    return AX_FORMAT_XLSX;
+  if (head_len >= 8 && memcmp (head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
     return AX_FORMAT_XLSX;
   if (head_len >= 3 && memcmp (head, "\xEF\xBB\xBF", 3) == 0)
     i = 3;
