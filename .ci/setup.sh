@@ -13,7 +13,7 @@ packages=(
 # Only for make test: the sanitizer runtime, the flatpak manifest check and
 # the benchmark's comparison tools.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libclang-rt-14-dev flatpak-builder python3-pandas python3-sklearn python3-xgboost)
+  packages+=(libclang-rt-14-dev flatpak-builder time python3-pandas python3-sklearn python3-xgboost)
 fi
 
 missing=()
