@@ -37,21 +37,16 @@
 
 #include "ax-config.h"
 #include "ax-reader.h"
+#include "ax-xlsx-zip.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#define CHUNK_SIZE   (64 * 1024)
+#define CHUNK_SIZE   AX_ZIP_CHUNK
 #define MAX_COLUMNS  16384          /* column XFD, Excel's last */
-#define EOCD_SIZE    22             /* end of central directory, without comment */
-#define MAX_COMMENT  65535
 
-#define SIG_LOCAL        0x04034b50
-#define SIG_CENTRAL      0x02014b50
-#define SIG_EOCD         0x06054b50
-#define SIG_ZIP64_LOCATOR 0x07064b50
 
 /* GDate's day number of 1899-12-30, the day before Excel's serial 1 in the
  * 1900 date system once its 1900-02-29 is accounted for, and of 9999-12-31,
@@ -61,492 +56,11 @@
 /* Days from 1899-12-30 to 1904-01-01, serial 0 of the 1904 date system. */
 #define DAYS_TO_1904       1462
 
-static inline guint16
-get16 (const guint8 *p)
-{
-  return (guint16) (p[0] | (p[1] << 8));
-}
-
-static inline guint32
-get32 (const guint8 *p)
-{
-  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-}
-
-/* The ZIP archive */
-
-typedef struct {
-  char    *name;          /* as stored, with '/' separators */
-  guint16  flags;
-  guint16  method;        /* 0 stored, 8 deflated */
-  guint32  crc;
-  guint64  compressed;
-  guint64  size;
-  guint64  offset;        /* of the local header */
-} ZipEntry;
-
-typedef struct {
-  GInputStream *in;
-  GCancellable *cancellable;
-  char         *display;  /* the file's name, for messages */
-  guint64       size;
-  GHashTable   *entries;  /* lower-case name -> ZipEntry */
-} Zip;
-
-static void
-zip_entry_free (ZipEntry *entry)
-{
-  g_free (entry->name);
-  g_free (entry);
-}
-
-static void
-zip_free (Zip *zip)
-{
-  if (zip == NULL)
-    return;
-  g_clear_object (&zip->in);
-  g_clear_object (&zip->cancellable);
-  g_clear_pointer (&zip->entries, g_hash_table_unref);
-  g_free (zip->display);
-  g_free (zip);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Zip, zip_free)
-
-static void
-set_truncated (Zip     *zip,
-               GError **error)
-{
-  g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
-               _("“%s” is damaged: the file ends early; it may be truncated"), zip->display);
-}
-
-static void
-set_bad_directory (Zip     *zip,
-                   GError **error)
-{
-  g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
-               _("“%s” is damaged: its ZIP directory cannot be read"), zip->display);
-}
-
-static void
-set_zip64 (Zip     *zip,
-           GError **error)
-{
-  g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_UNKNOWN_FORMAT,
-               _("“%s” uses ZIP64, an archive layout for very large files that cannot be read here; "
-                 "save it again from Excel or LibreOffice"), zip->display);
-}
-
-/* Reads exactly @len bytes at @offset; a short read means the file was cut. */
-static gboolean
-zip_read_at (Zip      *zip,
-             guint64   offset,
-             void     *buf,
-             gsize     len,
-             GError  **error)
-{
-  gsize n = 0;
-
-  if (!g_seekable_seek (G_SEEKABLE (zip->in), (goffset) offset, G_SEEK_SET, zip->cancellable, error) ||
-      !g_input_stream_read_all (zip->in, buf, len, &n, zip->cancellable, error))
-    return FALSE;
-  if (n < len)
-    {
-      set_truncated (zip, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Reads the central directory that starts at @offset into zip->entries. */
-static gboolean
-zip_read_directory (Zip      *zip,
-                    guint64   offset,
-                    guint32   length,
-                    guint     n_entries,
-                    GError  **error)
-{
-  g_autofree guint8 *cd = g_malloc (MAX (length, 1));
-  gsize p = 0;
-
-  if (!zip_read_at (zip, offset, cd, length, error))
-    return FALSE;
-
-  for (guint i = 0; i < n_entries; i++)
-    {
-      ZipEntry *entry;
-      guint16 name_len, extra_len, comment_len;
-      char *lower;
-
-      if (p + 46 > length || get32 (cd + p) != SIG_CENTRAL)
-        {
-          set_bad_directory (zip, error);
-          return FALSE;
-        }
-      name_len = get16 (cd + p + 28);
-      extra_len = get16 (cd + p + 30);
-      comment_len = get16 (cd + p + 32);
-      if (p + 46 + name_len + extra_len + comment_len > length)
-        {
-          set_bad_directory (zip, error);
-          return FALSE;
-        }
-      if (get32 (cd + p + 20) == 0xFFFFFFFF || get32 (cd + p + 24) == 0xFFFFFFFF ||
-          get32 (cd + p + 42) == 0xFFFFFFFF)
-        {
-          set_zip64 (zip, error);
-          return FALSE;
-        }
-
-      entry = g_new0 (ZipEntry, 1);
-      entry->flags = get16 (cd + p + 8);
-      entry->method = get16 (cd + p + 10);
-      entry->crc = get32 (cd + p + 16);
-      entry->compressed = get32 (cd + p + 20);
-      entry->size = get32 (cd + p + 24);
-      entry->offset = get32 (cd + p + 42);
-      entry->name = g_strndup ((const char *) cd + p + 46, name_len);
-      p += 46 + (gsize) name_len + extra_len + comment_len;
-
-      /* Part names are ASCII; some Windows tools write backslashes. */
-      g_strdelimit (entry->name, "\\", '/');
-      if (!g_utf8_validate (entry->name, -1, NULL))
-        {
-          zip_entry_free (entry);
-          continue;
-        }
-      lower = g_ascii_strdown (entry->name[0] == '/' ? entry->name + 1 : entry->name, -1);
-      if (g_hash_table_contains (zip->entries, lower))
-        {
-          g_free (lower);
-          zip_entry_free (entry);
-          continue;
-        }
-      g_hash_table_insert (zip->entries, lower, entry);
-    }
-  return TRUE;
-}
-
-/* Opens @file as a ZIP archive and reads its directory.  The messages say
- * what the file is instead when it is not an archive. */
-static Zip *
-zip_open (GFile         *file,
-          GCancellable  *cancellable,
-          GError       **error)
-{
-  static const guint8 ole[] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
-  g_autoptr(Zip) zip = g_new0 (Zip, 1);
-  g_autofree guint8 *tail = NULL;
-  guint8 head[8] = { 0 };
-  gsize tail_len, head_len;
-  gssize eocd = -1;
-  guint64 tail_start, cd_offset;
-  guint32 cd_size;
-  guint16 n_entries;
-
-  zip->display = g_file_get_basename (file);
-  zip->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  zip->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) zip_entry_free);
-  zip->in = G_INPUT_STREAM (g_file_read (file, cancellable, error));
-  if (zip->in == NULL)
-    return NULL;
-  if (!g_seekable_can_seek (G_SEEKABLE (zip->in)) ||
-      !g_seekable_seek (G_SEEKABLE (zip->in), 0, G_SEEK_END, cancellable, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_FAILED,
-                     _("“%s” cannot be read: an Excel workbook must be read from a local file"),
-                     zip->display);
-      return NULL;
-    }
-  zip->size = (guint64) g_seekable_tell (G_SEEKABLE (zip->in));
-  if (zip->size == 0)
-    {
-      g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_EMPTY,
-                   _("“%s” is empty"), zip->display);
-      return NULL;
-    }
-
-  head_len = (gsize) MIN (zip->size, sizeof head);
-  if (!zip_read_at (zip, 0, head, head_len, error))
-    return NULL;
-  /* Excel encrypts a workbook by wrapping it in an OLE compound file, the
-   * container of the old .xls format too. */
-  if (head_len == sizeof ole && memcmp (head, ole, sizeof ole) == 0)
-    {
-      g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_UNKNOWN_FORMAT,
-                   _("“%s” is password-protected or an old .xls file; save it as .xlsx, without a password"),
-                   zip->display);
-      return NULL;
-    }
-
-  /* The end record is the last thing in the file but for a comment of up
-   * to 64 KiB, so it is searched for backwards. */
-  tail_len = (gsize) MIN (zip->size, EOCD_SIZE + MAX_COMMENT);
-  tail_start = zip->size - tail_len;
-  tail = g_malloc (tail_len);
-  if (!zip_read_at (zip, tail_start, tail, tail_len, error))
-    return NULL;
-  for (gssize i = (gssize) tail_len - EOCD_SIZE; i >= 0; i--)
-    if (get32 (tail + i) == SIG_EOCD && (gsize) i + EOCD_SIZE + get16 (tail + i + 20) <= tail_len)
-      {
-        eocd = i;
-        break;
-      }
-  if (eocd < 0)
-    {
-      if (head_len >= 4 && get32 (head) == SIG_LOCAL)
-        g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
-                     _("“%s” is damaged: the end of its ZIP archive is missing; it may be truncated"),
-                     zip->display);
-      else
-        g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_UNKNOWN_FORMAT,
-                     _("“%s” is not an Excel workbook (XLSX): it is not a ZIP archive"),
-                     zip->display);
-      return NULL;
-    }
-
-  n_entries = get16 (tail + eocd + 10);
-  cd_size = get32 (tail + eocd + 12);
-  cd_offset = get32 (tail + eocd + 16);
-  if ((eocd >= 20 && get32 (tail + eocd - 20) == SIG_ZIP64_LOCATOR) ||
-      n_entries == 0xFFFF || cd_size == 0xFFFFFFFF || cd_offset == 0xFFFFFFFF)
-    {
-      set_zip64 (zip, error);
-      return NULL;
-    }
-  if (get16 (tail + eocd + 4) != 0 || get16 (tail + eocd + 6) != 0)
-    {
-      g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_UNKNOWN_FORMAT,
-                   _("“%s” is not an Excel workbook (XLSX): it is one part of a split ZIP archive"),
-                   zip->display);
-      return NULL;
-    }
-  if (cd_offset + cd_size > tail_start + (guint64) eocd)
-    {
-      set_bad_directory (zip, error);
-      return NULL;
-    }
-  if (!zip_read_directory (zip, cd_offset, cd_size, n_entries, error))
-    return NULL;
-  return g_steal_pointer (&zip);
-}
-
-static const ZipEntry *
-zip_find (Zip        *zip,
-          const char *name)
-{
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-
-  return g_hash_table_lookup (zip->entries, lower);
-}
-
-/* Parts, read as a stream */
-
-typedef struct {
-  Zip            *zip;        /* not owned */
-  const ZipEntry *entry;      /* owned by zip */
-  GConverter     *inflater;   /* NULL for a stored part */
-  guint64         next;       /* offset in the file of the next compressed byte */
-  guint64         left;       /* compressed bytes not read yet */
-  guint64         produced;   /* bytes handed out */
-  guint32         crc;        /* of the bytes handed out */
-  guint8         *in;         /* compressed bytes read from the file */
-  gsize           in_pos;
-  gsize           in_len;
-  gboolean        finished;
-} PartStream;
-
-static void
-part_stream_free (PartStream *ps)
-{
-  if (ps == NULL)
-    return;
-  g_clear_object (&ps->inflater);
-  g_free (ps->in);
-  g_free (ps);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PartStream, part_stream_free)
-
-/* The CRC-32 of ZIP (and zlib), table-driven. */
-static guint32
-crc32_update (guint32       crc,
-              const guint8 *p,
-              gsize         n)
-{
-  static guint32 table[256];
-  static gsize ready = 0;
-
-  if (g_once_init_enter (&ready))
-    {
-      for (guint32 i = 0; i < 256; i++)
-        {
-          guint32 c = i;
-          for (guint k = 0; k < 8; k++)
-            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-          table[i] = c;
-        }
-      g_once_init_leave (&ready, 1);
-    }
-  crc = ~crc;
-  while (n-- > 0)
-    crc = table[(crc ^ *p++) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
-
-static PartStream *
-part_stream_open (Zip             *zip,
-                  const ZipEntry  *entry,
-                  GError         **error)
-{
-  g_autoptr(PartStream) ps = NULL;
-  guint8 local[30];
-  guint64 start;
-
-  /* ZIP's own encryption; Excel's is caught earlier (an OLE file). */
-  if (entry->flags & 1)
-    {
-      g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_UNKNOWN_FORMAT,
-                   _("“%s” is password-protected; save it as .xlsx without a password"),
-                   zip->display);
-      return NULL;
-    }
-  if (entry->method != 0 && entry->method != 8)
-    {
-      g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_UNKNOWN_FORMAT,
-                   _("“%s” is compressed in a way that cannot be read here (ZIP method %u); "
-                     "save it again from Excel or LibreOffice"),
-                   zip->display, (guint) entry->method);
-      return NULL;
-    }
-  if (entry->offset + sizeof local > zip->size)
-    {
-      set_truncated (zip, error);
-      return NULL;
-    }
-  if (!zip_read_at (zip, entry->offset, local, sizeof local, error))
-    return NULL;
-  if (get32 (local) != SIG_LOCAL)
-    {
-      g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
-                   _("“%s” is damaged: the part “%s” is not where its ZIP directory says"),
-                   zip->display, entry->name);
-      return NULL;
-    }
-  /* The local header's sizes may be zero (streamed writers put them in a
-   * descriptor after the data); the central directory's are the ones. */
-  start = entry->offset + sizeof local + get16 (local + 26) + get16 (local + 28);
-  if (start + entry->compressed > zip->size)
-    {
-      set_truncated (zip, error);
-      return NULL;
-    }
-
-  ps = g_new0 (PartStream, 1);
-  ps->zip = zip;
-  ps->entry = entry;
-  ps->next = start;
-  ps->left = entry->compressed;
-  ps->in = g_malloc (CHUNK_SIZE);
-  if (entry->method == 8)
-    ps->inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
-  return g_steal_pointer (&ps);
-}
-
-/* Compressed bytes of the part read so far. */
-static guint64
-part_stream_get_position (PartStream *ps)
-{
-  return ps->entry->compressed - ps->left;
-}
-
-/* Reads up to @size bytes of the part's content into @buf.  Returns how
- * many, 0 at the end of the part (once its size and CRC have been checked),
- * or -1 with @error set. */
-static gssize
-part_stream_read (PartStream  *ps,
-                  char        *buf,
-                  gsize        size,
-                  GError     **error)
-{
-  Zip *zip = ps->zip;
-
-  while (!ps->finished)
-    {
-      gsize n_read = 0, n_written = 0;
-
-      if (ps->in_pos == ps->in_len && ps->left > 0)
-        {
-          gsize n = (gsize) MIN (ps->left, CHUNK_SIZE);
-
-          if (!zip_read_at (zip, ps->next, ps->in, n, error))
-            return -1;
-          ps->next += n;
-          ps->left -= n;
-          ps->in_pos = 0;
-          ps->in_len = n;
-        }
-
-      if (ps->inflater == NULL)
-        {
-          n_written = MIN (size, ps->in_len - ps->in_pos);
-          memcpy (buf, ps->in + ps->in_pos, n_written);
-          ps->in_pos += n_written;
-          ps->finished = ps->left == 0 && ps->in_pos == ps->in_len;
-        }
-      else
-        {
-          g_autoptr(GError) local = NULL;
-          GConverterResult res;
-
-          res = g_converter_convert (ps->inflater, ps->in + ps->in_pos, ps->in_len - ps->in_pos,
-                                     buf, size,
-                                     ps->left == 0 ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
-                                     &n_read, &n_written, &local);
-          if (res == G_CONVERTER_ERROR)
-            {
-              /* Wanting more input when there is none: the data was cut. */
-              if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
-                g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
-                             _("“%s” is damaged: the part “%s” ends early"),
-                             zip->display, ps->entry->name);
-              else
-                g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
-                             _("“%s” is damaged: the part “%s” cannot be decompressed (%s)"),
-                             zip->display, ps->entry->name, local->message);
-              return -1;
-            }
-          ps->in_pos += n_read;
-          ps->finished = res == G_CONVERTER_FINISHED;
-        }
-
-      if (n_written > 0)
-        {
-          ps->crc = crc32_update (ps->crc, (const guint8 *) buf, n_written);
-          ps->produced += n_written;
-          return (gssize) n_written;
-        }
-    }
-
-  if (ps->produced != ps->entry->size || ps->crc != ps->entry->crc)
-    {
-      g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
-                   _("“%s” is damaged: the part “%s” does not match its checksum"),
-                   zip->display, ps->entry->name);
-      return -1;
-    }
-  return 0;
-}
-
 /* XML parts */
 
 typedef struct {
-  Zip                 *zip;       /* not owned */
-  PartStream          *stream;
+  AxZip                 *zip;       /* not owned */
+  AxZipPart          *stream;
   GMarkupParseContext *context;
   char                *buf;
   gboolean             started;
@@ -558,7 +72,7 @@ xml_part_free (XmlPart *x)
   if (x == NULL)
     return;
   g_clear_pointer (&x->context, g_markup_parse_context_unref);
-  g_clear_pointer (&x->stream, part_stream_free);
+  g_clear_pointer (&x->stream, ax_zip_part_free);
   g_free (x->buf);
   g_free (x);
 }
@@ -566,7 +80,7 @@ xml_part_free (XmlPart *x)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XmlPart, xml_part_free)
 
 static void
-set_part_missing (Zip         *zip,
+set_part_missing (AxZip         *zip,
                   const char  *name,
                   GError     **error)
 {
@@ -576,13 +90,13 @@ set_part_missing (Zip         *zip,
 
 /* Opens part @name for parsing with @parser, which gets @data. */
 static XmlPart *
-xml_part_open (Zip                  *zip,
+xml_part_open (AxZip                  *zip,
                const char           *name,
                const GMarkupParser  *parser,
                gpointer              data,
                GError              **error)
 {
-  const ZipEntry *entry = zip_find (zip, name);
+  const AxZipEntry *entry = ax_zip_find (zip, name);
   g_autoptr(XmlPart) x = NULL;
 
   if (entry == NULL)
@@ -592,7 +106,7 @@ xml_part_open (Zip                  *zip,
     }
   x = g_new0 (XmlPart, 1);
   x->zip = zip;
-  x->stream = part_stream_open (zip, entry, error);
+  x->stream = ax_zip_part_open (zip, entry, error);
   if (x->stream == NULL)
     return NULL;
   x->buf = g_malloc (CHUNK_SIZE);
@@ -622,7 +136,7 @@ xml_part_pump (XmlPart  *x,
                GError  **error)
 {
   GError *local = NULL;
-  gssize n = part_stream_read (x->stream, x->buf, CHUNK_SIZE, error);
+  gssize n = ax_zip_part_read (x->stream, x->buf, CHUNK_SIZE, error);
   const char *p = x->buf;
 
   if (n < 0)
@@ -653,7 +167,7 @@ xml_part_pump (XmlPart  *x,
 
 /* Parses the whole of part @name with @parser. */
 static gboolean
-parse_part (Zip                  *zip,
+parse_part (AxZip                  *zip,
             const char           *name,
             const GMarkupParser  *parser,
             gpointer              data,
@@ -857,7 +371,7 @@ rels_start (GMarkupParseContext  *context,
 /* Reads the relationships of part @source ("" for the package).  A part
  * without relationships has none, which is not an error. */
 static Rels *
-rels_read (Zip         *zip,
+rels_read (AxZip         *zip,
            const char  *source,
            GError     **error)
 {
@@ -870,7 +384,7 @@ rels_read (Zip         *zip,
   rels->targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   rels->by_type = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   path = g_strdup_printf ("%s_rels/%s.rels", rels->dir, slash ? slash + 1 : source);
-  if (zip_find (zip, path) != NULL && !parse_part (zip, path, &parser, rels, error))
+  if (ax_zip_find (zip, path) != NULL && !parse_part (zip, path, &parser, rels, error))
     return NULL;
   return g_steal_pointer (&rels);
 }
@@ -1058,7 +572,7 @@ styles_end (GMarkupParseContext  *context,
 
 /* Reads the kind of every cell format of part @name. */
 static GArray *
-styles_read (Zip         *zip,
+styles_read (AxZip         *zip,
              const char  *name,
              GError     **error)
 {
@@ -1352,7 +866,7 @@ row_extent (const Row *row,
 
 typedef struct {
   AxReader      parent;
-  Zip          *zip;
+  AxZip          *zip;
   XmlPart      *sheet;
   char         *sheet_name;
   guint64       skip_rows;
@@ -1670,7 +1184,7 @@ pump (AxReaderXlsx *self)
 
   if (!g_cancellable_set_error_if_cancelled (self->zip->cancellable, &self->failed))
     r = xml_part_pump (self->sheet, &self->failed);
-  self->parent.bytes_done = part_stream_get_position (self->sheet->stream);
+  self->parent.bytes_done = ax_zip_part_get_position (self->sheet->stream);
   self->at_end = r <= 0;
 }
 
@@ -1740,7 +1254,7 @@ ax_reader_xlsx_free (AxReader *reader)
   g_queue_clear_full (&self->rows, (GDestroyNotify) row_free);
   g_clear_pointer (&self->row, row_free);
   g_clear_pointer (&self->sheet, xml_part_free);
-  g_clear_pointer (&self->zip, zip_free);
+  g_clear_pointer (&self->zip, ax_zip_free);
   g_clear_pointer (&self->string_chunk, g_string_chunk_free);
   g_clear_pointer (&self->strings, g_ptr_array_unref);
   g_clear_pointer (&self->styles, g_array_unref);
@@ -1759,7 +1273,7 @@ static const AxReaderVTable xlsx_vtable = {
 /* Finds the workbook part through the package's relationships, as the
  * format says, falling back to where every writer puts it. */
 static char *
-find_workbook (Zip     *zip,
+find_workbook (AxZip     *zip,
                GError **error)
 {
   g_autoptr(Rels) rels = rels_read (zip, "", error);
@@ -1768,12 +1282,12 @@ find_workbook (Zip     *zip,
   if (rels == NULL)
     return NULL;
   part = g_hash_table_lookup (rels->by_type, "officeDocument");
-  if (part != NULL && zip_find (zip, part) != NULL)
+  if (part != NULL && ax_zip_find (zip, part) != NULL)
     return g_strdup (part);
-  if (zip_find (zip, "xl/workbook.xml") != NULL)
+  if (ax_zip_find (zip, "xl/workbook.xml") != NULL)
     return g_strdup ("xl/workbook.xml");
 
-  if (zip_find (zip, "content.xml") != NULL && zip_find (zip, "mimetype") != NULL)
+  if (ax_zip_find (zip, "content.xml") != NULL && ax_zip_find (zip, "mimetype") != NULL)
     g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_UNKNOWN_FORMAT,
                  _("“%s” is not an Excel workbook (XLSX) but an OpenDocument file; save it as .xlsx"),
                  zip->display);
@@ -1827,7 +1341,7 @@ open_workbook (AxReaderXlsx         *self,
   static const GMarkupParser workbook_parser = { workbook_start, NULL, NULL, NULL, NULL };
   static const GMarkupParser strings_parser = { strings_start, strings_end, strings_text, NULL, NULL };
   AxReader *reader = (AxReader *) self;
-  Zip *zip = self->zip;
+  AxZip *zip = self->zip;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   Workbook wb = { names, ids, FALSE };
@@ -1861,7 +1375,7 @@ open_workbook (AxReaderXlsx         *self,
   if (rels == NULL)
     return NULL;
   part = g_hash_table_lookup (rels->targets, g_ptr_array_index (ids, index));
-  if (part == NULL || zip_find (zip, part) == NULL)
+  if (part == NULL || ax_zip_find (zip, part) == NULL)
     {
       g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_MALFORMED,
                    _("“%s” is damaged: the part holding sheet “%s” is missing"),
@@ -1872,7 +1386,7 @@ open_workbook (AxReaderXlsx         *self,
   {
     const char *styles = g_hash_table_lookup (rels->by_type, "styles");
 
-    if (styles != NULL && zip_find (zip, styles) != NULL &&
+    if (styles != NULL && ax_zip_find (zip, styles) != NULL &&
         (self->styles = styles_read (zip, styles, error)) == NULL)
       return NULL;
   }
@@ -1885,7 +1399,7 @@ open_workbook (AxReaderXlsx         *self,
     ss.chunk = self->string_chunk;
     ss.items = self->strings;
     ss.rt.text = g_string_new (NULL);
-    if (shared != NULL && zip_find (zip, shared) != NULL &&
+    if (shared != NULL && ax_zip_find (zip, shared) != NULL &&
         !parse_part (zip, shared, &strings_parser, &ss, error))
       {
         g_string_free (ss.rt.text, TRUE);
@@ -1917,7 +1431,7 @@ ax_reader_xlsx_new (GFile                *file,
   self->skip_rows = options->skip_rows;
   self->width = MAX_COLUMNS;
 
-  self->zip = zip_open (file, cancellable, error);
+  self->zip = ax_zip_open (file, cancellable, error);
   if (self->zip == NULL)
     return NULL;
   part = open_workbook (self, options, error);
