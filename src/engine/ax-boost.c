@@ -1,0 +1,828 @@
+/* ax-boost.c — gradient-boosted trees, through XGBoost's C API
+ *
+ * Regression fits reg:squarederror; classification binary:logistic for two
+ * classes and multi:softprob for more.  Training runs one boosting round at
+ * a time so that each round can be reported, scored on the validation rows
+ * and cancelled.  With early stopping the model is cut back to its best
+ * round, so prediction, importance and the saved blob all see exactly the
+ * trees that are used.
+ *
+ * XGBoost's own notes: its global configuration (verbosity) is per
+ * thread, hence quiet_xgboost() at every entry point; prediction from a
+ * tree booster is documented as thread-safe since 1.4, but saving and
+ * feature scores are not promised to be, so every call on a fitted booster
+ * goes through one mutex (XGBoost parallelises each call itself).
+ */
+
+#include "ax-config.h"
+#include "ax-algorithms-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+#include <xgboost/c_api.h>
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (DMatrixHandle, XGDMatrixFree, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (BoosterHandle, XGBoosterFree, NULL)
+
+/* The blob: a fixed little-endian header, then XGBoost's JSON model (JSON
+ * rather than UBJSON because XGBoost 1.7 and 3.x read each other's JSON). */
+#define BLOB_MAGIC        "AXGB"
+#define BLOB_VERSION      1u
+#define BLOB_HEADER_SIZE  32u  /* magic, version, task, n_classes, n_features, best_iteration, u64 length */
+
+/* Rows transposed per block: one block of every column stays in cache. */
+#define TRANSPOSE_BLOCK   256u
+
+/* Probabilities are clipped this far from 0 and 1 for the log loss. */
+#define LOG_LOSS_EPS      1e-15
+
+struct _AxFitted {
+  BoosterHandle  booster;
+  AxTask         task;
+  guint          n_classes;     /* 0 for regression */
+  guint          n_features;
+  guint          best_iteration; /* 0-based; rounds used = best_iteration + 1 */
+  GMutex         lock;          /* serialises calls on booster */
+};
+
+static const AxParamSpec boost_params[] = {
+  { "n_estimators", AX_PARAM_INT, 1, 10000, 100, NULL,
+    N_("Number of boosting rounds (trees per class)") },
+  { "max_depth", AX_PARAM_INT, 1, 30, 6, NULL,
+    N_("Deepest level a tree may grow to") },
+  { "learning_rate", AX_PARAM_REAL, 0, 1, 0.3, NULL,
+    N_("Shrinkage applied to each new tree, above 0 and at most 1") },
+  { "subsample", AX_PARAM_REAL, 0, 1, 1, NULL,
+    N_("Fraction of rows sampled for each tree, above 0 and at most 1") },
+  { "colsample", AX_PARAM_REAL, 0, 1, 1, NULL,
+    N_("Fraction of features sampled for each tree, above 0 and at most 1") },
+  { "min_child_weight", AX_PARAM_REAL, 0, 1e6, 1, NULL,
+    N_("Smallest total weight (hessian) a leaf may hold") },
+  { "reg_lambda", AX_PARAM_REAL, 0, 1e6, 1, NULL,
+    N_("L2 regularisation of the leaf values") },
+  { "early_stopping_rounds", AX_PARAM_INT, 0, 10000, 0, NULL,
+    N_("Stop after this many rounds without a better validation score (0: never)") },
+  { "class_weight", AX_PARAM_CHOICE, 0, 0, 0, "none|balanced",
+    N_("“balanced” weighs each class inversely to its frequency") },
+  { NULL }
+};
+
+/* XGBoost keeps its global configuration per thread and logs to the
+ * console by default: silence it once in each thread that calls it. */
+static void
+quiet_xgboost (void)
+{
+  static GPrivate quiet = G_PRIVATE_INIT (NULL);
+
+  if (g_private_get (&quiet) == NULL)
+    {
+      XGBSetGlobalConfig ("{\"verbosity\": 0}");
+      g_private_set (&quiet, GINT_TO_POINTER (1));
+    }
+}
+
+/* Turns XGBoost's return code into a GError: FALSE with the library's own
+ * message when @rc is not 0. */
+static gboolean
+xgb_ok (int       rc,
+        GError  **error)
+{
+  if (rc == 0)
+    return TRUE;
+  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_FAILED,
+               _("Gradient boosting failed: %s"), XGBGetLastError ());
+  return FALSE;
+}
+
+static double
+param_number (const AxParams *params,
+              const char     *name)
+{
+  if (params != NULL && ax_params_has (params, name))
+    return ax_params_get_number (params, name);
+  for (const AxParamSpec *s = boost_params; s->name != NULL; s++)
+    if (strcmp (s->name, name) == 0)
+      return s->def;
+  g_return_val_if_reached (NAN);
+}
+
+static const char *
+param_string (const AxParams *params,
+              const char     *name,
+              const char     *def)
+{
+  const char *value = NULL;
+
+  if (params != NULL && ax_params_has (params, name))
+    value = ax_params_get_string (params, name);
+  return value != NULL ? value : def;
+}
+
+/* The matrix row-major, as XGDMatrixCreateFromMat wants it. */
+static float *
+to_row_major (const AxMatrix *m)
+{
+  gsize n = m->n_rows, f = m->n_features;
+  float *out = g_new (float, n * f);
+
+  for (gsize i0 = 0; i0 < n; i0 += TRANSPOSE_BLOCK)
+    {
+      gsize i1 = MIN (i0 + TRANSPOSE_BLOCK, n);
+
+      for (gsize j = 0; j < f; j++)
+        {
+          const float *col = m->x + j * n;
+
+          for (gsize i = i0; i < i1; i++)
+            out[i * f + j] = col[i];
+        }
+    }
+  return out;
+}
+
+/* A DMatrix of @m, NAN being missing, with its labels and weights when
+ * @y is given.  NULL with @error set on failure. */
+static DMatrixHandle
+make_dmatrix (const AxMatrix  *m,
+              const AxTarget  *y,
+              const float     *weight,
+              int              n_threads,
+              GError         **error)
+{
+  g_autofree float *rows = to_row_major (m);
+  g_auto(DMatrixHandle) d = NULL;
+
+  if (!xgb_ok (XGDMatrixCreateFromMat_omp (rows, m->n_rows, m->n_features,
+                                           NAN, &d, n_threads), error))
+    return NULL;
+
+  if (y != NULL)
+    {
+      g_autofree float *label = g_new (float, m->n_rows);
+
+      for (guint i = 0; i < m->n_rows; i++)
+        label[i] = (float) y->y[i];
+      if (!xgb_ok (XGDMatrixSetFloatInfo (d, "label", label, m->n_rows), error))
+        return NULL;
+    }
+  if (weight != NULL &&
+      !xgb_ok (XGDMatrixSetFloatInfo (d, "weight", weight, m->n_rows), error))
+    return NULL;
+
+  return g_steal_pointer (&d);
+}
+
+/* Checks that @y can be learned from: finite values, class indices in
+ * range, weights not negative, and (training) at least two classes. */
+static gboolean
+check_target (const AxTarget  *y,
+              guint            n_rows,
+              gboolean         training,
+              GError         **error)
+{
+  g_autofree guint *seen = NULL;
+  guint n_seen = 0;
+
+  if (y->task == AX_TASK_CLASSIFICATION)
+    {
+      if (y->n_classes < 2)
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                       _("Classification needs at least two classes"));
+          return FALSE;
+        }
+      seen = g_new0 (guint, y->n_classes);
+    }
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      double v = y->y[i];
+
+      if (!isfinite (v))
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                       training ? _("Training row %u has no target value")
+                                : _("Validation row %u has no target value"),
+                       i + 1);
+          return FALSE;
+        }
+      if (seen != NULL)
+        {
+          if (v < 0 || v >= y->n_classes || v != floor (v))
+            {
+              g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                           training ? _("The target of training row %u is not a class")
+                                    : _("The target of validation row %u is not a class"),
+                           i + 1);
+              return FALSE;
+            }
+          if (seen[(guint) v]++ == 0)
+            n_seen++;
+        }
+      if (y->weight != NULL && !(isfinite (y->weight[i]) && y->weight[i] >= 0))
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                       training ? _("The weight of training row %u is negative or missing")
+                                : _("The weight of validation row %u is negative or missing"),
+                       i + 1);
+          return FALSE;
+        }
+    }
+
+  if (training && seen != NULL && n_seen < 2)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                   _("The training rows hold only one class; a classifier needs at least two"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The row weights XGBoost trains with: the target's own weights when it
+ * has them (the pipeline may already have applied class_weight), else
+ * sklearn's "balanced" weights n / (classes present × rows of the class)
+ * when asked for, else none. */
+static float *
+row_weights (const AxTarget *y,
+             guint           n_rows,
+             gboolean        balanced)
+{
+  float *w;
+
+  if (y->weight != NULL)
+    {
+      w = g_new (float, n_rows);
+      for (guint i = 0; i < n_rows; i++)
+        w[i] = (float) y->weight[i];
+      return w;
+    }
+  if (!balanced || y->task != AX_TASK_CLASSIFICATION)
+    return NULL;
+
+  {
+    g_autofree guint *count = g_new0 (guint, y->n_classes);
+    guint present = 0;
+
+    for (guint i = 0; i < n_rows; i++)
+      count[(guint) y->y[i]]++;
+    for (guint k = 0; k < y->n_classes; k++)
+      present += count[k] > 0;
+
+    w = g_new (float, n_rows);
+    for (guint i = 0; i < n_rows; i++)
+      w[i] = (float) ((double) n_rows / ((double) present * count[(guint) y->y[i]]));
+  }
+  return w;
+}
+
+static gboolean
+set_param (BoosterHandle   booster,
+           const char     *name,
+           const char     *value,
+           GError        **error)
+{
+  return xgb_ok (XGBoosterSetParam (booster, name, value), error);
+}
+
+static gboolean
+set_real (BoosterHandle   booster,
+          const char     *name,
+          double          value,
+          GError        **error)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return set_param (booster, name, g_ascii_dtostr (buf, sizeof buf, value), error);
+}
+
+static gboolean
+set_int (BoosterHandle   booster,
+         const char     *name,
+         gint64          value,
+         GError        **error)
+{
+  char buf[32];
+
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
+  return set_param (booster, name, buf, error);
+}
+
+/* Validation of one round: @score for the monitor (R2, or log loss) and
+ * @loss to minimise for early stopping (the squared error, or log loss). */
+typedef struct {
+  DMatrixHandle   d;
+  const AxTarget *y;
+  guint           n_rows;
+  double          total_ss;     /* regression: sum of squares about the mean */
+} Validation;
+
+static gboolean
+validate_round (BoosterHandle     booster,
+                const Validation *v,
+                double           *score,
+                double           *loss,
+                GError          **error)
+{
+  /* The whole model, so XGBoost's prediction cache for this DMatrix (it
+   * was given to XGBoosterCreate) only adds the newest round. */
+  static const char config[] =
+    "{\"type\": 0, \"training\": false, \"iteration_begin\": 0,"
+    " \"iteration_end\": 0, \"strict_shape\": false}";
+  const bst_ulong *shape;
+  bst_ulong dim;
+  const float *p;
+  double sum = 0;
+
+  if (!xgb_ok (XGBoosterPredictFromDMatrix (booster, v->d, config, &shape, &dim, &p), error))
+    return FALSE;
+
+  if (v->y->task == AX_TASK_REGRESSION)
+    {
+      for (guint i = 0; i < v->n_rows; i++)
+        {
+          double e = v->y->y[i] - (double) p[i];
+          sum += e * e;
+        }
+      *loss = sum;
+      *score = v->total_ss > 0 ? 1 - sum / v->total_ss : NAN;
+      return TRUE;
+    }
+
+  for (guint i = 0; i < v->n_rows; i++)
+    {
+      guint c = (guint) v->y->y[i];
+      double q;
+
+      if (v->y->n_classes == 2)
+        q = c == 1 ? (double) p[i] : 1 - (double) p[i];
+      else
+        q = p[(gsize) i * v->y->n_classes + c];
+      sum -= log (CLAMP (q, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS));
+    }
+  *loss = *score = sum / v->n_rows;
+  return TRUE;
+}
+
+static AxFitted *
+fitted_new (BoosterHandle booster,
+            AxTask        task,
+            guint         n_classes,
+            guint         n_features,
+            guint         best_iteration)
+{
+  AxFitted *f = g_new0 (AxFitted, 1);
+
+  f->booster = booster;
+  f->task = task;
+  f->n_classes = task == AX_TASK_CLASSIFICATION ? n_classes : 0;
+  f->n_features = n_features;
+  f->best_iteration = best_iteration;
+  g_mutex_init (&f->lock);
+  return f;
+}
+
+static void
+boost_free (AxFitted *fitted)
+{
+  if (fitted == NULL)
+    return;
+  XGBoosterFree (fitted->booster);
+  g_mutex_clear (&fitted->lock);
+  g_free (fitted);
+}
+
+static AxFitted *
+boost_fit (const AxMatrix       *train,
+           const AxTarget       *train_y,
+           const AxMatrix       *valid,
+           const AxTarget       *valid_y,
+           const AxParams       *params,
+           const AxTrainMonitor *monitor,
+           GCancellable         *cancellable,
+           GError              **error)
+{
+  static const AxTrainMonitor no_monitor = { 0 };
+  guint n_estimators = (guint) param_number (params, "n_estimators");
+  guint early_rounds = (guint) param_number (params, "early_stopping_rounds");
+  double learning_rate = param_number (params, "learning_rate");
+  double subsample = param_number (params, "subsample");
+  double colsample = param_number (params, "colsample");
+  gboolean balanced = g_strcmp0 (param_string (params, "class_weight", "none"), "balanced") == 0;
+  AxTask task = train_y->task;
+  int n_threads;
+  g_autofree float *weight = NULL;
+  g_auto(DMatrixHandle) dtrain = NULL;
+  g_auto(DMatrixHandle) dvalid = NULL;
+  g_auto(BoosterHandle) booster = NULL;
+  Validation v = { 0 };
+  double best_loss = INFINITY;
+  guint best_round = 0, rounds = 0;
+
+  if (monitor == NULL)
+    monitor = &no_monitor;
+  quiet_xgboost ();
+
+  /* The spec's ranges are inclusive; these three must also be above 0. */
+  {
+    const char *positive[] = { "learning_rate", "subsample", "colsample" };
+    double values[] = { learning_rate, subsample, colsample };
+
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      if (!(values[i] > 0 && values[i] <= 1))
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                       _("hyperparameters.%s: must be above 0 and at most 1"), positive[i]);
+          return NULL;
+        }
+  }
+
+  if (train->n_rows == 0 || train->n_features == 0)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                   train->n_rows == 0 ? _("There are no training rows")
+                                      : _("There are no features to learn from"));
+      return NULL;
+    }
+  if (!check_target (train_y, train->n_rows, TRUE, error))
+    return NULL;
+  if (valid != NULL && valid_y != NULL && valid->n_rows > 0)
+    {
+      if (valid->n_features != train->n_features || valid_y->task != task ||
+          (task == AX_TASK_CLASSIFICATION && valid_y->n_classes != train_y->n_classes))
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                       _("The validation rows do not have the training rows’ shape"));
+          return NULL;
+        }
+      if (!check_target (valid_y, valid->n_rows, FALSE, error))
+        return NULL;
+    }
+  else
+    valid = NULL;
+
+  n_threads = monitor->n_threads > 0 ? (int) monitor->n_threads : (int) g_get_num_processors ();
+
+  weight = row_weights (train_y, train->n_rows, balanced);
+  dtrain = make_dmatrix (train, train_y, weight, n_threads, error);
+  if (dtrain == NULL)
+    return NULL;
+
+  if (valid != NULL)
+    {
+      double mean = 0;
+
+      dvalid = make_dmatrix (valid, NULL, NULL, n_threads, error);
+      if (dvalid == NULL)
+        return NULL;
+      v.d = dvalid;
+      v.y = valid_y;
+      v.n_rows = valid->n_rows;
+      if (task == AX_TASK_REGRESSION)
+        {
+          for (guint i = 0; i < valid->n_rows; i++)
+            mean += valid_y->y[i];
+          mean /= valid->n_rows;
+          for (guint i = 0; i < valid->n_rows; i++)
+            v.total_ss += (valid_y->y[i] - mean) * (valid_y->y[i] - mean);
+        }
+    }
+
+  {
+    DMatrixHandle cache[2] = { dtrain, dvalid };
+
+    if (!xgb_ok (XGBoosterCreate (cache, dvalid != NULL ? 2 : 1, &booster), error))
+      return NULL;
+  }
+
+  /* XGBoost's seed is a signed 64-bit integer. */
+  if (!set_param (booster, "verbosity", "0", error) ||
+      !set_param (booster, "tree_method", "hist", error) ||
+      !set_int (booster, "nthread", n_threads, error) ||
+      !set_int (booster, "seed", (gint64) (monitor->seed & G_MAXINT64), error) ||
+      !set_int (booster, "max_depth", (gint64) param_number (params, "max_depth"), error) ||
+      !set_real (booster, "eta", learning_rate, error) ||
+      !set_real (booster, "subsample", subsample, error) ||
+      !set_real (booster, "colsample_bytree", colsample, error) ||
+      !set_real (booster, "min_child_weight", param_number (params, "min_child_weight"), error) ||
+      !set_real (booster, "lambda", param_number (params, "reg_lambda"), error))
+    return NULL;
+
+  if (task == AX_TASK_REGRESSION)
+    {
+      if (!set_param (booster, "objective", "reg:squarederror", error))
+        return NULL;
+    }
+  else if (train_y->n_classes == 2)
+    {
+      if (!set_param (booster, "objective", "binary:logistic", error))
+        return NULL;
+    }
+  else if (!set_param (booster, "objective", "multi:softprob", error) ||
+           !set_int (booster, "num_class", train_y->n_classes, error))
+    return NULL;
+
+  for (guint round = 0; round < n_estimators; round++)
+    {
+      double score = NAN, loss = NAN;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (!xgb_ok (XGBoosterUpdateOneIter (booster, (int) round, dtrain), error))
+        return NULL;
+      rounds = round + 1;
+
+      if (dvalid != NULL && !validate_round (booster, &v, &score, &loss, error))
+        return NULL;
+
+      if (monitor->progress != NULL)
+        {
+          g_autofree char *detail =
+            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Round %u of %u",
+                                          "Round %u of %u", n_estimators),
+                             rounds, n_estimators);
+          ax_progress_report (monitor->progress, monitor->progress_data,
+                              (double) rounds / n_estimators, detail);
+        }
+      if (monitor->step != NULL)
+        monitor->step (rounds, n_estimators, score, monitor->step_data);
+
+      /* As XGBoost's own early stopping: a round improves only if it is
+       * strictly better; stop once @early_rounds rounds in a row did not. */
+      if (dvalid != NULL && early_rounds > 0)
+        {
+          if (isfinite (loss) && loss < best_loss)
+            {
+              best_loss = loss;
+              best_round = round;
+            }
+          else if (round - best_round >= early_rounds)
+            break;
+        }
+      else
+        best_round = round;
+    }
+
+  if (rounds < n_estimators && monitor->progress != NULL)
+    {
+      g_autofree char *detail =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Stopped early after %u round: the validation score stopped improving",
+                                      "Stopped early after %u rounds: the validation score stopped improving",
+                                      rounds),
+                         rounds);
+      ax_progress_report (monitor->progress, monitor->progress_data, 1.0, detail);
+    }
+
+  /* Keep only the rounds up to the best one. */
+  if (best_round + 1 < rounds)
+    {
+      g_auto(BoosterHandle) sliced = NULL;
+
+      if (!xgb_ok (XGBoosterSlice (booster, 0, (int) best_round + 1, 1, &sliced), error))
+        return NULL;
+      XGBoosterFree (booster);
+      booster = g_steal_pointer (&sliced);
+    }
+
+  return fitted_new (g_steal_pointer (&booster), task, train_y->n_classes,
+                     train->n_features, best_round);
+}
+
+/* The number of values predict() writes per row. */
+static guint
+out_width (const AxFitted *fitted)
+{
+  return fitted->task == AX_TASK_REGRESSION ? 1 : fitted->n_classes;
+}
+
+static void
+boost_predict (const AxFitted *fitted,
+               const AxMatrix *x,
+               double         *out)
+{
+  AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
+  g_autoptr(GError) error = NULL;
+  g_auto(DMatrixHandle) d = NULL;
+  g_autofree char *config = NULL;
+  const bst_ulong *shape;
+  bst_ulong dim;
+  const float *p;
+  guint width = out_width (fitted);
+  gsize n_out = (gsize) x->n_rows * width;
+  int rc;
+
+  g_return_if_fail (x->n_features == fitted->n_features);
+  if (x->n_rows == 0)
+    return;
+  quiet_xgboost ();
+
+  d = make_dmatrix (x, NULL, NULL, 0, &error);
+  if (d == NULL)
+    goto failed;
+
+  config = g_strdup_printf ("{\"type\": 0, \"training\": false, \"iteration_begin\": 0,"
+                            " \"iteration_end\": %u, \"strict_shape\": false}",
+                            fitted->best_iteration + 1);
+
+  g_mutex_lock (&f->lock);
+  rc = XGBoosterPredictFromDMatrix (fitted->booster, d, config, &shape, &dim, &p);
+  if (rc == 0)
+    {
+      if (fitted->task == AX_TASK_CLASSIFICATION && fitted->n_classes == 2)
+        for (guint i = 0; i < x->n_rows; i++)
+          {
+            out[2 * (gsize) i] = 1 - (double) p[i];
+            out[2 * (gsize) i + 1] = p[i];
+          }
+      else
+        for (gsize i = 0; i < n_out; i++)
+          out[i] = p[i];
+    }
+  else
+    xgb_ok (rc, &error);
+  g_mutex_unlock (&f->lock);
+
+  if (rc == 0)
+    return;
+
+failed:
+  /* Only a broken installation gets here: the matrix was checked. */
+  g_warning ("%s", error->message);
+  for (gsize i = 0; i < n_out; i++)
+    out[i] = NAN;
+}
+
+static double *
+boost_importance (const AxFitted *fitted)
+{
+  AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
+  double *imp = g_new0 (double, fitted->n_features);
+  bst_ulong n, dim;
+  const char **names;
+  const bst_ulong *shape;
+  const float *scores;
+  double total = 0;
+  int rc;
+
+  quiet_xgboost ();
+  g_mutex_lock (&f->lock);
+  rc = XGBoosterFeatureScore (fitted->booster, "{\"importance_type\": \"total_gain\"}",
+                              &n, &names, &dim, &shape, &scores);
+  if (rc == 0)
+    {
+      /* Without feature names XGBoost calls feature j "fj"; features that
+       * never split are left out of its answer. */
+      for (bst_ulong i = 0; i < n; i++)
+        {
+          char *end = NULL;
+          guint64 j;
+
+          if (names[i][0] != 'f')
+            continue;
+          j = g_ascii_strtoull (names[i] + 1, &end, 10);
+          if (end != names[i] + 1 && *end == '\0' && j < fitted->n_features &&
+              isfinite (scores[i]) && scores[i] > 0)
+            imp[j] += scores[i];
+        }
+    }
+  else
+    g_warning ("Gradient boosting importance failed: %s", XGBGetLastError ());
+  g_mutex_unlock (&f->lock);
+
+  for (guint j = 0; j < fitted->n_features; j++)
+    total += imp[j];
+  if (total > 0)
+    for (guint j = 0; j < fitted->n_features; j++)
+      imp[j] /= total;
+  return imp;
+}
+
+static void
+put_u32 (guint8 *p,
+         guint32 value)
+{
+  value = GUINT32_TO_LE (value);
+  memcpy (p, &value, sizeof value);
+}
+
+static guint32
+get_u32 (const guint8 *p)
+{
+  guint32 value;
+
+  memcpy (&value, p, sizeof value);
+  return GUINT32_FROM_LE (value);
+}
+
+static GBytes *
+boost_save (const AxFitted *fitted)
+{
+  AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
+  bst_ulong len = 0;
+  const char *model = NULL;
+  guint8 *blob = NULL;
+  guint64 len64;
+
+  quiet_xgboost ();
+  g_mutex_lock (&f->lock);
+  if (XGBoosterSaveModelToBuffer (fitted->booster, "{\"format\": \"json\"}", &len, &model) == 0)
+    {
+      blob = g_malloc (BLOB_HEADER_SIZE + len);
+      memcpy (blob, BLOB_MAGIC, 4);
+      put_u32 (blob + 4, BLOB_VERSION);
+      put_u32 (blob + 8, fitted->task == AX_TASK_CLASSIFICATION ? 1 : 0);
+      put_u32 (blob + 12, fitted->n_classes);
+      put_u32 (blob + 16, fitted->n_features);
+      put_u32 (blob + 20, fitted->best_iteration);
+      len64 = GUINT64_TO_LE ((guint64) len);
+      memcpy (blob + 24, &len64, sizeof len64);
+      memcpy (blob + BLOB_HEADER_SIZE, model, len);
+    }
+  else
+    g_critical ("Gradient boosting model could not be saved: %s", XGBGetLastError ());
+  g_mutex_unlock (&f->lock);
+
+  if (blob == NULL)
+    return NULL;
+  return g_bytes_new_take (blob, BLOB_HEADER_SIZE + len);
+}
+
+static AxFitted *
+boost_load (GBytes  *blob,
+            GError **error)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (blob, &size);
+  guint32 version, task, n_classes, n_features, best_iteration;
+  guint64 len;
+  g_auto(BoosterHandle) booster = NULL;
+  bst_ulong booster_features = 0;
+  int booster_rounds = 0;
+
+  quiet_xgboost ();
+
+  if (size < 8 || memcmp (data, BLOB_MAGIC, 4) != 0)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
+                   _("The saved model is not a gradient boosting model"));
+      return NULL;
+    }
+  version = get_u32 (data + 4);
+  if (version > BLOB_VERSION)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
+                   _("The gradient boosting model was saved by a newer version of Auspex"));
+      return NULL;
+    }
+  if (size < BLOB_HEADER_SIZE)
+    goto damaged;
+
+  task = get_u32 (data + 8);
+  n_classes = get_u32 (data + 12);
+  n_features = get_u32 (data + 16);
+  best_iteration = get_u32 (data + 20);
+  memcpy (&len, data + 24, sizeof len);
+  len = GUINT64_FROM_LE (len);
+
+  if (version == 0 || task > 1 || n_features == 0 || len != size - BLOB_HEADER_SIZE ||
+      (task == 1 && n_classes < 2) || (task == 0 && n_classes != 0) ||
+      best_iteration >= G_MAXINT)
+    goto damaged;
+
+  if (XGBoosterCreate (NULL, 0, &booster) != 0 ||
+      XGBoosterLoadModelFromBuffer (booster, data + BLOB_HEADER_SIZE, len) != 0)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
+                   _("The gradient boosting model is damaged: %s"), XGBGetLastError ());
+      return NULL;
+    }
+  if (XGBoosterGetNumFeature (booster, &booster_features) != 0 ||
+      XGBoosterBoostedRounds (booster, &booster_rounds) != 0 ||
+      booster_features != n_features || booster_rounds < 0 ||
+      (guint) booster_rounds <= best_iteration)
+    goto damaged;
+
+  return fitted_new (g_steal_pointer (&booster),
+                     task == 1 ? AX_TASK_CLASSIFICATION : AX_TASK_REGRESSION,
+                     n_classes, n_features, best_iteration);
+
+damaged:
+  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
+               _("The gradient boosting model is damaged or incomplete"));
+  return NULL;
+}
+
+const AxAlgorithm ax_gradient_boosting_algorithm = {
+  .name = "gradient_boosting",
+  .label = N_("Gradient boosting"),
+  .regression = TRUE,
+  .classification = TRUE,
+  .params = boost_params,
+  .fit = boost_fit,
+  .predict = boost_predict,
+  .importance = boost_importance,
+  .save = boost_save,
+  .load = boost_load,
+  .free = boost_free,
+};

@@ -1,0 +1,937 @@
+/* test-engine-boost.c — gradient boosting (XGBoost) as an AxAlgorithm
+ *
+ * The data are generated here from a fixed splitmix64 stream, so the same
+ * rows can be rebuilt elsewhere: friedman1 (Friedman, "Multivariate
+ * adaptive regression splines", 1991: y = 10 sin(pi x1 x2) +
+ * 20 (x3 - 0.5)^2 + 10 x4 + 5 x5 + N(0, 1), five more uniform features
+ * that are noise) for regression, and threshold rules on uniform features
+ * for two and three classes.  Thresholds below are what any sound
+ * gradient-boosted model reaches on these problems, not values copied from
+ * a run.
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "ax-learn.h"
+
+/* Data */
+
+typedef struct {
+  guint64 state;
+} Rng;
+
+/* splitmix64 (Steele, Lea, Flood 2014). */
+static guint64
+rng_next (Rng *r)
+{
+  guint64 z = (r->state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1) with 53 random bits. */
+static double
+rng_uniform (Rng *r)
+{
+  return (double) (rng_next (r) >> 11) * 0x1.0p-53;
+}
+
+/* Standard normal by Box–Muller (one value per two uniforms). */
+static double
+rng_normal (Rng *r)
+{
+  double u1 = rng_uniform (r), u2 = rng_uniform (r);
+
+  return sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
+}
+
+typedef enum {
+  DATA_FRIEDMAN1,     /* regression, 10 features, 0..4 informative */
+  DATA_BINARY,        /* 2 classes, 6 features, 0 and 1 informative */
+  DATA_THREE_CLASS,   /* 3 classes, 6 features, 0 and 1 informative */
+  DATA_NOISY,         /* regression, 5 features, a weak signal in 0 */
+  DATA_RARE,          /* 2 classes, 4 features, class 1 in about 10% of rows */
+} DataKind;
+
+typedef struct {
+  AxMatrix *x;
+  double   *y;
+  AxTarget  target;
+} Data;
+
+static void
+data_free (Data *d)
+{
+  ax_matrix_free (d->x);
+  g_free (d->y);
+  g_free (d);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Data, data_free)
+
+static Data *
+data_new (DataKind kind,
+          guint    n_rows,
+          guint64  seed)
+{
+  static const guint n_features[] = { 10, 6, 6, 5, 4 };
+  Data *d = g_new0 (Data, 1);
+  Rng rng = { seed };
+  guint nf = n_features[kind];
+
+  d->x = ax_matrix_new (n_rows, nf);
+  d->y = g_new (double, n_rows);
+  d->target.y = d->y;
+  d->target.task = AX_TASK_REGRESSION;
+  if (kind == DATA_BINARY || kind == DATA_RARE)
+    {
+      d->target.task = AX_TASK_CLASSIFICATION;
+      d->target.n_classes = 2;
+    }
+  else if (kind == DATA_THREE_CLASS)
+    {
+      d->target.task = AX_TASK_CLASSIFICATION;
+      d->target.n_classes = 3;
+    }
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      double u[10], s;
+
+      for (guint f = 0; f < nf; f++)
+        {
+          u[f] = rng_uniform (&rng);
+          d->x->x[(gsize) f * n_rows + i] = (float) u[f];
+        }
+      switch (kind)
+        {
+        case DATA_FRIEDMAN1:
+          d->y[i] = 10 * sin (G_PI * u[0] * u[1]) + 20 * (u[2] - 0.5) * (u[2] - 0.5) +
+                    10 * u[3] + 5 * u[4] + rng_normal (&rng);
+          break;
+        case DATA_BINARY:
+          s = u[0] + 2 * u[1] - 1.5 + 0.1 * rng_normal (&rng);
+          d->y[i] = s > 0;
+          break;
+        case DATA_THREE_CLASS:
+          s = 0.7 * u[0] + 0.3 * u[1] + 0.02 * rng_normal (&rng);
+          d->y[i] = s < 1.0 / 3 ? 0 : s < 2.0 / 3 ? 1 : 2;
+          break;
+        case DATA_NOISY:
+          d->y[i] = 3 * u[0] + 2 * rng_normal (&rng);
+          break;
+        case DATA_RARE:
+          s = u[0] + u[1] - 1.55 + 0.3 * rng_normal (&rng);
+          d->y[i] = s > 0;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return d;
+}
+
+/* Helpers */
+
+static const AxAlgorithm *
+boost (void)
+{
+  const AxAlgorithm *algo = ax_algorithm_find ("gradient_boosting");
+
+  g_assert_nonnull (algo);
+  return algo;
+}
+
+/* Checked hyperparameters from "name", value pairs (numbers; a string
+ * value for class_weight), NULL-terminated. */
+static AxParams *
+params_new (const char *first,
+            ...)
+{
+  g_autoptr(AxParams) given = ax_params_new ();
+  g_autoptr(GError) error = NULL;
+  AxParams *checked;
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *name = first; name != NULL; name = va_arg (ap, const char *))
+    {
+      if (strcmp (name, "class_weight") == 0)
+        ax_params_set_string (given, name, va_arg (ap, const char *));
+      else
+        ax_params_set_number (given, name, va_arg (ap, double));
+    }
+  va_end (ap);
+
+  checked = ax_algorithm_check_params (boost (), given, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (checked);
+  return checked;
+}
+
+typedef struct {
+  guint   n_steps;
+  guint   last_step;
+  guint   n_total;
+  double *scores;            /* indexed by step - 1 */
+  gboolean increasing;
+  guint   cancel_at;         /* 0: never */
+  GCancellable *cancellable;
+  guint   n_progress;
+  double  last_fraction;
+  char   *last_detail;
+} Watch;
+
+static void
+watch_step (guint    step,
+            guint    n_steps,
+            double   score,
+            gpointer data)
+{
+  Watch *w = data;
+
+  if (w->n_steps == 0)
+    {
+      w->scores = g_new (double, n_steps);
+      w->increasing = TRUE;
+    }
+  g_assert_cmpuint (step, >=, 1);
+  g_assert_cmpuint (step, <=, n_steps);
+  if (step <= w->last_step)
+    w->increasing = FALSE;
+  w->scores[step - 1] = score;
+  w->n_steps++;
+  w->last_step = step;
+  w->n_total = n_steps;
+  if (w->cancel_at != 0 && step == w->cancel_at)
+    g_cancellable_cancel (w->cancellable);
+}
+
+static void
+watch_progress (double      fraction,
+                const char *detail,
+                gpointer    data)
+{
+  Watch *w = data;
+
+  g_assert_cmpfloat (fraction, >=, 0);
+  g_assert_cmpfloat (fraction, <=, 1);
+  g_assert_cmpfloat (fraction, >=, w->last_fraction);
+  w->last_fraction = fraction;
+  g_free (w->last_detail);
+  w->last_detail = g_strdup (detail);
+  w->n_progress++;
+}
+
+static void
+watch_clear (Watch *w)
+{
+  g_free (w->scores);
+  g_free (w->last_detail);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Watch, watch_clear)
+
+static AxTrainMonitor
+monitor_for (Watch   *w,
+             guint64  seed)
+{
+  AxTrainMonitor m = {
+    .progress = watch_progress, .progress_data = w,
+    .step = watch_step, .step_data = w,
+    .n_threads = 0, .seed = seed,
+  };
+  return m;
+}
+
+static AxFitted *
+fit (const Data           *train,
+     const Data           *valid,
+     const AxParams       *params,
+     const AxTrainMonitor *monitor)
+{
+  g_autoptr(GError) error = NULL;
+  AxFitted *fitted;
+
+  fitted = boost ()->fit (train->x, &train->target,
+                          valid ? valid->x : NULL, valid ? &valid->target : NULL,
+                          params, monitor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fitted);
+  return fitted;
+}
+
+static double *
+predict (const AxFitted *fitted,
+         const Data     *d)
+{
+  guint width = d->target.task == AX_TASK_REGRESSION ? 1 : d->target.n_classes;
+  double *out = g_new (double, (gsize) d->x->n_rows * width);
+
+  boost ()->predict (fitted, d->x, out);
+  return out;
+}
+
+static double
+r2 (const Data   *d,
+    const double *pred)
+{
+  double mean = 0, ss_res = 0, ss_tot = 0;
+  guint n = d->x->n_rows;
+
+  for (guint i = 0; i < n; i++)
+    mean += d->y[i];
+  mean /= n;
+  for (guint i = 0; i < n; i++)
+    {
+      ss_res += (d->y[i] - pred[i]) * (d->y[i] - pred[i]);
+      ss_tot += (d->y[i] - mean) * (d->y[i] - mean);
+    }
+  return 1 - ss_res / ss_tot;
+}
+
+/* Accuracy of @prob, after checking that each row is a distribution. */
+static double
+accuracy (const Data   *d,
+          const double *prob)
+{
+  guint k = d->target.n_classes, right = 0;
+
+  for (guint i = 0; i < d->x->n_rows; i++)
+    {
+      const double *p = prob + (gsize) i * k;
+      guint best = 0;
+      double sum = 0;
+
+      for (guint c = 0; c < k; c++)
+        {
+          g_assert_cmpfloat (p[c], >=, 0);
+          g_assert_cmpfloat (p[c], <=, 1);
+          sum += p[c];
+          if (p[c] > p[best])
+            best = c;
+        }
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-6);
+      right += best == (guint) d->y[i];
+    }
+  return (double) right / d->x->n_rows;
+}
+
+static double
+log_loss (const Data   *d,
+          const double *prob)
+{
+  guint k = d->target.n_classes;
+  double sum = 0;
+
+  for (guint i = 0; i < d->x->n_rows; i++)
+    sum -= log (CLAMP (prob[(gsize) i * k + (guint) d->y[i]], 1e-15, 1 - 1e-15));
+  return sum / d->x->n_rows;
+}
+
+/* Tests */
+
+static void
+test_boost_registered (void)
+{
+  const AxAlgorithm *algo = boost ();
+  g_autoptr(AxParams) params = params_new (NULL);
+  const char *expected[] = { "n_estimators", "max_depth", "learning_rate", "subsample",
+                             "colsample", "min_child_weight", "reg_lambda",
+                             "early_stopping_rounds", "class_weight" };
+  guint n = 0;
+
+  g_assert_cmpstr (algo->name, ==, "gradient_boosting");
+  g_assert_true (algo->regression);
+  g_assert_true (algo->classification);
+  for (const AxParamSpec *s = algo->params; s->name != NULL; s++, n++)
+    {
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (expected));
+      g_assert_cmpstr (s->name, ==, expected[n]);
+      g_assert_nonnull (s->help);
+      g_assert_true (ax_params_has (params, s->name));
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+
+  /* The defaults of XGBoost's scikit-learn interface. */
+  g_assert_cmpfloat (ax_params_get_number (params, "n_estimators"), ==, 100);
+  g_assert_cmpfloat (ax_params_get_number (params, "max_depth"), ==, 6);
+  g_assert_cmpfloat (ax_params_get_number (params, "learning_rate"), ==, 0.3);
+  g_assert_cmpfloat (ax_params_get_number (params, "early_stopping_rounds"), ==, 0);
+  g_assert_cmpstr (ax_params_get_string (params, "class_weight"), ==, "none");
+}
+
+static void
+test_boost_params_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AxParams) given = ax_params_new ();
+  g_autoptr(AxParams) checked = NULL;
+
+  ax_params_set_number (given, "max_depth", 31);
+  checked = ax_algorithm_check_params (boost (), given, &error);
+  g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG);
+  g_assert_null (checked);
+  g_assert_nonnull (strstr (error->message, "max_depth"));
+}
+
+static void
+test_boost_learning_rate_zero (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 100, 1);
+  g_autoptr(AxParams) params = params_new ("learning_rate", 0.0, NULL);
+  g_autoptr(GError) error = NULL;
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *fitted;
+
+  fitted = boost ()->fit (train->x, &train->target, NULL, NULL, params, &monitor, NULL, &error);
+  g_assert_null (fitted);
+  g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "hyperparameters.learning_rate"));
+}
+
+static void
+test_boost_regression (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 2000, 1);
+  g_autoptr(Data) valid = data_new (DATA_FRIEDMAN1, 500, 2);
+  g_autoptr(Data) test = data_new (DATA_FRIEDMAN1, 1000, 3);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 200.0, "max_depth", 4.0,
+                                           "learning_rate", 0.1, NULL);
+  g_auto(Watch) w = { 0 };
+  AxTrainMonitor monitor = monitor_for (&w, 42);
+  AxFitted *fitted = fit (train, valid, params, &monitor);
+  g_autofree double *pred = predict (fitted, test);
+  double score = r2 (test, pred);
+
+  g_test_message ("friedman1: R2 on 1000 test rows %.4f", score);
+  g_assert_cmpfloat (score, >, 0.85);
+
+  /* One step and one progress report per round, the last complete. */
+  g_assert_cmpuint (w.n_steps, ==, 200);
+  g_assert_true (w.increasing);
+  g_assert_cmpuint (w.n_total, ==, 200);
+  g_assert_cmpuint (w.n_progress, ==, 200);
+  g_assert_cmpfloat (w.last_fraction, ==, 1.0);
+  g_assert_cmpstr (w.last_detail, ==, "Round 200 of 200");
+  /* The step score is the validation R2: it rises from about 0 as trees
+   * are added. */
+  g_assert_cmpfloat (w.scores[0], <, 0.3);
+  g_assert_cmpfloat (w.scores[199], >, 0.85);
+  g_assert_cmpfloat (w.scores[199], >, w.scores[9]);
+
+  boost ()->free (fitted);
+}
+
+static void
+test_boost_binary (void)
+{
+  g_autoptr(Data) train = data_new (DATA_BINARY, 2000, 11);
+  g_autoptr(Data) valid = data_new (DATA_BINARY, 500, 12);
+  g_autoptr(Data) test = data_new (DATA_BINARY, 1000, 13);
+  g_autoptr(AxParams) params = params_new (NULL);
+  g_auto(Watch) w = { 0 };
+  AxTrainMonitor monitor = monitor_for (&w, 42);
+  AxFitted *fitted = fit (train, valid, params, &monitor);
+  g_autofree double *prob = predict (fitted, test);
+  g_autofree double *valid_prob = predict (fitted, valid);
+  double acc = accuracy (test, prob);
+
+  g_test_message ("binary: accuracy %.4f, log loss %.4f on 1000 test rows",
+                  acc, log_loss (test, prob));
+  g_assert_cmpfloat (acc, >, 0.9);
+
+  /* The step score is the validation log loss of the model so far. */
+  g_assert_cmpuint (w.n_steps, ==, 100);
+  g_assert_cmpfloat (w.scores[0], <, log (2.0));
+  g_assert_cmpfloat_with_epsilon (w.scores[99], log_loss (valid, valid_prob), 1e-6);
+
+  boost ()->free (fitted);
+}
+
+static void
+test_boost_three_class (void)
+{
+  g_autoptr(Data) train = data_new (DATA_THREE_CLASS, 2000, 21);
+  g_autoptr(Data) valid = data_new (DATA_THREE_CLASS, 500, 22);
+  g_autoptr(Data) test = data_new (DATA_THREE_CLASS, 1000, 23);
+  g_autoptr(AxParams) params = params_new (NULL);
+  g_auto(Watch) w = { 0 };
+  AxTrainMonitor monitor = monitor_for (&w, 42);
+  AxFitted *fitted = fit (train, valid, params, &monitor);
+  g_autofree double *prob = predict (fitted, test);
+  double acc = accuracy (test, prob);
+
+  g_test_message ("three classes: accuracy %.4f, log loss %.4f on 1000 test rows",
+                  acc, log_loss (test, prob));
+  g_assert_cmpfloat (acc, >, 0.9);
+  g_assert_cmpfloat (w.scores[99], <, w.scores[0]);
+
+  boost ()->free (fitted);
+}
+
+static void
+test_boost_early_stopping (void)
+{
+  g_autoptr(Data) train = data_new (DATA_NOISY, 1000, 31);
+  g_autoptr(Data) valid = data_new (DATA_NOISY, 500, 32);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 500.0, "early_stopping_rounds", 10.0,
+                                           NULL);
+  g_auto(Watch) w = { 0 };
+  AxTrainMonitor monitor = monitor_for (&w, 42);
+  AxFitted *fitted = fit (train, valid, params, &monitor);
+  g_autofree double *pred = predict (fitted, valid);
+  guint best = 0;
+
+  /* Deep trees on a weak signal overfit within a few rounds. */
+  g_assert_true (w.increasing);
+  g_assert_cmpuint (w.n_total, ==, 500);
+  g_assert_cmpuint (w.last_step, ==, w.n_steps);
+  g_assert_cmpuint (w.n_steps, <, 100);
+  g_assert_cmpfloat (w.last_fraction, ==, 1.0);
+  g_assert_nonnull (strstr (w.last_detail, "Stopped early"));
+
+  /* Training stops 10 rounds after the best, and the model predicts as it
+   * did after that best round. */
+  for (guint s = 1; s < w.n_steps; s++)
+    if (w.scores[s] > w.scores[best])
+      best = s;
+  g_assert_cmpuint (best + 10 + 1, ==, w.n_steps);
+  g_assert_cmpfloat_with_epsilon (r2 (valid, pred), w.scores[best], 1e-9);
+  g_test_message ("early stopping: %u rounds run, best round %u (validation R2 %.4f)",
+                  w.n_steps, best + 1, w.scores[best]);
+
+  boost ()->free (fitted);
+}
+
+static void
+test_boost_no_validation (void)
+{
+  g_autoptr(Data) train = data_new (DATA_NOISY, 300, 33);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 30.0, "early_stopping_rounds", 3.0,
+                                           NULL);
+  g_auto(Watch) w = { 0 };
+  AxTrainMonitor monitor = monitor_for (&w, 42);
+  AxFitted *fitted = fit (train, NULL, params, &monitor);
+
+  /* Without validation rows there is nothing to stop on or to score. */
+  g_assert_cmpuint (w.n_steps, ==, 30);
+  for (guint s = 0; s < w.n_steps; s++)
+    g_assert_true (isnan (w.scores[s]));
+
+  boost ()->free (fitted);
+}
+
+/* Two fits with the same seed, with row and feature sampling on, predict
+ * bit for bit alike and save to the same bytes; another seed differs. */
+static void
+test_boost_deterministic (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 1000, 41);
+  g_autoptr(Data) test = data_new (DATA_FRIEDMAN1, 300, 42);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 40.0, "subsample", 0.7,
+                                           "colsample", 0.6, NULL);
+  AxTrainMonitor m1 = { .seed = 7, .n_threads = 1 };
+  AxTrainMonitor m2 = { .seed = 7, .n_threads = 2 };
+  AxTrainMonitor m3 = { .seed = G_GUINT64_CONSTANT (0xfedcba9876543210) };
+  AxFitted *a = fit (train, NULL, params, &m1);
+  AxFitted *b = fit (train, NULL, params, &m2);
+  AxFitted *c = fit (train, NULL, params, &m3);
+  g_autofree double *pa = predict (a, test);
+  g_autofree double *pb = predict (b, test);
+  g_autofree double *pc = predict (c, test);
+  g_autoptr(GBytes) sa = boost ()->save (a);
+  g_autoptr(GBytes) sb = boost ()->save (b);
+
+  g_assert_cmpmem (pa, test->x->n_rows * sizeof (double), pb, test->x->n_rows * sizeof (double));
+  g_assert_true (g_bytes_equal (sa, sb));
+  g_assert_true (memcmp (pa, pc, test->x->n_rows * sizeof (double)) != 0);
+
+  boost ()->free (a);
+  boost ()->free (b);
+  boost ()->free (c);
+}
+
+static void
+test_boost_cancel (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 500, 51);
+  g_autoptr(Data) valid = data_new (DATA_FRIEDMAN1, 100, 52);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 1000.0, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(Watch) w = { .cancel_at = 5, .cancellable = cancellable };
+  AxTrainMonitor monitor = monitor_for (&w, 42);
+  AxFitted *fitted;
+
+  fitted = boost ()->fit (train->x, &train->target, valid->x, &valid->target,
+                          params, &monitor, cancellable, &error);
+  g_assert_null (fitted);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (w.n_steps, ==, 5);
+}
+
+static void
+check_round_trip (const Data   *train,
+                  const Data   *valid,
+                  const Data   *test,
+                  AxParams     *params)
+{
+  AxTrainMonitor monitor = { .seed = 3 };
+  AxFitted *fitted = fit (train, valid, params, &monitor);
+  guint width = test->target.task == AX_TASK_REGRESSION ? 1 : test->target.n_classes;
+  gsize size = (gsize) test->x->n_rows * width * sizeof (double);
+  g_autofree double *before = predict (fitted, test);
+  g_autofree double *imp_before = boost ()->importance (fitted);
+  g_autoptr(GBytes) blob = boost ()->save (fitted);
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *after = NULL;
+  g_autofree double *imp_after = NULL;
+  AxFitted *loaded;
+
+  boost ()->free (fitted);
+  loaded = boost ()->load (blob, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+
+  after = predict (loaded, test);
+  g_assert_cmpmem (before, size, after, size);
+  imp_after = boost ()->importance (loaded);
+  g_assert_cmpmem (imp_before, train->x->n_features * sizeof (double),
+                   imp_after, train->x->n_features * sizeof (double));
+  again = boost ()->save (loaded);
+  g_assert_true (g_bytes_equal (blob, again));
+
+  boost ()->free (loaded);
+}
+
+static void
+test_boost_save_load (void)
+{
+  g_autoptr(Data) reg_train = data_new (DATA_FRIEDMAN1, 800, 61);
+  g_autoptr(Data) reg_test = data_new (DATA_FRIEDMAN1, 300, 62);
+  g_autoptr(Data) noisy_train = data_new (DATA_NOISY, 800, 63);
+  g_autoptr(Data) noisy_valid = data_new (DATA_NOISY, 300, 64);
+  g_autoptr(Data) bin_train = data_new (DATA_BINARY, 800, 65);
+  g_autoptr(Data) bin_test = data_new (DATA_BINARY, 300, 66);
+  g_autoptr(Data) three_train = data_new (DATA_THREE_CLASS, 800, 67);
+  g_autoptr(Data) three_test = data_new (DATA_THREE_CLASS, 300, 68);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 30.0, NULL);
+  g_autoptr(AxParams) stopping = params_new ("n_estimators", 200.0,
+                                             "early_stopping_rounds", 5.0, NULL);
+
+  check_round_trip (reg_train, NULL, reg_test, params);
+  check_round_trip (noisy_train, noisy_valid, noisy_valid, stopping);
+  check_round_trip (bin_train, NULL, bin_test, params);
+  check_round_trip (three_train, NULL, three_test, params);
+}
+
+static GBytes *
+small_blob (void)
+{
+  g_autoptr(Data) train = data_new (DATA_BINARY, 200, 71);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 5.0, NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *fitted = fit (train, NULL, params, &monitor);
+  GBytes *blob = boost ()->save (fitted);
+
+  boost ()->free (fitted);
+  return blob;
+}
+
+static void
+test_boost_blob_newer (void)
+{
+  g_autoptr(GBytes) blob = small_blob ();
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (blob, &size);
+  g_autofree guint8 *data = g_memdup2 (bytes, size);
+  g_autoptr(GBytes) newer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 version = GUINT32_TO_LE (2);
+
+  g_assert_cmpmem (data, 4, "AXGB", 4);
+  memcpy (data + 4, &version, 4);
+  newer = g_bytes_new (data, size);
+  g_assert_null (boost ()->load (newer, &error));
+  g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB);
+  g_assert_nonnull (strstr (error->message, "newer version of Auspex"));
+}
+
+static void
+test_boost_blob_damaged (void)
+{
+  g_autoptr(GBytes) blob = small_blob ();
+  gsize size;
+  const guint8 *data = g_bytes_get_data (blob, &size);
+  gsize cuts[] = { 0, 3, 8, 20, 31, 32, 33, size / 2, size - 1 };
+  g_autofree guint8 *garbled = g_memdup2 (data, size);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autoptr(GBytes) part = g_bytes_new (data, cuts[i]);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (boost ()->load (part, &error));
+      g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB);
+    }
+
+  /* Intact header, model bytes that are not a model. */
+  memset (garbled + 32, 'x', size - 32);
+  {
+    g_autoptr(GBytes) bad = g_bytes_new (garbled, size);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (boost ()->load (bad, &error));
+    g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB);
+  }
+}
+
+static void
+test_boost_importance (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 2000, 81);
+  g_autoptr(AxParams) params = params_new (NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *fitted = fit (train, NULL, params, &monitor);
+  g_autofree double *imp = boost ()->importance (fitted);
+  double sum = 0, least_informative = 1, most_noise = 0;
+
+  for (guint f = 0; f < 10; f++)
+    {
+      g_assert_cmpfloat (imp[f], >=, 0);
+      sum += imp[f];
+      if (f < 5)
+        least_informative = MIN (least_informative, imp[f]);
+      else
+        most_noise = MAX (most_noise, imp[f]);
+    }
+  g_test_message ("importance: informative >= %.4f, noise <= %.4f", least_informative, most_noise);
+  g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-9);
+  g_assert_cmpfloat (least_informative, >, most_noise);
+
+  boost ()->free (fitted);
+}
+
+/* A feature that never splits gets exactly 0. */
+static void
+test_boost_importance_unused (void)
+{
+  g_autoptr(Data) train = data_new (DATA_BINARY, 500, 82);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 20.0, NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *fitted;
+  g_autofree double *imp = NULL;
+
+  for (guint i = 0; i < train->x->n_rows; i++)
+    train->x->x[5 * (gsize) train->x->n_rows + i] = 1.0f;
+  fitted = fit (train, NULL, params, &monitor);
+  imp = boost ()->importance (fitted);
+  g_assert_cmpfloat (imp[5], ==, 0.0);
+  g_assert_cmpfloat (imp[0] + imp[1], >, 0.5);
+
+  boost ()->free (fitted);
+}
+
+/* A constant target grows no split: every feature gets 0, and every row
+ * the same prediction (near the constant: each round's single leaf only
+ * moves part of the way from XGBoost's starting score of 0.5). */
+static void
+test_boost_importance_constant (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 200, 83);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 10.0, NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *fitted;
+  g_autofree double *imp = NULL;
+  g_autofree double *pred = NULL;
+
+  for (guint i = 0; i < train->x->n_rows; i++)
+    train->y[i] = 2.5;
+  fitted = fit (train, NULL, params, &monitor);
+  imp = boost ()->importance (fitted);
+  for (guint f = 0; f < 10; f++)
+    g_assert_cmpfloat (imp[f], ==, 0.0);
+  pred = predict (fitted, train);
+  g_assert_cmpfloat_with_epsilon (pred[0], 2.5, 0.1);
+  for (guint i = 0; i < train->x->n_rows; i++)
+    g_assert_cmpfloat (pred[i], ==, pred[0]);
+
+  boost ()->free (fitted);
+}
+
+static void
+test_boost_missing (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 2000, 91);
+  g_autoptr(Data) test = data_new (DATA_FRIEDMAN1, 1000, 92);
+  g_autoptr(AxParams) params = params_new (NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *fitted;
+  g_autofree double *pred = NULL;
+  Rng rng = { 5 };
+
+  /* A tenth of every feature missing, in training and at prediction. */
+  for (gsize i = 0; i < (gsize) train->x->n_rows * 10; i++)
+    if (rng_uniform (&rng) < 0.1)
+      train->x->x[i] = NAN;
+  for (gsize i = 0; i < (gsize) test->x->n_rows * 10; i++)
+    if (rng_uniform (&rng) < 0.1)
+      test->x->x[i] = NAN;
+
+  fitted = fit (train, NULL, params, &monitor);
+  pred = predict (fitted, test);
+  for (guint i = 0; i < test->x->n_rows; i++)
+    g_assert_true (isfinite (pred[i]));
+  g_test_message ("friedman1 with 10%% missing: R2 %.4f", r2 (test, pred));
+  g_assert_cmpfloat (r2 (test, pred), >, 0.6);
+
+  boost ()->free (fitted);
+}
+
+/* "balanced" weighs the rare class up, so it is predicted more often. */
+static void
+test_boost_class_weight (void)
+{
+  g_autoptr(Data) train = data_new (DATA_RARE, 2000, 101);
+  g_autoptr(Data) test = data_new (DATA_RARE, 1000, 102);
+  g_autoptr(AxParams) plain = params_new ("n_estimators", 50.0, NULL);
+  g_autoptr(AxParams) balanced = params_new ("n_estimators", 50.0,
+                                             "class_weight", "balanced", NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *a = fit (train, NULL, plain, &monitor);
+  AxFitted *b = fit (train, NULL, balanced, &monitor);
+  g_autofree double *pa = predict (a, test);
+  g_autofree double *pb = predict (b, test);
+  guint rare = 0, called_a = 0, called_b = 0;
+
+  for (guint i = 0; i < test->x->n_rows; i++)
+    {
+      rare += test->y[i] == 1;
+      called_a += pa[2 * i + 1] > 0.5;
+      called_b += pb[2 * i + 1] > 0.5;
+    }
+  g_test_message ("rare class: %u of %u rows; predicted %u times plain, %u balanced",
+                  rare, test->x->n_rows, called_a, called_b);
+  g_assert_cmpuint (rare, <, test->x->n_rows / 5);
+  g_assert_cmpuint (called_b, >, called_a);
+
+  boost ()->free (a);
+  boost ()->free (b);
+}
+
+static void
+test_boost_bad_data (void)
+{
+  g_autoptr(Data) train = data_new (DATA_BINARY, 100, 111);
+  g_autoptr(AxParams) params = params_new (NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+
+  /* One class only. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree double *y = g_new0 (double, 100);
+    AxTarget t = train->target;
+
+    t.y = y;
+    g_assert_null (boost ()->fit (train->x, &t, NULL, NULL, params, &monitor, NULL, &error));
+    g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA);
+  }
+  /* A class index out of range. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    train->y[7] = 2;
+    g_assert_null (boost ()->fit (train->x, &train->target, NULL, NULL, params, &monitor,
+                                  NULL, &error));
+    g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA);
+    g_assert_nonnull (strstr (error->message, "row 8"));
+    train->y[7] = 0;
+  }
+  /* No rows. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AxMatrix) empty = ax_matrix_new (0, 6);
+
+    g_assert_null (boost ()->fit (empty, &train->target, NULL, NULL, params, &monitor,
+                                  NULL, &error));
+    g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA);
+  }
+}
+
+typedef struct {
+  const AxFitted *fitted;
+  const Data     *data;
+  double         *out;
+} PredictJob;
+
+static gpointer
+predict_thread (gpointer user_data)
+{
+  PredictJob *job = user_data;
+
+  for (guint r = 0; r < 5; r++)
+    boost ()->predict (job->fitted, job->data->x, job->out);
+  return NULL;
+}
+
+/* Predictions from several threads at once on one model agree. */
+static void
+test_boost_threads (void)
+{
+  g_autoptr(Data) train = data_new (DATA_THREE_CLASS, 1000, 121);
+  g_autoptr(Data) test = data_new (DATA_THREE_CLASS, 500, 122);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 30.0, NULL);
+  AxTrainMonitor monitor = { .seed = 1 };
+  AxFitted *fitted = fit (train, NULL, params, &monitor);
+  g_autofree double *expected = predict (fitted, test);
+  gsize size = (gsize) test->x->n_rows * 3 * sizeof (double);
+  PredictJob jobs[4];
+  GThread *threads[4];
+
+  for (guint t = 0; t < 4; t++)
+    {
+      jobs[t] = (PredictJob) { fitted, test, g_malloc (size) };
+      threads[t] = g_thread_new ("predict", predict_thread, &jobs[t]);
+    }
+  for (guint t = 0; t < 4; t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_cmpmem (jobs[t].out, size, expected, size);
+      g_free (jobs[t].out);
+    }
+
+  boost ()->free (fitted);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/boost/registered", test_boost_registered);
+  g_test_add_func ("/engine/boost/params/refused", test_boost_params_refused);
+  g_test_add_func ("/engine/boost/params/learning-rate-zero", test_boost_learning_rate_zero);
+  g_test_add_func ("/engine/boost/regression", test_boost_regression);
+  g_test_add_func ("/engine/boost/classification/binary", test_boost_binary);
+  g_test_add_func ("/engine/boost/classification/three-class", test_boost_three_class);
+  g_test_add_func ("/engine/boost/early-stopping", test_boost_early_stopping);
+  g_test_add_func ("/engine/boost/no-validation", test_boost_no_validation);
+  g_test_add_func ("/engine/boost/deterministic", test_boost_deterministic);
+  g_test_add_func ("/engine/boost/cancel", test_boost_cancel);
+  g_test_add_func ("/engine/boost/save-load", test_boost_save_load);
+  g_test_add_func ("/engine/boost/blob/newer", test_boost_blob_newer);
+  g_test_add_func ("/engine/boost/blob/damaged", test_boost_blob_damaged);
+  g_test_add_func ("/engine/boost/importance/ranks", test_boost_importance);
+  g_test_add_func ("/engine/boost/importance/unused", test_boost_importance_unused);
+  g_test_add_func ("/engine/boost/importance/constant", test_boost_importance_constant);
+  g_test_add_func ("/engine/boost/missing", test_boost_missing);
+  g_test_add_func ("/engine/boost/class-weight", test_boost_class_weight);
+  g_test_add_func ("/engine/boost/bad-data", test_boost_bad_data);
+  g_test_add_func ("/engine/boost/threads", test_boost_threads);
+
+  return g_test_run ();
+}
