@@ -4,6 +4,85 @@
 
 #include <string.h>
 
+/* The blocks behind ax_frame_set_string(): copies laid end to end, in
+ * blocks that grow from 64 KiB to 1 MiB (or the size of one long value).
+ * A cleared frame fills them again from the first, so a frame reused chunk
+ * after chunk allocates nothing once it has seen its largest chunk. */
+#define STRING_BLOCK_MIN (64 * 1024)
+#define STRING_BLOCK_MAX (1024 * 1024)
+
+typedef struct {
+  char  *data;
+  gsize  size;
+} StringBlock;
+
+struct _AxFrameStrings {
+  GArray *blocks;   /* StringBlock, in the order they are filled */
+  guint   current;  /* the block being filled */
+  gsize   used;     /* bytes of it in use */
+};
+
+static void
+strings_free (AxFrameStrings *s)
+{
+  if (s == NULL)
+    return;
+  for (guint i = 0; i < s->blocks->len; i++)
+    g_free (g_array_index (s->blocks, StringBlock, i).data);
+  g_array_unref (s->blocks);
+  g_free (s);
+}
+
+/* TRUE if @p points into one of the blocks (so it is not to be freed). */
+static gboolean
+strings_own (const AxFrameStrings *s,
+             const char           *p)
+{
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < s->blocks->len; i++)
+    {
+      const StringBlock *b = &g_array_index (s->blocks, StringBlock, i);
+      /* Compared as integers: the pointers may belong to other objects. */
+      if ((guintptr) p >= (guintptr) b->data && (guintptr) p < (guintptr) b->data + b->size)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+strings_alloc (AxFrameStrings *s,
+               gsize           need)
+{
+  StringBlock *b = s->blocks->len ? &g_array_index (s->blocks, StringBlock, s->current) : NULL;
+
+  if (b == NULL || b->size - s->used < need)
+    {
+      guint next = b ? s->current + 1 : 0;
+      if (next >= s->blocks->len || g_array_index (s->blocks, StringBlock, next).size < need)
+        {
+          gsize last = b ? b->size : 0;
+          StringBlock nb;
+          nb.size = MAX (need, CLAMP (last * 2, STRING_BLOCK_MIN, STRING_BLOCK_MAX));
+          nb.data = g_malloc (nb.size);
+          g_array_insert_val (s->blocks, next, nb);
+        }
+      s->current = next;
+      s->used = 0;
+      b = &g_array_index (s->blocks, StringBlock, next);
+    }
+  s->used += need;
+  return b->data + s->used - need;
+}
+
+static void
+free_string (AxFrame *frame,
+             char    *p)
+{
+  if (p != NULL && !strings_own (frame->string_blocks, p))
+    g_free (p);
+}
+
 static gboolean
 uses_ints (AxColumnType type)
 {
@@ -67,7 +146,10 @@ ax_frame_truncate (AxFrame *frame,
       guint n = frame->n_rows - n_rows;
       if (col->strings)
         for (guint r = n_rows; r < frame->n_rows; r++)
-          g_clear_pointer (&col->strings[r], g_free);
+          {
+            free_string (frame, col->strings[r]);
+            col->strings[r] = NULL;
+          }
       if (col->ints)
         memset (col->ints + n_rows, 0, n * sizeof (gint64));
       if (col->reals)
@@ -75,6 +157,11 @@ ax_frame_truncate (AxFrame *frame,
       memset (col->missing + n_rows, 1, n);
     }
   frame->n_rows = n_rows;
+  if (n_rows == 0 && frame->string_blocks)
+    {
+      frame->string_blocks->current = 0;
+      frame->string_blocks->used = 0;
+    }
 }
 
 void
@@ -98,6 +185,7 @@ ax_frame_free (AxFrame *frame)
       g_free (frame->columns[c].strings);
     }
   g_free (frame->columns);
+  strings_free (frame->string_blocks);
   g_free (frame);
 }
 
@@ -137,9 +225,40 @@ ax_frame_take_string (AxFrame *frame, guint col, guint row, char *value)
 {
   AxColumn *c = &frame->columns[col];
   g_assert (c->strings != NULL && row < frame->n_rows);
-  g_free (c->strings[row]);
+  free_string (frame, c->strings[row]);
   c->strings[row] = value;
   c->missing[row] = value == NULL;
+}
+
+void
+ax_frame_set_string (AxFrame    *frame,
+                     guint       col,
+                     guint       row,
+                     const char *value,
+                     gssize      len)
+{
+  AxColumn *c = &frame->columns[col];
+  gsize n;
+  char *copy;
+
+  g_assert (c->strings != NULL && row < frame->n_rows);
+  if (value == NULL)
+    {
+      ax_frame_take_string (frame, col, row, NULL);
+      return;
+    }
+  n = len < 0 ? strlen (value) : (gsize) len;
+  if (frame->string_blocks == NULL)
+    {
+      frame->string_blocks = g_new0 (AxFrameStrings, 1);
+      frame->string_blocks->blocks = g_array_new (FALSE, FALSE, sizeof (StringBlock));
+    }
+  copy = strings_alloc (frame->string_blocks, n + 1);
+  memcpy (copy, value, n);
+  copy[n] = '\0';
+  free_string (frame, c->strings[row]);
+  c->strings[row] = copy;
+  c->missing[row] = 0;
 }
 
 int

@@ -6,7 +6,9 @@
  *   integer, boolean (0/1), date (days since 1970-01-01) and datetime
  *   (seconds since 1970-01-01 00:00:00) use ints[];
  *   real uses reals[];
- *   categorical and text use strings[] (owned UTF-8).
+ *   categorical and text use strings[] (UTF-8 owned by the frame: either
+ *   taken with ax_frame_take_string() or copied into the frame's string
+ *   blocks by ax_frame_set_string()).
  *
  * missing[i] is nonzero where row i has no value; the value slot is then 0,
  * 0.0 or NULL.
@@ -27,11 +29,14 @@ typedef struct {
   char        **strings;
 } AxColumn;
 
+typedef struct _AxFrameStrings AxFrameStrings;
+
 typedef struct {
-  guint      n_rows;
-  guint      capacity;
-  guint      n_columns;
-  AxColumn  *columns;
+  guint            n_rows;
+  guint            capacity;
+  guint            n_columns;
+  AxColumn        *columns;
+  AxFrameStrings  *string_blocks;  /* private: see ax_frame_set_string() */
 } AxFrame;
 
 /* A frame with the given column names and types and room for @capacity
@@ -48,11 +53,19 @@ guint     ax_frame_append_row   (AxFrame            *frame);
 void      ax_frame_set_int      (AxFrame *frame, guint col, guint row, gint64 value);
 void      ax_frame_set_real     (AxFrame *frame, guint col, guint row, double value);
 void      ax_frame_take_string  (AxFrame *frame, guint col, guint row, char *value);
+/* Stores a copy of the @len bytes at @value (-1: up to its NUL), followed by
+ * a NUL, at (@row, @col).  The copy goes into blocks the frame keeps for
+ * the purpose, so that filling a frame with many short strings costs no
+ * allocation per value; the blocks are reused after ax_frame_clear() and
+ * freed with the frame.  strings[row] reads the same either way. */
+void      ax_frame_set_string   (AxFrame *frame, guint col, guint row,
+                                 const char *value, gssize len);
 
 /* Turns integer column @col into a real one, keeping its values. */
 void      ax_frame_column_to_real (AxFrame *frame, guint col);
 
-/* Removes every row, keeping columns and capacity. */
+/* Removes every row, keeping columns and capacity (and the string blocks
+ * of ax_frame_set_string(), for reuse). */
 void      ax_frame_clear        (AxFrame            *frame);
 /* Removes the rows from @n_rows on. */
 void      ax_frame_truncate     (AxFrame            *frame,

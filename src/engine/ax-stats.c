@@ -6,18 +6,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Distinct values of a text column: an open-addressing table (linear
+ * probing) whose keys are copied end to end into blocks.  Table and keys
+ * together stay within the column's share of DISTINCT_BUDGET bytes, so
+ * long distinct texts in many columns cannot make the builder grow without
+ * bound; past the budget or AX_STATS_MAX_DISTINCT values, new values are
+ * no longer counted and the column is marked distinct_capped. */
+#define DISTINCT_BUDGET     (64 * 1024 * 1024)
+#define DISTINCT_MIN_SHARE  (64 * 1024)
+#define KEY_BLOCK           (64 * 1024)
+
+typedef struct {
+  const char *key;     /* NULL for an empty slot */
+  guint32     hash;
+  guint32     len;
+  guint64     count;
+} Slot;
+
+typedef struct {
+  Slot       *slots;
+  guint       mask;    /* number of slots - 1 */
+  guint       n;
+  GPtrArray  *blocks;  /* key storage */
+  char       *free_at; /* the rest of the last block */
+  gsize       free_len;
+  gsize       bytes;   /* slots and blocks */
+  gsize       budget;
+} Distinct;
+
 typedef struct {
   AxColumnType   type;
   AxColumnStats  stats;
   double         m2;          /* Welford's running sum of squares */
   guint64        n_values;
-  GHashTable    *counts;      /* value -> count, strings only */
+  Distinct      *distinct;    /* strings only */
 } Acc;
 
 struct _AxStatsBuilder {
-  guint     n_columns;
-  Acc      *acc;
-  gboolean  histograms;
+  guint       n_columns;
+  Acc        *acc;
+  gboolean    histograms;
 };
 
 void
@@ -28,10 +56,212 @@ ax_column_stats_clear (AxColumnStats *stats)
   memset (stats, 0, sizeof *stats);
 }
 
+/* A 64-bit hash a word at a time, finished with MurmurHash3's fmix64. */
+static guint64
+hash_bytes (const char *s,
+            gsize       len)
+{
+  const guint64 k = G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  guint64 h = k ^ len;
+  guint64 w;
+
+  for (; len >= 8; s += 8, len -= 8)
+    {
+      memcpy (&w, s, 8);
+      h = (h ^ w) * k;
+      h ^= h >> 29;
+    }
+  if (len > 0)
+    {
+      w = 0;
+      memcpy (&w, s, len);
+      h = (h ^ w) * k;
+      h ^= h >> 29;
+    }
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+  h ^= h >> 33;
+  return h;
+}
+
+static Distinct *
+distinct_new (gsize budget)
+{
+  Distinct *d = g_new0 (Distinct, 1);
+
+  d->mask = 63;
+  d->slots = g_new0 (Slot, d->mask + 1);
+  d->blocks = g_ptr_array_new_with_free_func (g_free);
+  d->budget = budget;
+  d->bytes = (d->mask + 1) * sizeof (Slot);
+  return d;
+}
+
+static void
+distinct_free (Distinct *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->slots);
+  g_ptr_array_unref (d->blocks);
+  g_free (d);
+}
+
+/* Doubles the table; FALSE if that would pass the budget. */
+static gboolean
+distinct_grow (Distinct *d)
+{
+  guint size = (d->mask + 1) * 2;
+  Slot *slots;
+
+  if (d->bytes + (gsize) (d->mask + 1) * sizeof (Slot) > d->budget)
+    return FALSE;
+  slots = g_new0 (Slot, size);
+  for (guint i = 0; i <= d->mask; i++)
+    if (d->slots[i].key)
+      {
+        guint j = d->slots[i].hash & (size - 1);
+        while (slots[j].key)
+          j = (j + 1) & (size - 1);
+        slots[j] = d->slots[i];
+      }
+  g_free (d->slots);
+  d->slots = slots;
+  d->bytes += (gsize) (d->mask + 1) * sizeof (Slot);
+  d->mask = size - 1;
+  return TRUE;
+}
+
+/* A copy of @len bytes of @s plus a NUL in the key blocks, or NULL past the
+ * budget. */
+static const char *
+distinct_copy_key (Distinct   *d,
+                   const char *s,
+                   gsize       len)
+{
+  char *copy;
+
+  if (d->free_len < len + 1)
+    {
+      gsize size = MAX (KEY_BLOCK, len + 1);
+      if (d->bytes + size > d->budget)
+        return NULL;
+      d->free_at = g_malloc (size);
+      d->free_len = size;
+      d->bytes += size;
+      g_ptr_array_add (d->blocks, d->free_at);
+    }
+  copy = d->free_at;
+  memcpy (copy, s, len);
+  copy[len] = '\0';
+  d->free_at += len + 1;
+  d->free_len -= len + 1;
+  return copy;
+}
+
+/* Counts one occurrence of the @len bytes at @s, whose hash is @h; FALSE if
+ * it is a new value that no longer fits. */
+static gboolean
+distinct_add (Distinct   *d,
+              const char *s,
+              gsize       len,
+              guint32     h)
+{
+  guint i = h & d->mask;
+  const char *key;
+
+  for (; d->slots[i].key; i = (i + 1) & d->mask)
+    {
+      Slot *slot = &d->slots[i];
+      if (slot->hash == h && slot->len == len && memcmp (slot->key, s, len) == 0)
+        {
+          slot->count++;
+          return TRUE;
+        }
+    }
+  if (d->n >= AX_STATS_MAX_DISTINCT || len > G_MAXUINT32)
+    return FALSE;
+  /* Keep the table at most 70 % full. */
+  if ((d->n + 1) * 10 > (d->mask + 1) * 7)
+    {
+      if (!distinct_grow (d))
+        return FALSE;
+      for (i = h & d->mask; d->slots[i].key; i = (i + 1) & d->mask)
+        ;
+    }
+  key = distinct_copy_key (d, s, len);
+  if (key == NULL)
+    return FALSE;
+  d->slots[i].key = key;
+  d->slots[i].hash = h;
+  d->slots[i].len = (guint32) len;
+  d->slots[i].count = 1;
+  d->n++;
+  return TRUE;
+}
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch (p)
+#else
+#define PREFETCH(p) ((void) 0)
+#endif
+
+/* Counts the values of a text column.  A table of many distinct values
+ * does not fit the cache, and every lookup would wait for memory in turn:
+ * so the hashes of a batch of rows are computed first and their slots and
+ * keys fetched together, then looked up. */
+static void
+count_strings (Acc            *a,
+               const AxColumn *col,
+               guint           n_rows)
+{
+  enum { BATCH = 32 };
+  Distinct *d = a->distinct;
+  guint32 hashes[BATCH];
+  gsize lens[BATCH];
+
+  for (guint first = 0; first < n_rows; first += BATCH)
+    {
+      guint n = MIN (BATCH, n_rows - first);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const char *s = col->strings[first + i];
+          if (col->missing[first + i])
+            continue;
+          lens[i] = strlen (s);
+          hashes[i] = (guint32) hash_bytes (s, lens[i]);
+          PREFETCH (&d->slots[hashes[i] & d->mask]);
+        }
+      /* By now the first slots have arrived: fetch the keys they point to. */
+      for (guint i = 0; i < n; i++)
+        if (!col->missing[first + i])
+          {
+            const char *key = d->slots[hashes[i] & d->mask].key;
+            if (key)
+              PREFETCH (key);
+          }
+      for (guint i = 0; i < n; i++)
+        if (col->missing[first + i])
+          a->stats.n_missing++;
+        else if (!distinct_add (d, col->strings[first + i], lens[i], hashes[i]))
+          a->stats.distinct_capped = TRUE;
+    }
+}
+
 AxStatsBuilder *
 ax_stats_builder_new (const AxFrame *like)
 {
   AxStatsBuilder *self = g_new0 (AxStatsBuilder, 1);
+  guint n_strings = 0;
+  gsize share;
+
+  for (guint c = 0; c < like->n_columns; c++)
+    if (like->columns[c].type == AX_COLUMN_CATEGORICAL || like->columns[c].type == AX_COLUMN_TEXT)
+      n_strings++;
+  share = MAX (DISTINCT_BUDGET / MAX (n_strings, 1), DISTINCT_MIN_SHARE);
 
   self->n_columns = like->n_columns;
   self->acc = g_new0 (Acc, like->n_columns);
@@ -41,7 +271,7 @@ ax_stats_builder_new (const AxFrame *like)
       a->type = like->columns[c].type;
       a->stats.min = a->stats.max = a->stats.mean = a->stats.sd = NAN;
       if (a->type == AX_COLUMN_CATEGORICAL || a->type == AX_COLUMN_TEXT)
-        a->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+        a->distinct = distinct_new (share);
     }
   return self;
 }
@@ -54,29 +284,70 @@ ax_stats_builder_free (AxStatsBuilder *self)
   for (guint c = 0; c < self->n_columns; c++)
     {
       ax_column_stats_clear (&self->acc[c].stats);
-      g_clear_pointer (&self->acc[c].counts, g_hash_table_unref);
+      distinct_free (self->acc[c].distinct);
     }
   g_free (self->acc);
   g_free (self);
 }
 
+static inline double
+value_at (const AxColumn *col,
+          guint           r)
+{
+  return col->type == AX_COLUMN_REAL ? col->reals[r] : (double) col->ints[r];
+}
+
+/* Adds the values of a numeric, boolean, date or datetime column.  The
+ * frame's own count, mean and sum of squared deviations come first, in two
+ * tight loops; they are then merged into the running figures with Chan,
+ * Golub and LeVeque's pairwise update, as stable as Welford's one value at
+ * a time but with one division per frame instead of one per value. */
 static void
-add_number (Acc    *a,
-            double  x)
+add_numbers (Acc            *a,
+             const AxColumn *col,
+             guint           n_rows)
 {
   AxColumnStats *s = &a->stats;
-  double delta;
+  guint64 n = 0;
+  double sum = 0, lo = INFINITY, hi = -INFINITY, mean, m2 = 0;
 
-  if (a->n_values++ == 0)
+  for (guint r = 0; r < n_rows; r++)
+    if (!col->missing[r])
+      {
+        double x = value_at (col, r);
+        n++;
+        sum += x;
+        lo = MIN (lo, x);
+        hi = MAX (hi, x);
+      }
+  s->n_missing += n_rows - n;
+  if (n == 0)
+    return;
+  mean = sum / (double) n;
+  for (guint r = 0; r < n_rows; r++)
+    if (!col->missing[r])
+      {
+        double d = value_at (col, r) - mean;
+        m2 += d * d;
+      }
+
+  if (a->n_values == 0)
     {
-      s->min = s->max = x;
-      s->mean = 0;
+      s->min = lo;
+      s->max = hi;
+      s->mean = mean;
+      a->m2 = m2;
     }
-  s->min = MIN (s->min, x);
-  s->max = MAX (s->max, x);
-  delta = x - s->mean;
-  s->mean += delta / (double) a->n_values;
-  a->m2 += delta * (x - s->mean);
+  else
+    {
+      double total = (double) (a->n_values + n);
+      double delta = mean - s->mean;
+      s->min = MIN (s->min, lo);
+      s->max = MAX (s->max, hi);
+      s->mean += delta * (double) n / total;
+      a->m2 += m2 + delta * delta * (double) a->n_values * (double) n / total;
+    }
+  a->n_values += n;
 }
 
 static void
@@ -108,60 +379,28 @@ ax_stats_builder_add (AxStatsBuilder *self,
             continue;
           for (guint r = 0; r < frame->n_rows; r++)
             if (!col->missing[r])
-              add_to_bin (a, col->type == AX_COLUMN_REAL ? col->reals[r] : (double) col->ints[r]);
+              add_to_bin (a, value_at (col, r));
           continue;
         }
 
       a->stats.n_rows += frame->n_rows;
-      for (guint r = 0; r < frame->n_rows; r++)
-        {
-          if (col->missing[r])
-            {
-              a->stats.n_missing++;
-              continue;
-            }
-          switch (col->type)
-            {
-            case AX_COLUMN_REAL:
-              add_number (a, col->reals[r]);
-              break;
-            case AX_COLUMN_CATEGORICAL:
-            case AX_COLUMN_TEXT:
-              {
-                guint64 *n = g_hash_table_lookup (a->counts, col->strings[r]);
-                if (n != NULL)
-                  (*n)++;
-                else if (g_hash_table_size (a->counts) < AX_STATS_MAX_DISTINCT)
-                  {
-                    n = g_new (guint64, 1);
-                    *n = 1;
-                    g_hash_table_insert (a->counts, g_strdup (col->strings[r]), n);
-                  }
-                else
-                  a->stats.distinct_capped = TRUE;
-              }
-              break;
-            case AX_COLUMN_INTEGER:
-            case AX_COLUMN_BOOLEAN:
-            case AX_COLUMN_DATE:
-            case AX_COLUMN_DATETIME:
-            case AX_N_COLUMN_TYPES:
-            default:
-              add_number (a, (double) col->ints[r]);
-              break;
-            }
-        }
+      if (col->type == AX_COLUMN_CATEGORICAL || col->type == AX_COLUMN_TEXT)
+        count_strings (a, col, frame->n_rows);
+      else
+        add_numbers (a, col, frame->n_rows);
     }
 }
 
+/* Most common first; equal counts in byte order. */
 static int
-compare_counts (gconstpointer pa,
-                gconstpointer pb)
+compare_counts (guint64     count_a,
+                const char *a,
+                guint64     count_b,
+                const char *b)
 {
-  const AxCategoryCount *a = pa, *b = pb;
-  if (a->count != b->count)
-    return a->count > b->count ? -1 : 1;
-  return strcmp (a->value, b->value);
+  if (count_a != count_b)
+    return count_a > count_b ? -1 : 1;
+  return strcmp (a, b);
 }
 
 /* Fills sd and the top categories once every frame has been seen. */
@@ -175,25 +414,34 @@ finish_first_pass (Acc *a)
   else if (a->n_values == 1)
     s->sd = 0;
 
-  if (a->counts && s->n_top == 0)
+  if (a->distinct && s->n_top == 0)
     {
-      GHashTableIter it;
-      gpointer key, value;
-      g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (AxCategoryCount));
+      const Slot *top[AX_STATS_TOP];
+      guint n_top = 0;
 
-      s->n_distinct = g_hash_table_size (a->counts);
-      g_hash_table_iter_init (&it, a->counts);
-      while (g_hash_table_iter_next (&it, &key, &value))
+      s->n_distinct = a->distinct->n;
+      /* Insertion into the few best seen so far. */
+      for (guint i = 0; i <= a->distinct->mask; i++)
         {
-          AxCategoryCount cc = { key, *(guint64 *) value };
-          g_array_append_val (all, cc);
+          const Slot *slot = &a->distinct->slots[i];
+          guint at;
+          if (slot->key == NULL)
+            continue;
+          at = n_top;
+          while (at > 0 && compare_counts (slot->count, slot->key, top[at - 1]->count, top[at - 1]->key) < 0)
+            at--;
+          if (at >= AX_STATS_TOP)
+            continue;
+          if (n_top < AX_STATS_TOP)
+            n_top++;
+          memmove (top + at + 1, top + at, (n_top - 1 - at) * sizeof top[0]);
+          top[at] = slot;
         }
-      g_array_sort (all, compare_counts);
-      s->n_top = MIN (all->len, AX_STATS_TOP);
-      for (guint i = 0; i < s->n_top; i++)
+      s->n_top = n_top;
+      for (guint i = 0; i < n_top; i++)
         {
-          s->top[i].value = g_strdup (g_array_index (all, AxCategoryCount, i).value);
-          s->top[i].count = g_array_index (all, AxCategoryCount, i).count;
+          s->top[i].value = g_strdup (top[i]->key);
+          s->top[i].count = top[i]->count;
         }
     }
 }
@@ -209,6 +457,22 @@ ax_stats_builder_begin_histograms (AxStatsBuilder *self)
       if (ax_column_type_is_numeric (a->type) && a->n_values > 0)
         a->stats.n_bins = AX_STATS_BINS;
     }
+}
+
+void
+ax_stats_builder_add_values (AxStatsBuilder *self,
+                             guint           col,
+                             const double   *values,
+                             gsize           n)
+{
+  Acc *a;
+
+  g_return_if_fail (self->histograms && col < self->n_columns);
+  a = &self->acc[col];
+  if (a->stats.n_bins == 0)
+    return;
+  for (gsize i = 0; i < n; i++)
+    add_to_bin (a, values[i]);
 }
 
 const AxColumnStats *

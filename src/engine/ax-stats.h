@@ -6,7 +6,8 @@
  * one after another so a dataset of any size is summarised in bounded
  * memory.  The histogram needs the range, so it takes a second pass:
  * feed every frame once, call ax_stats_builder_begin_histograms(), feed
- * them again.
+ * them again (or, when only the numeric values were kept aside, give
+ * those to ax_stats_builder_add_values()).
  */
 #pragma once
 
@@ -27,8 +28,11 @@ typedef struct {
   guint64          n_missing;
   /* Numeric, boolean, date and datetime columns; NAN when no value. */
   double           min, max, mean, sd;
-  /* Categorical and text columns: distinct values (exact up to
-   * AX_STATS_MAX_DISTINCT, then distinct_capped) and the most common. */
+  /* Categorical and text columns: distinct values and the most common.
+   * Exact up to AX_STATS_MAX_DISTINCT values, as long as the column's
+   * values fit its share of the builder's memory budget (64 MB over all
+   * text columns, at least 64 KB each); past either limit new values are no
+   * longer counted and distinct_capped is set. */
   guint64          n_distinct;
   gboolean         distinct_capped;
   guint            n_top;
@@ -44,11 +48,19 @@ void ax_column_stats_clear (AxColumnStats *stats);
 
 typedef struct _AxStatsBuilder AxStatsBuilder;
 
+/* A builder for frames with the columns and types of @like. */
 AxStatsBuilder *ax_stats_builder_new              (const AxFrame   *like);
 void            ax_stats_builder_free             (AxStatsBuilder  *self);
 void            ax_stats_builder_add              (AxStatsBuilder  *self,
                                                    const AxFrame   *frame);
 void            ax_stats_builder_begin_histograms (AxStatsBuilder  *self);
+/* After ax_stats_builder_begin_histograms(): bins @n values of numeric
+ * column @col as adding the frames they came from again would.  For a
+ * caller that kept the numeric values aside rather than the frames. */
+void            ax_stats_builder_add_values       (AxStatsBuilder  *self,
+                                                   guint            col,
+                                                   const double    *values,
+                                                   gsize            n);
 /* Returns the statistics of column @col; valid until the builder is freed. */
 const AxColumnStats *ax_stats_builder_get         (AxStatsBuilder  *self,
                                                    guint            col);

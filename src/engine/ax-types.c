@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,42 +89,90 @@ ax_parse_integer (const char *str,
   return TRUE;
 }
 
+/* 10^0 .. 10^22: every one of them is a double exactly. */
+static const double exact_powers_of_ten[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
 gboolean
 ax_parse_real (const char *str,
                double     *out)
 {
   const char *p = str;
-  gboolean digits = FALSE;
+  gboolean digits = FALSE, neg = FALSE;
+  guint64 mantissa = 0;
+  guint n_significant = 0;
+  int exponent = 0;
+  gboolean fast = TRUE;
   char *end = NULL;
 
-  /* Check the shape first: g_ascii_strtod also takes "inf", "nan" and hex. */
+  /* Check the shape first: g_ascii_strtod also takes "inf", "nan" and hex.
+   * On the way, collect the significant digits and the decimal exponent for
+   * the fast path below. */
   if (*p == '-' || *p == '+')
-    p++;
+    neg = (*p++ == '-');
   /* "01" or "007.5" is an identifier, as for integers; "0.5" is a number. */
   if (p[0] == '0' && g_ascii_isdigit (p[1]))
     return FALSE;
-  while (g_ascii_isdigit (*p))
-    p++, digits = TRUE;
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      digits = TRUE;
+      if (mantissa == 0 && *p == '0')
+        continue;
+      if (n_significant < 19)
+        mantissa = mantissa * 10 + (guint64) (*p - '0'), n_significant++;
+      else
+        fast = FALSE;
+    }
   if (*p == '.')
     {
-      p++;
-      while (g_ascii_isdigit (*p))
-        p++, digits = TRUE;
+      for (p++; g_ascii_isdigit (*p); p++)
+        {
+          digits = TRUE;
+          if (mantissa == 0 && *p == '0')
+            {
+              exponent--;
+              continue;
+            }
+          if (n_significant < 19)
+            mantissa = mantissa * 10 + (guint64) (*p - '0'), n_significant++, exponent--;
+          else
+            fast = FALSE;
+        }
     }
   if (!digits)
     return FALSE;
   if (*p == 'e' || *p == 'E')
     {
+      gboolean neg_exp = FALSE;
+      int e = 0;
+
       p++;
       if (*p == '-' || *p == '+')
-        p++;
+        neg_exp = (*p++ == '-');
       if (!g_ascii_isdigit (*p))
         return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
+      for (; g_ascii_isdigit (*p); p++)
+        if (e < 10000)
+          e = e * 10 + (*p - '0');
+      exponent += neg_exp ? -e : e;
     }
   if (*p != '\0')
     return FALSE;
+
+#if FLT_EVAL_METHOD == 0
+  /* Clinger's fast path: a mantissa of at most 2^53 and a power of ten up
+   * to 10^22 are both exact doubles, and IEEE multiplication and division
+   * round correctly, so one operation gives the same double as strtod. */
+  if (fast && mantissa <= (G_GUINT64_CONSTANT (1) << 53) && exponent >= -22 && exponent <= 22)
+    {
+      double v = (double) mantissa;
+      v = exponent < 0 ? v / exact_powers_of_ten[-exponent] : v * exact_powers_of_ten[exponent];
+      *out = neg ? -v : v;
+      return TRUE;
+    }
+#endif
 
   errno = 0;
   *out = g_ascii_strtod (str, &end);
@@ -304,27 +353,77 @@ ax_parse_datetime (const char *str,
   return TRUE;
 }
 
-void
+/* Two decimal digits of 0 <= v < 100 at p. */
+static inline void
+put_2digits (char *p,
+             int   v)
+{
+  p[0] = (char) ('0' + v / 10);
+  p[1] = (char) ('0' + v % 10);
+}
+
+/* "YYYY-MM-DD" at p for a year of four digits: written by hand, since an
+ * import formats a date or two per row and printf costs ten times as much. */
+static void
+put_ymd (char *p,
+         int   y,
+         int   m,
+         int   d)
+{
+  put_2digits (p, y / 100);
+  put_2digits (p + 2, y % 100);
+  p[4] = '-';
+  put_2digits (p + 5, m);
+  p[7] = '-';
+  put_2digits (p + 8, d);
+}
+
+static gsize
+clipped (int   n,
+         gsize size)
+{
+  return n < 0 ? 0 : MIN ((gsize) n, size ? size - 1 : 0);
+}
+
+gsize
 ax_format_date (gint64  days,
                 char   *buf,
                 gsize   size)
 {
   int y, m, d;
   ax_civil_from_days (days, &y, &m, &d);
-  g_snprintf (buf, size, "%04d-%02d-%02d", y, m, d);
+  if (y >= 0 && y <= 9999 && size > 10)
+    {
+      put_ymd (buf, y, m, d);
+      buf[10] = '\0';
+      return 10;
+    }
+  return clipped (g_snprintf (buf, size, "%04d-%02d-%02d", y, m, d), size);
 }
 
-void
+gsize
 ax_format_datetime (gint64  seconds,
                     char   *buf,
                     gsize   size)
 {
   gint64 days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-  gint64 rest = seconds - days * 86400;
+  int rest = (int) (seconds - days * 86400);
   int y, m, d;
   ax_civil_from_days (days, &y, &m, &d);
-  g_snprintf (buf, size, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d,
-              (int) (rest / 3600), (int) (rest / 60 % 60), (int) (rest % 60));
+  if (y >= 0 && y <= 9999 && size > 19)
+    {
+      put_ymd (buf, y, m, d);
+      buf[10] = ' ';
+      put_2digits (buf + 11, rest / 3600);
+      buf[13] = ':';
+      put_2digits (buf + 14, rest / 60 % 60);
+      buf[16] = ':';
+      put_2digits (buf + 17, rest % 60);
+      buf[19] = '\0';
+      return 19;
+    }
+  return clipped (g_snprintf (buf, size, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d,
+                              rest / 3600, rest / 60 % 60, rest % 60), size);
 }
 
 void

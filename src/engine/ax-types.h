@@ -65,9 +65,10 @@ gboolean      ax_parse_datetime (const char *str, gint64 *out_seconds);
 gint64        ax_days_from_civil (int year, int month, int day);
 void          ax_civil_from_days (gint64 days, int *year, int *month, int *day);
 
-/* Writes "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" into buf (at least 32 bytes). */
-void          ax_format_date     (gint64 days,    char *buf, gsize size);
-void          ax_format_datetime (gint64 seconds, char *buf, gsize size);
+/* Writes "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" into buf (at least 32 bytes)
+ * and returns the length written, without the NUL. */
+gsize         ax_format_date     (gint64 days,    char *buf, gsize size);
+gsize         ax_format_datetime (gint64 seconds, char *buf, gsize size);
 
 /* Writes a real so that parsing it back gives the same double ("%.17g"
  * shortened where a shorter form round-trips). */

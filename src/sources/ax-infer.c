@@ -59,6 +59,17 @@ ax_infer_is_missing (const char         *value,
 
   if (value == NULL)
     return TRUE;
+  /* Most values start with a character that starts no token: they cannot
+   * trim to one, and need neither measuring nor trimming.  ("" and values
+   * with leading blanks take the long way.) */
+  if (value[0] != '\0' && !g_ascii_isspace (value[0]))
+    {
+      guint i = 0;
+      while (tokens && tokens[i] && tokens[i][0] != value[0])
+        i++;
+      if (tokens == NULL || tokens[i] == NULL)
+        return FALSE;
+    }
   if (strlen (value) >= sizeof buf)
     return FALSE;
   value = trimmed (value, buf, sizeof buf);
@@ -175,32 +186,19 @@ ax_type_guesser_get (AxTypeGuesser *self,
     }
 }
 
-gboolean
-ax_infer_set_value (AxFrame            *frame,
-                    guint               row,
-                    guint               col,
-                    AxColumnSpec       *spec,
-                    const char         *value,
-                    const char * const *missing_tokens,
-                    guint64             line,
-                    GError            **error)
+/* Stores @v converted to the type of @spec; FALSE, leaving everything as it
+ * was, if it is not a value of that type. */
+static gboolean
+convert (AxFrame      *frame,
+         guint         row,
+         guint         col,
+         AxColumnSpec *spec,
+         const char   *v)
 {
-  char buf[128];
-  const char *v;
   gint64 iv;
   double dv;
   gboolean ok = FALSE;
 
-  if (ax_infer_is_missing (value, missing_tokens))
-    return TRUE;
-
-  if (spec->type == AX_COLUMN_CATEGORICAL || spec->type == AX_COLUMN_TEXT)
-    {
-      ax_frame_take_string (frame, col, row, g_strdup (value));
-      return TRUE;
-    }
-
-  v = trimmed (value, buf, sizeof buf);
   switch (spec->type)
     {
     case AX_COLUMN_INTEGER:
@@ -242,6 +240,37 @@ ax_infer_set_value (AxFrame            *frame,
     default:
       g_assert_not_reached ();
     }
+  return ok;
+}
+
+gboolean
+ax_infer_set_value (AxFrame            *frame,
+                    guint               row,
+                    guint               col,
+                    AxColumnSpec       *spec,
+                    const char         *value,
+                    const char * const *missing_tokens,
+                    guint64             line,
+                    GError            **error)
+{
+  char buf[128];
+  const char *v;
+  gboolean ok;
+
+  if (ax_infer_is_missing (value, missing_tokens))
+    return TRUE;
+
+  if (spec->type == AX_COLUMN_CATEGORICAL || spec->type == AX_COLUMN_TEXT)
+    {
+      ax_frame_set_string (frame, col, row, value, -1);
+      return TRUE;
+    }
+
+  /* No parser takes surrounding blanks, so a value that parses as it is
+   * needed no trimming: trim only when that fails. */
+  ok = convert (frame, row, col, spec, value);
+  if (!ok && (v = trimmed (value, buf, sizeof buf)) != value)
+    ok = convert (frame, row, col, spec, v);
 
   if (!ok)
     {

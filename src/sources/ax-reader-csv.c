@@ -3,8 +3,9 @@
  * RFC 4180 with the usual liberties: any of , ; TAB | as the delimiter
  * (sniffed from the first block when not given), CRLF or LF line ends,
  * quoted fields with doubled quotes and embedded line breaks, blank lines
- * ignored.  Reading is a byte-at-a-time state machine over 1 MiB blocks, so
- * memory stays bounded by the longest record, whatever the file's size.
+ * ignored.  Reading is a state machine over 1 MiB blocks that unquotes and
+ * splits each record where it lies (no copy of the fields), so memory stays
+ * bounded by the longest record, whatever the file's size.
  */
 
 #include "ax-config.h"
@@ -20,44 +21,116 @@ typedef struct {
   AxReader     parent;
   AxTextInput *input;
   GCancellable *cancellable;
-  char        *block;
-  gsize        block_len;
-  gsize        block_pos;
+  /* The input, read a block at a time.  Records are parsed in place: each
+   * field is unquoted where it lies and ends with a NUL written over its
+   * delimiter, so a field handed out points into buf.  buf holds cap bytes
+   * plus one for a sentinel after the last byte read. */
+  char        *buf;
+  gsize        cap;
+  gsize        len;          /* bytes in buf */
+  gsize        pos;          /* where the next record starts */
+  gsize        rec;          /* where the current record starts */
+  gsize        valid_end;    /* input bytes before it are known UTF-8 (from
+                              * the current record's start at least) */
+  gboolean     rec_valid;    /* the current record is all UTF-8 */
   gboolean     eof;
   guint64      line;         /* current physical line, 1-based */
-  /* The record being read: NUL-separated fields in buf, offsets in offs. */
-  GString     *buf;
-  GArray      *offs;         /* gsize */
+  gsize       *offs;         /* field starts, from rec */
+  guint        n_fields;
+  guint        offs_size;
   const char **fields;       /* n_columns pointers handed out */
   guint        fields_len;
   GString     *fix;          /* for re-encoding a stray Windows-1252 field */
   GPtrArray   *fixed;        /* repaired fields of the current record */
+  guint8       special[256]; /* bytes that stop an unquoted run */
 } AxReaderCsv;
 
-static gboolean
-refill (AxReaderCsv  *self,
-        GError      **error)
+/* Moves valid_end forward over the input from @from (where a record
+ * starts, or where validating last stopped) as far as it is UTF-8.  A
+ * character cut at the end of the bytes read stops it too, until the rest
+ * has been read. */
+static void
+check_utf8 (AxReaderCsv *self,
+            gsize        from)
 {
-  gssize n;
+  const char *end = NULL;
+  gsize i = from;
 
-  if (self->eof)
-    return FALSE;
-  if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
-    return FALSE;
-  n = ax_text_input_read (self->input, self->block, BLOCK_SIZE, self->cancellable, error);
-  if (n < 0)
-    return FALSE;
-  self->block_len = (gsize) n;
-  self->block_pos = 0;
-  self->parent.bytes_done = ax_text_input_get_position (self->input);
-  if (n == 0)
-    self->eof = TRUE;
-  return n > 0;
+  /* Plain ASCII, eight bytes at a time, is by far the most common. */
+  for (; i + 8 <= self->len; i += 8)
+    {
+      guint64 w;
+      memcpy (&w, self->buf + i, 8);
+      if (w & G_GUINT64_CONSTANT (0x8080808080808080))
+        break;
+    }
+  if (i < self->len && !g_utf8_validate_len (self->buf + i, self->len - i, &end))
+    self->valid_end = (gsize) (end - self->buf);
+  else
+    self->valid_end = self->len;
 }
 
-/* Reads one record into buf/offs.  Returns FALSE at the end of input with
- * nothing read, or on an I/O error.  A record that is malformed still ends at
- * its proper place; *bad describes the first problem. */
+/* Reads more input after what buf holds.  The current record (from rec
+ * on) is kept: moved to the front, and buf grows when it fills it whole.
+ * Returns the number of bytes read, 0 at the end of the input, -1 on error;
+ * afterwards rec is 0. */
+static gssize
+fill (AxReaderCsv  *self,
+      GError      **error)
+{
+  gsize keep = self->rec;
+  gssize n;
+
+  if (keep > 0)
+    {
+      memmove (self->buf, self->buf + keep, self->len - keep);
+      self->len -= keep;
+      self->pos -= MIN (self->pos, keep);
+      self->valid_end -= MIN (self->valid_end, keep);
+      self->rec = 0;
+    }
+  if (self->eof)
+    return 0;
+  if (self->len == self->cap)
+    {
+      self->cap *= 2;
+      self->buf = g_realloc (self->buf, self->cap + 1);
+    }
+  if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
+    return -1;
+  n = ax_text_input_read (self->input, self->buf + self->len, self->cap - self->len,
+                          self->cancellable, error);
+  if (n < 0)
+    return -1;
+  self->parent.bytes_done = ax_text_input_get_position (self->input);
+  if (n == 0)
+    {
+      self->eof = TRUE;
+      return 0;
+    }
+  self->len += (gsize) n;
+  /* The sentinel: an unquoted run stops at the end without a bounds check. */
+  self->buf[self->len] = '\n';
+  check_utf8 (self, self->valid_end);
+  return n;
+}
+
+static inline void
+push_field (AxReaderCsv *self,
+            gsize        start)
+{
+  if (self->n_fields == self->offs_size)
+    {
+      self->offs_size = MAX (16, self->offs_size * 2);
+      self->offs = g_renew (gsize, self->offs, self->offs_size);
+    }
+  self->offs[self->n_fields++] = start;
+}
+
+/* Reads the next record in place: self->offs gets its fields' starts.
+ * Returns FALSE at the end of input with nothing read, or on an I/O error.
+ * A record that is malformed still ends at its proper place; *bad
+ * describes the first problem. */
 static gboolean
 read_record (AxReaderCsv  *self,
              guint64      *start_line,
@@ -65,144 +138,160 @@ read_record (AxReaderCsv  *self,
              GError      **error)
 {
   const char delim = self->parent.delimiter;
+  const guint8 *special = self->special;
   enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_SEEN } state = FIELD_START;
-  gboolean any = FALSE;
   guint64 quote_line = 0;
+  gsize r = 0, w = 0;       /* reading and writing, from the record's start */
+  gsize end;
+  char *b;
 
-  g_string_truncate (self->buf, 0);
-  g_array_set_size (self->offs, 0);
+  self->n_fields = 0;
   *bad = NULL;
+
+  /* Blank lines between records are not records. */
+  for (;;)
+    {
+      while (self->pos < self->len && (self->buf[self->pos] == '\n' || self->buf[self->pos] == '\r'))
+        {
+          if (self->buf[self->pos] == '\n')
+            self->line++;
+          self->pos++;
+        }
+      if (self->pos < self->len)
+        break;
+      self->rec = self->pos;
+      gssize n = fill (self, error);
+      if (n <= 0)
+        return FALSE;
+    }
+  self->rec = self->pos;
+  *start_line = self->line;
+  push_field (self, r);
+  b = self->buf + self->rec;
+  end = self->len - self->rec;
 
   for (;;)
     {
-      if (self->block_pos == self->block_len)
+      char c;
+
+      if (r == end)
         {
-          GError *local = NULL;
-          if (!refill (self, &local))
+          gssize n = fill (self, error);
+          if (n < 0)
+            return FALSE;
+          b = self->buf + self->rec;
+          end = self->len - self->rec;
+          if (n == 0)
             {
-              if (local)
-                {
-                  g_propagate_error (error, local);
-                  return FALSE;
-                }
-              /* End of input. */
-              if (!any)
-                return FALSE;
+              /* End of input: the record ends here. */
               if (state == QUOTED && *bad == NULL)
                 *bad = g_strdup_printf (_("Line %" G_GUINT64_FORMAT ", column %u: a quoted field is not closed"),
-                                        quote_line, self->offs->len);
-              g_string_append_c (self->buf, '\0');
-              return TRUE;
+                                        quote_line, self->n_fields);
+              b[w] = '\0';
+              self->pos = self->len;
+              break;
             }
+          continue;
         }
 
-      const char *p = self->block + self->block_pos;
-      const char *end = self->block + self->block_len;
-
-      if (!any)
+      if (state == QUOTED)
         {
-          /* Blank lines between records are not records. */
-          while (p < end && (*p == '\n' || *p == '\r'))
+          /* Move the run up to the next quote in one go. */
+          const char *q = memchr (b + r, '"', end - r);
+          gsize stop = q ? (gsize) (q - b) : end;
+          for (const char *nl = b + r; (nl = memchr (nl, '\n', (gsize) (b + stop - nl))) != NULL; nl++)
+            self->line++;
+          if (w != r)
+            memmove (b + w, b + r, stop - r);
+          w += stop - r;
+          r = stop;
+          if (q)
             {
-              if (*p == '\n')
-                self->line++;
-              p++;
+              state = QUOTE_SEEN;
+              r++;
             }
-          self->block_pos = (gsize) (p - self->block);
-          if (p == end)
-            continue;
-          any = TRUE;
-          *start_line = self->line;
-          g_array_append_val (self->offs, self->buf->len);
+          continue;
         }
 
-      while (p < end)
+      c = b[r];
+      if (state == QUOTE_SEEN)
         {
-          char c = *p;
-
-          if (state == QUOTED)
+          if (c == '"')
             {
-              /* Copy the run up to the next quote in one go. */
-              const char *q = memchr (p, '"', (gsize) (end - p));
-              const char *stop = q ? q : end;
-              for (const char *n = p; (n = memchr (n, '\n', (gsize) (stop - n))) != NULL; n++)
-                self->line++;
-              g_string_append_len (self->buf, p, stop - p);
-              p = stop;
-              if (q)
-                {
-                  state = QUOTE_SEEN;
-                  p++;
-                }
+              b[w++] = '"';
+              state = QUOTED;
+              r++;
               continue;
             }
-
-          if (state == QUOTE_SEEN)
+          state = UNQUOTED;
+          if (c != delim && c != '\n' && c != '\r')
             {
-              if (c == '"')
-                {
-                  g_string_append_c (self->buf, '"');
-                  state = QUOTED;
-                  p++;
-                  continue;
-                }
-              if (c != delim && c != '\n' && c != '\r' && *bad == NULL)
+              if (*bad == NULL)
                 *bad = g_strdup_printf (_("Line %" G_GUINT64_FORMAT ", column %u: unexpected text after a closing quote"),
-                                        self->line, self->offs->len);
-              state = UNQUOTED;
-              if (c != delim && c != '\n' && c != '\r')
-                {
-                  g_string_append_c (self->buf, c);
-                  p++;
-                  continue;
-                }
-            }
-
-          if (c == delim)
-            {
-              g_string_append_c (self->buf, '\0');
-              g_array_append_val (self->offs, self->buf->len);
-              state = FIELD_START;
-              p++;
-            }
-          else if (c == '\n' || c == '\r')
-            {
-              /* Let the blank-line skipper eat the LF of a CRLF. */
-              self->block_pos = (gsize) (p - self->block);
-              g_string_append_c (self->buf, '\0');
-              return TRUE;
-            }
-          else if (c == '"' && state == FIELD_START)
-            {
-              state = QUOTED;
-              quote_line = self->line;
-              p++;
-            }
-          else
-            {
-              /* Copy an unquoted run up to the next special byte. */
-              const char *s = p;
-              while (p < end && *p != delim && *p != '\n' && *p != '\r' && *p != '"')
-                p++;
-              if (p == s)
-                {
-                  /* A quote inside an unquoted field is kept as it is. */
-                  p++;
-                }
-              g_string_append_len (self->buf, s, p - s);
-              state = UNQUOTED;
+                                        self->line, self->n_fields);
+              b[w++] = c;
+              r++;
+              continue;
             }
         }
-      self->block_pos = self->block_len;
+
+      if (c == delim)
+        {
+          b[w] = '\0';
+          w = ++r;
+          push_field (self, r);
+          state = FIELD_START;
+        }
+      else if (c == '\n' || c == '\r')
+        {
+          /* A CRLF's LF is left to the blank-line skipper. */
+          b[w] = '\0';
+          if (c == '\n')
+            self->line++;
+          self->pos = self->rec + r + 1;
+          break;
+        }
+      else if (c == '"' && state == FIELD_START)
+        {
+          state = QUOTED;
+          quote_line = self->line;
+          w = ++r;
+          self->offs[self->n_fields - 1] = r;
+        }
+      else
+        {
+          /* An unquoted run up to the next special byte (at worst the
+           * sentinel after the end). */
+          gsize s = r;
+          while (!special[(guint8) b[r]])
+            r++;
+          if (r == s)
+            {
+              /* A quote inside an unquoted field is kept as it is. */
+              r++;
+            }
+          if (w != s)
+            memmove (b + w, b + s, r - s);
+          w += r - s;
+          state = UNQUOTED;
+        }
     }
+
+  /* Whether the record's input was UTF-8; if not, validating goes on after
+   * it (its fields are checked one by one). */
+  self->rec_valid = self->rec + r <= self->valid_end;
+  if (!self->rec_valid)
+    check_utf8 (self, MIN (self->pos, self->len));
+  return TRUE;
 }
 
-/* Splits the current record into self->fields, re-encoding fields that are
- * not UTF-8. */
+/* Points self->fields at the fields of the current record, re-encoding
+ * those that are not UTF-8. */
 static void
 expose_fields (AxReaderCsv *self)
 {
-  guint n = self->offs->len;
+  guint n = self->n_fields;
+  const char *b = self->buf + self->rec;
 
   if (n > self->fields_len)
     {
@@ -210,11 +299,10 @@ expose_fields (AxReaderCsv *self)
       self->fields_len = n;
     }
   g_ptr_array_set_size (self->fixed, 0);
-  gboolean valid = g_utf8_validate_len (self->buf->str, self->buf->len, NULL);
   for (guint i = 0; i < n; i++)
     {
-      const char *f = self->buf->str + g_array_index (self->offs, gsize, i);
-      if (!valid && !g_utf8_validate (f, -1, NULL))
+      const char *f = b + self->offs[i];
+      if (!self->rec_valid && !g_utf8_validate (f, -1, NULL))
         {
           g_string_truncate (self->fix, 0);
           ax_text_append_cp1252 (self->fix, f, strlen (f));
@@ -243,14 +331,14 @@ ax_reader_csv_next (AxReader      *reader,
       g_set_error_literal (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_BAD_ROW, bad);
       return FALSE;
     }
-  if (self->offs->len != reader->n_columns)
+  if (self->n_fields != reader->n_columns)
     {
       g_set_error (error, AX_SOURCE_ERROR, AX_SOURCE_ERROR_BAD_ROW,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "Line %" G_GUINT64_FORMAT ": %u value where the header has %u columns",
                                 "Line %" G_GUINT64_FORMAT ": %u values where the header has %u columns",
-                                self->offs->len),
-                   start, self->offs->len, reader->n_columns);
+                                self->n_fields),
+                   start, self->n_fields, reader->n_columns);
       return FALSE;
     }
   expose_fields (self);
@@ -266,10 +354,9 @@ ax_reader_csv_free (AxReader *reader)
   ax_reader_clear (reader);
   g_clear_pointer (&self->input, ax_text_input_free);
   g_clear_object (&self->cancellable);
-  g_free (self->block);
-  g_string_free (self->buf, TRUE);
+  g_free (self->buf);
   g_string_free (self->fix, TRUE);
-  g_array_unref (self->offs);
+  g_free (self->offs);
   g_ptr_array_unref (self->fixed);
   g_free (self->fields);
   g_free (self);
@@ -353,31 +440,38 @@ skip_lines (AxReaderCsv  *self,
 {
   while (n > 0)
     {
-      if (self->block_pos == self->block_len)
+      const char *nl;
+
+      if (self->pos == self->len)
         {
-          GError *local = NULL;
-          if (!refill (self, &local))
-            {
-              if (local)
-                {
-                  g_propagate_error (error, local);
-                  return FALSE;
-                }
-              return TRUE;
-            }
+          gssize got;
+          self->rec = self->pos;
+          got = fill (self, error);
+          if (got < 0)
+            return FALSE;
+          if (got == 0)
+            return TRUE;
         }
-      const char *p = self->block + self->block_pos;
-      const char *nl = memchr (p, '\n', self->block_len - self->block_pos);
+      nl = memchr (self->buf + self->pos, '\n', self->len - self->pos);
       if (nl == NULL)
         {
-          self->block_pos = self->block_len;
+          self->pos = self->len;
           continue;
         }
-      self->block_pos = (gsize) (nl + 1 - self->block);
+      self->pos = (gsize) (nl + 1 - self->buf);
       self->line++;
       n--;
     }
   return TRUE;
+}
+
+/* Forgets what was read: the next read starts from the new input. */
+static void
+reset_input (AxReaderCsv *self)
+{
+  self->len = self->pos = self->rec = self->valid_end = 0;
+  self->eof = FALSE;
+  self->line = 1;
 }
 
 AxReader *
@@ -393,13 +487,12 @@ ax_reader_csv_new (GFile                *file,
 
   reader->vtable = &csv_vtable;
   reader->format = options->delimiter == '\t' ? AX_FORMAT_TSV : AX_FORMAT_CSV;
-  self->buf = g_string_sized_new (4096);
+  self->cap = BLOCK_SIZE;
+  self->buf = g_malloc (self->cap + 1);
   self->fix = g_string_new (NULL);
-  self->offs = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->fixed = g_ptr_array_new_with_free_func (g_free);
-  self->block = g_malloc (BLOCK_SIZE);
-  self->line = 1;
   self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  reset_input (self);
 
   self->input = ax_text_input_open (file, cancellable, error);
   if (self->input == NULL)
@@ -409,17 +502,16 @@ ax_reader_csv_new (GFile                *file,
 
   if (!skip_lines (self, options->skip_rows, error))
     return NULL;
-  if (self->block_pos == self->block_len && !self->eof)
+  if (self->pos == self->len)
     {
-      GError *local = NULL;
-      if (!refill (self, &local) && local)
-        {
-          g_propagate_error (error, local);
-          return NULL;
-        }
+      self->rec = self->pos;
+      if (fill (self, error) < 0)
+        return NULL;
     }
   reader->delimiter = options->delimiter ? options->delimiter
-                    : sniff_delimiter (self->block + self->block_pos, self->block_len - self->block_pos);
+                    : sniff_delimiter (self->buf + self->pos, self->len - self->pos);
+  self->special[(guint8) '\n'] = self->special[(guint8) '\r'] = 1;
+  self->special[(guint8) '"'] = self->special[(guint8) reader->delimiter] = 1;
 
   if (!read_record (self, &start, &bad, error))
     {
@@ -437,20 +529,17 @@ ax_reader_csv_new (GFile                *file,
   expose_fields (self);
   if (options->no_header)
     {
-      g_autofree char **none = g_new0 (char *, self->offs->len);
-      ax_reader_set_names (reader, none, self->offs->len);
+      g_autofree char **none = g_new0 (char *, self->n_fields);
+      ax_reader_set_names (reader, none, self->n_fields);
       /* The first record is data: hand it out again on the first next(). */
-      self->block_pos = 0;
-      self->block_len = 0;
-      self->eof = FALSE;
-      self->line = 1;
+      reset_input (self);
       g_clear_pointer (&self->input, ax_text_input_free);
       self->input = ax_text_input_open (file, cancellable, error);
       if (self->input == NULL || !skip_lines (self, options->skip_rows, error))
         return NULL;
     }
   else
-    ax_reader_set_names (reader, (char **) self->fields, self->offs->len);
+    ax_reader_set_names (reader, (char **) self->fields, self->n_fields);
 
   return g_steal_pointer (&reader);
 }

@@ -514,10 +514,20 @@ ax_store_query_rows (AxStore             *self,
 
 /* Writing. */
 
+/* Rows go in BATCH_ROWS at a time through one multi-row INSERT (fewer
+ * bound parameters for wide tables), which spends SQLite's per-statement
+ * work once per batch instead of once per row. */
+#define BATCH_ROWS     64
+#define BATCH_PARAMS   32000  /* under SQLITE_MAX_VARIABLE_NUMBER's 32766 */
+#define DATE_TEXT_SIZE 32     /* ax_format_date() and _datetime() */
+
 struct _AxDatasetWriter {
   AxStore       *store;
   AxDatasetInfo *info;
-  sqlite3_stmt  *insert;
+  sqlite3_stmt  *insert;       /* one row */
+  sqlite3_stmt  *insert_batch; /* batch rows */
+  guint          batch;
+  char          *date_text;    /* batch x n_columns slots of DATE_TEXT_SIZE */
   gint64         n_rows;
 };
 
@@ -539,6 +549,27 @@ sql_type (AxColumnType type)
     default:
       return "TEXT";
     }
+}
+
+/* INSERT INTO ds_<id> VALUES (?, ...), ... for @n_rows rows. */
+static sqlite3_stmt *
+prepare_insert (AxStore  *self,
+                gint64    id,
+                guint     n_columns,
+                guint     n_rows,
+                GError  **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+
+  g_string_printf (sql, "INSERT INTO ds_%" G_GINT64_FORMAT " VALUES ", id);
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ",(" : "(");
+      for (guint c = 0; c < n_columns; c++)
+        g_string_append (sql, c ? ",?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  return ax_store_prepare (self, sql->str, error);
 }
 
 AxDatasetWriter *
@@ -596,19 +627,18 @@ ax_dataset_writer_begin (AxStore        *self,
   if (!ax_store_exec (self, sql->str, error))
     goto fail;
 
-  g_string_printf (sql, "INSERT INTO ds_%" G_GINT64_FORMAT " VALUES (", id);
-  for (guint c = 0; c < like->n_columns; c++)
-    g_string_append (sql, c ? ", ?" : "?");
-  g_string_append (sql, ")");
-
   w = g_new0 (AxDatasetWriter, 1);
   w->store = self;
-  w->insert = ax_store_prepare (self, sql->str, error);
-  if (w->insert == NULL)
+  w->batch = MAX (1, MIN (BATCH_ROWS, BATCH_PARAMS / MAX (like->n_columns, 1)));
+  w->insert = prepare_insert (self, id, like->n_columns, 1, error);
+  w->insert_batch = w->insert ? prepare_insert (self, id, like->n_columns, w->batch, error) : NULL;
+  if (w->insert_batch == NULL)
     {
+      sqlite3_finalize (w->insert);
       g_free (w);
       goto fail;
     }
+  w->date_text = g_malloc ((gsize) w->batch * MAX (like->n_columns, 1) * DATE_TEXT_SIZE);
   w->info = g_new0 (AxDatasetInfo, 1);
   w->info->id = id;
   w->info->name = g_strdup (name);
@@ -626,60 +656,83 @@ fail:
   return NULL;
 }
 
+/* Binds row @r of @frame to parameters @first + 1 ... of @stmt.  Text
+ * stays where it is until the statement has run (SQLITE_STATIC): the
+ * frame's strings, and dates formatted into @date_text. */
+static void
+bind_row (sqlite3_stmt  *stmt,
+          int            first,
+          const AxFrame *frame,
+          guint          r,
+          char          *date_text)
+{
+  for (guint c = 0; c < frame->n_columns; c++)
+    {
+      const AxColumn *col = &frame->columns[c];
+      int i = first + (int) c + 1;
+      char *text = date_text + (gsize) c * DATE_TEXT_SIZE;
+
+      if (col->missing[r])
+        {
+          sqlite3_bind_null (stmt, i);
+          continue;
+        }
+      switch (col->type)
+        {
+        case AX_COLUMN_INTEGER:
+        case AX_COLUMN_BOOLEAN:
+          sqlite3_bind_int64 (stmt, i, col->ints[r]);
+          break;
+        case AX_COLUMN_REAL:
+          sqlite3_bind_double (stmt, i, col->reals[r]);
+          break;
+        case AX_COLUMN_DATE:
+          sqlite3_bind_text (stmt, i, text, (int) ax_format_date (col->ints[r], text, DATE_TEXT_SIZE),
+                             SQLITE_STATIC);
+          break;
+        case AX_COLUMN_DATETIME:
+          sqlite3_bind_text (stmt, i, text, (int) ax_format_datetime (col->ints[r], text, DATE_TEXT_SIZE),
+                             SQLITE_STATIC);
+          break;
+        case AX_COLUMN_CATEGORICAL:
+        case AX_COLUMN_TEXT:
+        case AX_N_COLUMN_TYPES:
+        default:
+          sqlite3_bind_text (stmt, i, col->strings[r], -1, SQLITE_STATIC);
+          break;
+        }
+    }
+}
+
 gboolean
 ax_dataset_writer_append (AxDatasetWriter  *w,
                           const AxFrame    *frame,
                           GError          **error)
 {
-  sqlite3_stmt *stmt = w->insert;
-  char buf[32];
+  gsize row_text = (gsize) frame->n_columns * DATE_TEXT_SIZE;
 
-  for (guint r = 0; r < frame->n_rows; r++)
+  g_return_val_if_fail (frame->n_columns == w->info->n_columns, FALSE);
+
+  for (guint r = 0; r < frame->n_rows; )
     {
-      sqlite3_reset (stmt);
-      for (guint c = 0; c < frame->n_columns; c++)
-        {
-          const AxColumn *col = &frame->columns[c];
-          int i = (int) c + 1;
+      guint n = frame->n_rows - r >= w->batch ? w->batch : 1;
+      sqlite3_stmt *stmt = n > 1 ? w->insert_batch : w->insert;
 
-          if (col->missing[r])
-            {
-              sqlite3_bind_null (stmt, i);
-              continue;
-            }
-          switch (col->type)
-            {
-            case AX_COLUMN_INTEGER:
-            case AX_COLUMN_BOOLEAN:
-              sqlite3_bind_int64 (stmt, i, col->ints[r]);
-              break;
-            case AX_COLUMN_REAL:
-              sqlite3_bind_double (stmt, i, col->reals[r]);
-              break;
-            case AX_COLUMN_DATE:
-              ax_format_date (col->ints[r], buf, sizeof buf);
-              sqlite3_bind_text (stmt, i, buf, -1, SQLITE_TRANSIENT);
-              break;
-            case AX_COLUMN_DATETIME:
-              ax_format_datetime (col->ints[r], buf, sizeof buf);
-              sqlite3_bind_text (stmt, i, buf, -1, SQLITE_TRANSIENT);
-              break;
-            case AX_COLUMN_CATEGORICAL:
-            case AX_COLUMN_TEXT:
-            case AX_N_COLUMN_TYPES:
-            default:
-              sqlite3_bind_text (stmt, i, col->strings[r], -1, SQLITE_STATIC);
-              break;
-            }
-        }
+      for (guint k = 0; k < n; k++)
+        bind_row (stmt, (int) (k * frame->n_columns), frame, r + k, w->date_text + k * row_text);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           ax_store_set_error (w->store, error, _("Could not write the dataset"));
           sqlite3_reset (stmt);
+          sqlite3_clear_bindings (stmt);
           return FALSE;
         }
+      sqlite3_reset (stmt);
+      r += n;
     }
-  sqlite3_reset (stmt);
+  /* No parameter may point into the frame once it is given back. */
+  sqlite3_clear_bindings (w->insert);
+  sqlite3_clear_bindings (w->insert_batch);
   w->n_rows += frame->n_rows;
   w->info->n_rows = w->n_rows;
   /* Column types may have widened in this frame. */
@@ -704,6 +757,8 @@ static void
 writer_free (AxDatasetWriter *w)
 {
   sqlite3_finalize (w->insert);
+  sqlite3_finalize (w->insert_batch);
+  g_free (w->date_text);
   ax_dataset_info_free (w->info);
   g_free (w);
 }
