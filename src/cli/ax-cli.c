@@ -19,6 +19,7 @@
 #include "ax-export.h"
 #include "ax-import.h"
 #include "ax-store-datasets.h"
+#include "ax-train.h"
 
 typedef struct {
   const char *name;
@@ -32,6 +33,8 @@ static gboolean opt_json;
 static int
 fail (GError *error)
 {
+  /* One line, whatever the message: scripts read the first. */
+  g_strdelimit (error->message, "\r\n", ' ');
   g_printerr ("auspex-cli: %s\n", error->message);
   g_error_free (error);
   return 1;
@@ -370,11 +373,419 @@ cmd_export (int argc, char **argv)
   return 0;
 }
 
+/* Models */
+
+/* Training reports each tree or round too; a Ctrl+C between progress
+ * reports is seen there. */
+static void
+cli_step (guint    step,
+          guint    n_steps,
+          double   score,
+          gpointer data)
+{
+  if (interrupted && interrupt_cancellable)
+    g_cancellable_cancel (interrupt_cancellable);
+}
+
+static JsonNode *
+parse_stored_json (const char *text)
+{
+  JsonNode *node = text ? json_from_string (text, NULL) : NULL;
+
+  return node ? node : json_node_new (JSON_NODE_NULL);
+}
+
+static double
+metric (JsonObject *o,
+        const char *name)
+{
+  JsonNode *node = o ? json_object_get_member (o, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_double (node) : NAN;
+}
+
+/* "accuracy 0.953, precision 0.912, ..." from one side of a metrics
+ * object as ax-train stores it. */
+static char *
+format_metrics (JsonObject *set)
+{
+  static const struct { const char *key; const char *label; } names[] = {
+    { "mae", N_("MAE") }, { "rmse", N_("RMSE") }, { "r2", N_("R²") }, { "mape", N_("MAPE") },
+    { "accuracy", N_("accuracy") }, { "precision", N_("precision") }, { "recall", N_("recall") },
+    { "f1", N_("F1") }, { "roc_auc", N_("ROC-AUC") }, { "log_loss", N_("log loss") },
+  };
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      double v = metric (set, names[i].key);
+      if (!json_object_has_member (set, names[i].key))
+        continue;
+      g_string_append_printf (out, "%s%s ", out->len ? ", " : "", _(names[i].label));
+      if (isfinite (v))
+        g_string_append_printf (out, "%.4g", v);
+      else
+        g_string_append (out, "–");
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Prints the validation and test lines of a stored metrics object. */
+static void
+print_metrics (const char *metrics_json,
+               const char *indent)
+{
+  g_autoptr(JsonNode) node = parse_stored_json (metrics_json);
+  JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  static const char *const sides[] = { "validation", "test" };
+
+  for (guint i = 0; o && i < G_N_ELEMENTS (sides); i++)
+    {
+      JsonNode *side = json_object_get_member (o, sides[i]);
+      g_autofree char *text = NULL;
+
+      if (side == NULL || !JSON_NODE_HOLDS_OBJECT (side))
+        continue;
+      text = format_metrics (json_node_get_object (side));
+      g_print ("%s%s: %s\n", indent, i == 0 ? _("Validation") : _("Test"), text);
+    }
+}
+
+static int
+cmd_train (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT --config CONFIG.json — train a model, or a new version of it"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *config = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  GOptionEntry entries[] = {
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, N_("The model's configuration (JSON, as in the guide)"), N_("FILE") },
+    { NULL }
+  };
+  AxTrainMonitor monitor = { .progress = cli_progress, .step = cli_step };
+  AxTrainResult result = { 0 };
+  const AxModelReport *report;
+
+  if (!parse (ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return fail_usage (ctx, _("train takes one argument: the project"));
+  if (config_path == NULL)
+    return fail_usage (ctx, _("train needs --config FILE: the model's configuration"));
+  if (!g_file_get_contents (config_path, &config, NULL, &error))
+    return fail (g_steal_pointer (&error));
+
+  cancellable = cancel_on_interrupt ();
+  if (!ax_train_model (argv[1], config, &monitor, cancellable, &result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("Training interrupted; the project is as it was before"));
+        }
+      else if (error->domain == AX_LEARN_ERROR)
+        {
+          g_autofree char *base = g_path_get_basename (config_path);
+          g_prefix_error (&error, "%s: ", base);
+        }
+      return fail (g_steal_pointer (&error));
+    }
+  report = ax_model_get_report (result.model);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "model_id");
+      json_builder_add_int_value (b, result.model_id);
+      json_builder_set_member_name (b, "model_name");
+      json_builder_add_string_value (b, result.model_name);
+      json_builder_set_member_name (b, "version");
+      json_builder_add_int_value (b, result.version);
+      json_builder_set_member_name (b, "dataset");
+      json_builder_add_string_value (b, result.dataset_name);
+      json_builder_set_member_name (b, "dataset_hash");
+      json_builder_add_string_value (b, result.dataset_hash);
+      json_builder_set_member_name (b, "n_train");
+      json_builder_add_int_value (b, report->n_train);
+      json_builder_set_member_name (b, "n_valid");
+      json_builder_add_int_value (b, report->n_valid);
+      json_builder_set_member_name (b, "n_test");
+      json_builder_add_int_value (b, report->n_test);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, report->seconds);
+      json_builder_set_member_name (b, "metrics");
+      json_builder_add_value (b, parse_stored_json (result.metrics));
+      json_builder_set_member_name (b, "notes");
+      json_builder_begin_array (b);
+      for (guint i = 0; report->notes && report->notes[i]; i++)
+        json_builder_add_string_value (b, report->notes[i]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_print (_("Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %.1f s: "
+                 "%'u rows to train, %'u to validate, %'u to test\n"),
+               result.model_name, result.model_id, result.version, result.dataset_name,
+               report->seconds, report->n_train, report->n_valid, report->n_test);
+      print_metrics (result.metrics, "  ");
+      for (guint i = 0; report->notes && report->notes[i]; i++)
+        g_print ("  %s\n", report->notes[i]);
+    }
+  ax_train_result_clear (&result);
+  return 0;
+}
+
+static void
+print_prediction (const AxPredictResult *result)
+{
+  const AxPredictions *p = result->predictions;
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, _("Prediction %" G_GINT64_FORMAT " by “%s” version %u: "),
+                          result->first_id, result->model_name, result->version);
+  if (p->task == AX_TASK_CLASSIFICATION)
+    {
+      guint k = (guint) p->value[0];
+      g_string_append (line, k < p->n_classes ? p->class_names[k] : "?");
+    }
+  else
+    g_string_append_printf (line, "%.6g", p->value[0]);
+  if (p->lower && p->upper && isfinite (p->lower[0]) && isfinite (p->upper[0]))
+    g_string_append_printf (line, _(" (range %.6g to %.6g)"), p->lower[0], p->upper[0]);
+  if (p->confidence && isfinite (p->confidence[0]))
+    g_string_append_printf (line, _(", confidence %.2f"), p->confidence[0]);
+  if (p->task == AX_TASK_CLASSIFICATION && p->probability)
+    {
+      g_string_append (line, _("; probabilities"));
+      for (guint k = 0; k < p->n_classes; k++)
+        g_string_append_printf (line, "%s %s %.3f", k ? "," : "", p->class_names[k], p->probability[k]);
+    }
+  if (p->score)
+    g_string_append_printf (line, _("; score %.1f"), p->score[0]);
+  g_print ("%s\n", line->str);
+}
+
+static int
+cmd_predict (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT --model ID[:VERSION] (--input JSON | --csv IN.csv --output OUT.csv) — predict with a model"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model = NULL, *input = NULL, *csv = NULL, *output = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  GOptionEntry entries[] = {
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("The model: its id or name, with :VERSION for another than the active version"), N_("ID[:VERSION]") },
+    { "input", 0, 0, G_OPTION_ARG_STRING, &input, N_("One input as a JSON object of column names and values"), N_("JSON") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Predict every row of this file (CSV, TSV, JSON, NDJSON or XLSX)"), N_("FILE") },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, N_("Where to write the rows of --csv with their predictions (CSV)"), N_("FILE") },
+    { NULL }
+  };
+  AxPredictResult result = { 0 };
+
+  if (!parse (ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return fail_usage (ctx, _("predict takes one argument: the project"));
+  if (model == NULL)
+    return fail_usage (ctx, _("predict needs --model ID[:VERSION]: the model's id or name"));
+  if ((input == NULL) == (csv == NULL))
+    return fail_usage (ctx, _("predict needs either --input JSON or --csv FILE --output FILE"));
+  if (csv && output == NULL)
+    return fail_usage (ctx, _("predict --csv needs --output FILE: where to write the predictions"));
+  if (input && output)
+    return fail_usage (ctx, _("--output goes with --csv; --input prints its prediction"));
+
+  if (input)
+    {
+      if (!ax_predict_json (argv[1], model, input, &result, &error))
+        return fail (g_steal_pointer (&error));
+      if (opt_json)
+        {
+          g_autoptr(JsonNode) root = ax_predict_result_to_json (&result);
+          g_autofree char *text = json_to_string (root, TRUE);
+          g_print ("%s\n", text);
+        }
+      else
+        print_prediction (&result);
+      ax_predict_result_clear (&result);
+      return 0;
+    }
+
+  {
+    g_autoptr(GFile) in = g_file_new_for_commandline_arg (csv);
+    g_autoptr(GFile) out = g_file_new_for_commandline_arg (output);
+
+    cancellable = cancel_on_interrupt ();
+    if (!ax_predict_file (argv[1], model, in, out, cli_progress, NULL, cancellable, &result, &error))
+      {
+        if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          {
+            g_clear_error (&error);
+            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                         _("Prediction interrupted; “%s” was not written and the project is as it was before"),
+                         output);
+          }
+        return fail (g_steal_pointer (&error));
+      }
+  }
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "model_id");
+      json_builder_add_int_value (b, result.model_id);
+      json_builder_set_member_name (b, "model_name");
+      json_builder_add_string_value (b, result.model_name);
+      json_builder_set_member_name (b, "model_version");
+      json_builder_add_int_value (b, result.version);
+      json_builder_set_member_name (b, "rows");
+      json_builder_add_int_value (b, result.n_rows);
+      json_builder_set_member_name (b, "first_prediction_id");
+      if (result.n_rows)
+        json_builder_add_int_value (b, result.first_id);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "output");
+      json_builder_add_string_value (b, output);
+      json_builder_set_member_name (b, "prediction_timestamp");
+      json_builder_add_string_value (b, result.created);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Predicted %'u row with “%s” version %u into %s\n",
+                          "Predicted %'u rows with “%s” version %u into %s\n", result.n_rows),
+             result.n_rows, result.model_name, result.version, output);
+  ax_predict_result_clear (&result);
+  return 0;
+}
+
+static void
+add_version_json (JsonBuilder          *b,
+                  const AxModelVersion *v)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, v->version);
+  json_builder_set_member_name (b, "created");
+  json_builder_add_string_value (b, v->created);
+  json_builder_set_member_name (b, "dataset");
+  json_builder_add_string_value (b, v->dataset_name);
+  json_builder_set_member_name (b, "dataset_hash");
+  json_builder_add_string_value (b, v->dataset_hash);
+  json_builder_set_member_name (b, "n_train");
+  json_builder_add_int_value (b, v->n_train);
+  json_builder_set_member_name (b, "n_valid");
+  json_builder_add_int_value (b, v->n_valid);
+  json_builder_set_member_name (b, "n_test");
+  json_builder_add_int_value (b, v->n_test);
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, v->seconds);
+  json_builder_set_member_name (b, "metrics");
+  json_builder_add_value (b, parse_stored_json (v->metrics));
+  json_builder_end_object (b);
+}
+
+static int
+cmd_models (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT — list the models of a project"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AxStore) store = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (!parse (ctx, NULL, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return fail_usage (ctx, _("models takes one argument: the project"));
+  store = ax_store_open (argv[1], &error);
+  if (store == NULL || (list = ax_store_list_models (store, &error)) == NULL)
+    return fail (g_steal_pointer (&error));
+  for (guint i = 0; i < list->len; i++)
+    {
+      AxModelInfo *info = g_ptr_array_index (list, i);
+      GPtrArray *v = ax_store_list_model_versions (store, info->id, &error);
+      if (v == NULL)
+        return fail (g_steal_pointer (&error));
+      g_ptr_array_add (versions, v);
+    }
+
+  if (!opt_json)
+    {
+      if (list->len == 0)
+        g_print (_("The project has no models yet. Train one with: auspex-cli train %s --config FILE\n"), argv[1]);
+      for (guint i = 0; i < list->len; i++)
+        {
+          AxModelInfo *info = g_ptr_array_index (list, i);
+          GPtrArray *v = g_ptr_array_index (versions, i);
+
+          g_print (_("%" G_GINT64_FORMAT "\t%s\t%s, %s; active version %u of %u; %'" G_GINT64_FORMAT " predictions\n"),
+                   info->id, info->name, info->model_type, info->algorithm,
+                   info->active_version, info->n_versions, info->n_predictions);
+          for (guint k = 0; k < v->len; k++)
+            {
+              AxModelVersion *ver = g_ptr_array_index (v, k);
+              g_print (_("  version %u, %s, on “%s” (%'" G_GINT64_FORMAT " rows to train, sha256 %.12s)\n"),
+                       ver->version, ver->created, ver->dataset_name, ver->n_train, ver->dataset_hash);
+              print_metrics (ver->metrics, "    ");
+            }
+        }
+      return 0;
+    }
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len; i++)
+    {
+      AxModelInfo *info = g_ptr_array_index (list, i);
+      GPtrArray *v = g_ptr_array_index (versions, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, info->id);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, info->name);
+      json_builder_set_member_name (b, "model_type");
+      json_builder_add_string_value (b, info->model_type);
+      json_builder_set_member_name (b, "algorithm");
+      json_builder_add_string_value (b, info->algorithm);
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, info->description);
+      json_builder_set_member_name (b, "created");
+      json_builder_add_string_value (b, info->created);
+      json_builder_set_member_name (b, "updated");
+      json_builder_add_string_value (b, info->updated);
+      json_builder_set_member_name (b, "is_active");
+      json_builder_add_boolean_value (b, info->is_active);
+      json_builder_set_member_name (b, "active_version");
+      json_builder_add_int_value (b, info->active_version);
+      json_builder_set_member_name (b, "predictions");
+      json_builder_add_int_value (b, info->n_predictions);
+      json_builder_set_member_name (b, "versions");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < v->len; k++)
+        add_version_json (b, g_ptr_array_index (v, k));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  print_json (b);
+  return 0;
+}
+
 static const Command commands[] = {
   { "create",   "PROJECT",              N_("Create an empty project"), cmd_create },
   { "import",   "PROJECT FILE",         N_("Import a CSV, TSV, JSON, NDJSON or XLSX file as a dataset"), cmd_import },
   { "datasets", "PROJECT",              N_("List the datasets of a project"), cmd_datasets },
   { "export",   "PROJECT DATASET FILE", N_("Write a dataset as CSV"), cmd_export },
+  { "train",    "PROJECT --config FILE", N_("Train a model, or a new version of it"), cmd_train },
+  { "predict",  "PROJECT --model ID",   N_("Predict with a model: --input JSON, or --csv FILE --output FILE"), cmd_predict },
+  { "models",   "PROJECT",              N_("List the models of a project, their versions and metrics"), cmd_models },
 };
 
 static void

@@ -13,6 +13,7 @@ extern const AxAlgorithm ax_linear_regression_algorithm;
 extern const AxAlgorithm ax_logistic_regression_algorithm;
 /* Tree ensembles: ax_random_forest_algorithm (ax-forest.c) and
  * ax_gradient_boosting_algorithm (ax-boost.c) are declared below. */
+extern const AxAlgorithm ax_random_forest_algorithm;
 extern const AxAlgorithm ax_gradient_boosting_algorithm;
 
 G_END_DECLS

@@ -10,6 +10,7 @@ static const AxAlgorithm *const algorithms[] = {
   &ax_linear_regression_algorithm,
   &ax_logistic_regression_algorithm,
   /* Tree ensembles (ax-forest.c, ax-boost.c) are listed here. */
+  &ax_random_forest_algorithm,
   &ax_gradient_boosting_algorithm,
   NULL
 };

@@ -111,6 +111,10 @@ typedef struct {
   guint          n_importance;
   AxImportance  *importance;         /* sorted, most important first */
   double         seconds;
+  /* Translated sentences about what training left out and why ("“id”
+   * looks like an identifier ...", "12 rows without a value of ... were
+   * left out"), NULL-terminated, possibly empty. */
+  char         **notes;
 } AxModelReport;
 
 typedef struct _AxModel AxModel;

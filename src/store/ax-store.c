@@ -39,6 +39,46 @@ static const char *const migrations[] = {
   "  top        TEXT,"
   "  histogram  TEXT,"
   "  PRIMARY KEY (dataset_id, position));",
+
+  /* 1 -> 2: predictive models, a version per training run, predictions.
+   * The blob is the last column of a version so that reading the others
+   * never walks its overflow pages. */
+  "CREATE TABLE models ("
+  "  id             INTEGER PRIMARY KEY,"
+  "  name           TEXT NOT NULL UNIQUE,"
+  "  model_type     TEXT NOT NULL,"
+  "  algorithm      TEXT NOT NULL,"
+  "  description    TEXT NOT NULL DEFAULT '',"
+  "  created        TEXT NOT NULL,"
+  "  updated        TEXT NOT NULL,"
+  "  active_version INTEGER,"
+  "  is_active      INTEGER NOT NULL DEFAULT 1);"
+  "CREATE TABLE model_versions ("
+  "  model_id     INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,"
+  "  version      INTEGER NOT NULL CHECK (version >= 1),"
+  "  created      TEXT NOT NULL,"
+  "  config       TEXT NOT NULL CHECK (json_valid (config)),"
+  "  metrics      TEXT NOT NULL CHECK (json_valid (metrics)),"
+  "  curve        TEXT NOT NULL CHECK (json_valid (curve)),"
+  "  importance   TEXT NOT NULL CHECK (json_valid (importance)),"
+  "  dataset_name TEXT NOT NULL,"
+  "  dataset_hash TEXT NOT NULL,"
+  "  n_train      INTEGER NOT NULL,"
+  "  n_valid      INTEGER NOT NULL,"
+  "  n_test       INTEGER NOT NULL,"
+  "  seconds      REAL NOT NULL,"
+  "  blob         BLOB NOT NULL,"
+  "  PRIMARY KEY (model_id, version));"
+  "CREATE TABLE predictions ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  model_id   INTEGER NOT NULL,"
+  "  version    INTEGER NOT NULL,"
+  "  created    TEXT NOT NULL,"
+  "  input      TEXT NOT NULL CHECK (json_valid (input)),"
+  "  output     TEXT NOT NULL CHECK (json_valid (output)),"
+  "  FOREIGN KEY (model_id, version) REFERENCES model_versions (model_id, version) ON DELETE CASCADE);"
+  "CREATE INDEX predictions_by_model ON predictions (model_id, id);"
+  "CREATE INDEX predictions_by_version ON predictions (model_id, version);",
 };
 
 int

@@ -1,0 +1,689 @@
+/* ax-prep.c — preprocessing learned on the training rows */
+
+#include "ax-config.h"
+#include "ax-prep.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum {
+  KIND_NUMBER,
+  KIND_BOOLEAN,
+  KIND_CATEGORY,
+  KIND_DATE,
+  KIND_DATETIME,
+  N_KINDS
+} Kind;
+
+/* Calendar parts, in feature order. */
+static const char *const date_parts[] = {
+  "year", "month", "day", "weekday", "yearday", "hour"
+};
+#define N_DATE_PARTS 5
+#define N_DATETIME_PARTS 6
+
+typedef struct {
+  char          *name;
+  AxColumnType   type;
+  Kind           kind;
+  double         impute;         /* number, boolean: the value; date: days or seconds */
+  gboolean       impute_const;   /* date: every calendar part takes @impute */
+  char         **levels;         /* category: most frequent first */
+  guint          n_levels;
+  int            missing_level;  /* category: level of a missing value, -1: other */
+  gboolean       has_other;      /* category: an "(other)" feature (else other is all 0) */
+  guint          first;          /* first feature */
+  guint          n_features;
+} Input;
+
+typedef struct {
+  char   *name;
+  guint   input;
+  double  shift, scale;          /* x' = (x - shift) / scale */
+} Feature;
+
+struct _AxPrep {
+  GArray *inputs;     /* Input */
+  GArray *features;   /* Feature */
+};
+
+static void
+input_clear (gpointer p)
+{
+  Input *in = p;
+  g_free (in->name);
+  g_strfreev (in->levels);
+}
+
+static void
+feature_clear (gpointer p)
+{
+  Feature *f = p;
+  g_free (f->name);
+}
+
+static AxPrep *
+prep_new (void)
+{
+  AxPrep *prep = g_new0 (AxPrep, 1);
+
+  prep->inputs = g_array_new (FALSE, TRUE, sizeof (Input));
+  g_array_set_clear_func (prep->inputs, input_clear);
+  prep->features = g_array_new (FALSE, TRUE, sizeof (Feature));
+  g_array_set_clear_func (prep->features, feature_clear);
+  return prep;
+}
+
+void
+ax_prep_free (AxPrep *prep)
+{
+  if (prep == NULL)
+    return;
+  g_array_unref (prep->inputs);
+  g_array_unref (prep->features);
+  g_free (prep);
+}
+
+static Kind
+kind_of_type (AxColumnType type)
+{
+  switch (type)
+    {
+    case AX_COLUMN_INTEGER:
+    case AX_COLUMN_REAL:
+      return KIND_NUMBER;
+    case AX_COLUMN_BOOLEAN:
+      return KIND_BOOLEAN;
+    case AX_COLUMN_DATE:
+      return KIND_DATE;
+    case AX_COLUMN_DATETIME:
+      return KIND_DATETIME;
+    case AX_COLUMN_CATEGORICAL:
+    case AX_COLUMN_TEXT:
+    case AX_N_COLUMN_TYPES:
+    default:
+      return KIND_CATEGORY;
+    }
+}
+
+/* The value of a number, boolean, date or datetime cell; FALSE if missing. */
+static gboolean
+cell_number (const AxColumn *c,
+             guint           row,
+             double         *out)
+{
+  if (c->missing[row])
+    return FALSE;
+  *out = c->reals ? c->reals[row] : (double) c->ints[row];
+  return isfinite (*out);
+}
+
+static gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  gint64 q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* Calendar parts of a date (days) or date-time (seconds). */
+static void
+calendar_parts (Kind    kind,
+                double  value,
+                double *parts)
+{
+  gint64 v = (gint64) floor (value);
+  gint64 days = kind == KIND_DATETIME ? floor_div (v, 86400) : v;
+  int y, m, d;
+
+  ax_civil_from_days (days, &y, &m, &d);
+  parts[0] = y;
+  parts[1] = m;
+  parts[2] = d;
+  parts[3] = (double) (((days + 3) % 7 + 7) % 7);   /* 1970-01-01 was a Thursday */
+  parts[4] = (double) (days - ax_days_from_civil (y, 1, 1) + 1);
+  if (kind == KIND_DATETIME)
+    parts[5] = (double) ((v - days * 86400) / 3600);
+}
+
+static int
+cmp_double (const void *a,
+            const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Mean, median or mode of @n values (sorted in place). */
+static double
+summary (double    *v,
+         guint      n,
+         AxMissing  how)
+{
+  double best;
+  guint best_run = 0;
+
+  if (n == 0)
+    return 0;
+  qsort (v, n, sizeof (double), cmp_double);
+  switch (how)
+    {
+    case AX_MISSING_MEDIAN:
+      return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    case AX_MISSING_MODE:
+      best = v[0];
+      for (guint i = 0; i < n;)
+        {
+          guint j = i;
+          while (j < n && v[j] == v[i])
+            j++;
+          if (j - i > best_run)
+            best_run = j - i, best = v[i];
+          i = j;
+        }
+      return best;
+    case AX_MISSING_MEAN:
+    case AX_MISSING_CONSTANT:
+    case AX_MISSING_DROP:
+    default:
+      {
+        double sum = 0;
+        for (guint i = 0; i < n; i++)
+          sum += v[i];
+        return sum / n;
+      }
+    }
+}
+
+static void
+add_feature (AxPrep     *prep,
+             char       *name,
+             guint       input,
+             const double *values,
+             guint       n,
+             AxNormalize normalize)
+{
+  Feature f = { name, input, 0, 1 };
+
+  if (values && n > 0 && normalize == AX_NORMALIZE_STANDARD)
+    {
+      double mean = 0, ss = 0;
+      for (guint i = 0; i < n; i++)
+        mean += values[i];
+      mean /= n;
+      for (guint i = 0; i < n; i++)
+        ss += (values[i] - mean) * (values[i] - mean);
+      f.shift = mean;
+      f.scale = sqrt (ss / n) > 1e-12 ? sqrt (ss / n) : 1;
+    }
+  else if (values && n > 0 && normalize == AX_NORMALIZE_MINMAX)
+    {
+      double lo = values[0], hi = values[0];
+      for (guint i = 1; i < n; i++)
+        lo = MIN (lo, values[i]), hi = MAX (hi, values[i]);
+      f.shift = lo;
+      f.scale = hi - lo > 1e-12 ? hi - lo : 1;
+    }
+  g_array_append_val (prep->features, f);
+}
+
+static void
+fit_numeric (AxPrep              *prep,
+             Input               *in,
+             guint                index,
+             const AxColumn      *c,
+             const guint         *rows,
+             guint                n_rows,
+             const AxPrepOptions *opt)
+{
+  g_autofree double *v = g_new (double, n_rows);
+  guint n = 0;
+
+  for (guint i = 0; i < n_rows; i++)
+    if (cell_number (c, rows[i], &v[n]))
+      n++;
+
+  in->first = prep->features->len;
+  if (in->kind == KIND_NUMBER || in->kind == KIND_BOOLEAN)
+    {
+      in->n_features = 1;
+      add_feature (prep, g_strdup (in->name), index, v, n,
+                   in->kind == KIND_NUMBER ? opt->normalize : AX_NORMALIZE_NONE);
+      if (opt->missing == AX_MISSING_CONSTANT)
+        in->impute = opt->missing_constant;
+      else
+        in->impute = summary (v, n, opt->missing == AX_MISSING_DROP ? AX_MISSING_MEAN : opt->missing);
+      return;
+    }
+
+  /* Dates: statistics of each calendar part over the present values. */
+  {
+    guint n_parts = in->kind == KIND_DATETIME ? N_DATETIME_PARTS : N_DATE_PARTS;
+    g_autofree double *parts = g_new (double, (gsize) n * n_parts);
+    g_autofree double *col = g_new (double, MAX (n, 1));
+
+    for (guint i = 0; i < n; i++)
+      {
+        double p[N_DATETIME_PARTS];
+        calendar_parts (in->kind, v[i], p);
+        for (guint k = 0; k < n_parts; k++)
+          parts[(gsize) k * n + i] = p[k];
+      }
+    in->n_features = n_parts;
+    for (guint k = 0; k < n_parts; k++)
+      {
+        memcpy (col, parts + (gsize) k * n, n * sizeof (double));
+        add_feature (prep, g_strdup_printf ("%s.%s", in->name, date_parts[k]), index,
+                     col, n, opt->normalize);
+      }
+    if (opt->missing == AX_MISSING_CONSTANT)
+      {
+        in->impute_const = TRUE;
+        in->impute = opt->missing_constant;
+      }
+    else
+      in->impute = floor (summary (v, n, opt->missing == AX_MISSING_DROP ? AX_MISSING_MEAN : opt->missing));
+  }
+}
+
+typedef struct {
+  const char *value;
+  guint       count;
+} LevelCount;
+
+static int
+cmp_level (const void *a,
+           const void *b)
+{
+  const LevelCount *x = a, *y = b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return strcmp (x->value, y->value);
+}
+
+/* Returns FALSE when the column is an identifier to leave out. */
+static gboolean
+fit_category (AxPrep              *prep,
+              Input               *in,
+              guint                index,
+              const AxColumn      *c,
+              gboolean             named,
+              const guint         *rows,
+              guint                n_rows,
+              const AxPrepOptions *opt,
+              GPtrArray           *notes)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree LevelCount *levels = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_present = 0, n_distinct, i = 0;
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const char *s = c->missing[rows[r]] ? NULL : c->strings[rows[r]];
+      if (s == NULL)
+        continue;
+      n_present++;
+      g_hash_table_insert (counts, (gpointer) s,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, s)) + 1));
+    }
+  n_distinct = g_hash_table_size (counts);
+
+  if (c->type == AX_COLUMN_TEXT && !named &&
+      n_distinct > AX_PREP_MAX_CATEGORIES && n_distinct * 2 > n_present)
+    {
+      if (notes)
+        g_ptr_array_add (notes,
+                         g_strdup_printf (_("“%s” looks like an identifier (%u different values "
+                                            "in %u rows) and is not used as a feature; list it "
+                                            "in “features” to use its %u most common values"),
+                                          in->name, n_distinct, n_present,
+                                          AX_PREP_MAX_CATEGORIES));
+      return FALSE;
+    }
+
+  levels = g_new (LevelCount, MAX (n_distinct, 1));
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    levels[i++] = (LevelCount) { key, GPOINTER_TO_UINT (value) };
+  qsort (levels, n_distinct, sizeof (LevelCount), cmp_level);
+
+  in->n_levels = MIN (n_distinct, AX_PREP_MAX_CATEGORIES);
+  in->levels = g_new0 (char *, in->n_levels + 1);
+  in->missing_level = (opt->missing == AX_MISSING_CONSTANT || in->n_levels == 0) ? -1 : 0;
+  /* The "(other)" indicator only where training rows land in it: a
+   * constant column would only dilute the features a forest samples.
+   * Without it, a value unseen in training has every indicator 0. */
+  in->has_other = n_distinct > in->n_levels || in->n_levels == 0 ||
+                  (in->missing_level < 0 && n_present < n_rows);
+  in->first = prep->features->len;
+  in->n_features = in->n_levels + in->has_other;
+  for (guint k = 0; k < in->n_levels; k++)
+    {
+      in->levels[k] = g_strdup (levels[k].value);
+      add_feature (prep, g_strdup_printf ("%s=%s", in->name, levels[k].value), index,
+                   NULL, 0, AX_NORMALIZE_NONE);
+    }
+  if (in->has_other)
+    add_feature (prep, g_strdup_printf ("%s=(other)", in->name), index, NULL, 0, AX_NORMALIZE_NONE);
+  return TRUE;
+}
+
+AxPrep *
+ax_prep_fit (const AxFrame        *frame,
+             const char *const    *inputs,
+             const gboolean       *named,
+             const guint          *rows,
+             guint                 n_rows,
+             const AxPrepOptions  *options,
+             GPtrArray            *notes,
+             GError              **error)
+{
+  g_autoptr(AxPrep) prep = prep_new ();
+
+  for (guint i = 0; inputs[i]; i++)
+    {
+      int col = ax_frame_find_column (frame, inputs[i]);
+      const AxColumn *c;
+      Input in = { 0 };
+
+      if (col < 0)
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                       _("features: the dataset has no column “%s”"), inputs[i]);
+          return NULL;
+        }
+      c = &frame->columns[col];
+      in.name = g_strdup (inputs[i]);
+      in.type = c->type;
+      in.kind = kind_of_type (c->type);
+      in.missing_level = -1;
+      if (in.kind == KIND_CATEGORY)
+        {
+          if (!fit_category (prep, &in, prep->inputs->len, c, named && named[i],
+                             rows, n_rows, options, notes))
+            {
+              input_clear (&in);
+              continue;
+            }
+        }
+      else
+        fit_numeric (prep, &in, prep->inputs->len, c, rows, n_rows, options);
+      g_array_append_val (prep->inputs, in);
+    }
+
+  if (prep->features->len == 0)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                   _("features: no column is left to learn from; list the columns to use"));
+      return NULL;
+    }
+  return g_steal_pointer (&prep);
+}
+
+guint
+ax_prep_get_n_inputs (const AxPrep *prep)
+{
+  return prep->inputs->len;
+}
+
+const char *
+ax_prep_get_input_name (const AxPrep *prep,
+                        guint         input)
+{
+  g_return_val_if_fail (input < prep->inputs->len, NULL);
+  return g_array_index (prep->inputs, Input, input).name;
+}
+
+AxColumnType
+ax_prep_get_input_type (const AxPrep *prep,
+                        guint         input)
+{
+  g_return_val_if_fail (input < prep->inputs->len, AX_COLUMN_REAL);
+  return g_array_index (prep->inputs, Input, input).type;
+}
+
+guint
+ax_prep_get_n_features (const AxPrep *prep)
+{
+  return prep->features->len;
+}
+
+const char *
+ax_prep_get_feature_name (const AxPrep *prep,
+                          guint         feature)
+{
+  g_return_val_if_fail (feature < prep->features->len, NULL);
+  return g_array_index (prep->features, Feature, feature).name;
+}
+
+guint
+ax_prep_get_feature_input (const AxPrep *prep,
+                           guint         feature)
+{
+  g_return_val_if_fail (feature < prep->features->len, 0);
+  return g_array_index (prep->features, Feature, feature).input;
+}
+
+static gboolean
+types_match (AxColumnType learned,
+             AxColumnType given)
+{
+  if (learned == given)
+    return TRUE;
+  return ax_column_type_is_numeric (learned) && ax_column_type_is_numeric (given);
+}
+
+static void
+transform_input (const AxPrep   *prep,
+                 const Input    *in,
+                 const AxColumn *c,
+                 const guint    *rows,
+                 AxMatrix       *m)
+{
+  const Feature *f = &g_array_index (prep->features, Feature, in->first);
+  guint n = m->n_rows;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint row = rows ? rows[i] : i;
+      double v, parts[N_DATETIME_PARTS];
+
+      switch (in->kind)
+        {
+        case KIND_NUMBER:
+        case KIND_BOOLEAN:
+          if (!cell_number (c, row, &v))
+            v = in->impute;
+          m->x[(gsize) in->first * n + i] = (float) ((v - f->shift) / f->scale);
+          break;
+
+        case KIND_DATE:
+        case KIND_DATETIME:
+          if (cell_number (c, row, &v))
+            calendar_parts (in->kind, v, parts);
+          else if (in->impute_const)
+            for (guint k = 0; k < in->n_features; k++)
+              parts[k] = in->impute;
+          else
+            calendar_parts (in->kind, in->impute, parts);
+          for (guint k = 0; k < in->n_features; k++)
+            m->x[(gsize) (in->first + k) * n + i] = (float) ((parts[k] - f[k].shift) / f[k].scale);
+          break;
+
+        case KIND_CATEGORY:
+        case N_KINDS:
+        default:
+          {
+            const char *s = c->missing[row] ? NULL : c->strings[row];
+            int level = -1;
+
+            if (s == NULL)
+              level = in->missing_level;
+            else
+              for (guint k = 0; k < in->n_levels; k++)
+                if (strcmp (s, in->levels[k]) == 0)
+                  {
+                    level = k;
+                    break;
+                  }
+            for (guint k = 0; k < in->n_features; k++)
+              m->x[(gsize) (in->first + k) * n + i] = 0;
+            if (level >= 0 || in->has_other)
+              m->x[(gsize) (in->first + (level < 0 ? in->n_levels : (guint) level)) * n + i] = 1;
+          }
+          break;
+        }
+    }
+}
+
+AxMatrix *
+ax_prep_transform (const AxPrep   *prep,
+                   const AxFrame  *frame,
+                   const guint    *rows,
+                   guint           n_rows,
+                   GError        **error)
+{
+  g_autoptr(AxMatrix) m = NULL;
+
+  g_return_val_if_fail (rows != NULL || n_rows == frame->n_rows, NULL);
+
+  m = ax_matrix_new (n_rows, prep->features->len);
+  for (guint f = 0; f < prep->features->len; f++)
+    {
+      g_free (m->names[f]);
+      m->names[f] = g_strdup (g_array_index (prep->features, Feature, f).name);
+    }
+
+  for (guint i = 0; i < prep->inputs->len; i++)
+    {
+      const Input *in = &g_array_index (prep->inputs, Input, i);
+      int col = ax_frame_find_column (frame, in->name);
+
+      if (col < 0)
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                       _("The data has no column “%s”, which the model needs"), in->name);
+          return NULL;
+        }
+      if (!types_match (in->type, frame->columns[col].type))
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                       _("Column “%s” holds %s values; the model learned it as %s"),
+                       in->name, ax_column_type_label (frame->columns[col].type),
+                       ax_column_type_label (in->type));
+          return NULL;
+        }
+      transform_input (prep, in, &frame->columns[col], rows, m);
+    }
+  return g_steal_pointer (&m);
+}
+
+/* Inputs: (name, column type, impute, impute is constant, levels,
+ * level of a missing value, has "(other)"); features: (name, input,
+ * shift, scale). */
+#define PREP_VARIANT_TYPE "(a(sudbasib)a(sudd))"
+
+GVariant *
+ax_prep_to_variant (const AxPrep *prep)
+{
+  GVariantBuilder inputs, features;
+
+  g_variant_builder_init (&inputs, G_VARIANT_TYPE ("a(sudbasib)"));
+  for (guint i = 0; i < prep->inputs->len; i++)
+    {
+      const Input *in = &g_array_index (prep->inputs, Input, i);
+      const char *const empty[] = { NULL };
+
+      g_variant_builder_add (&inputs, "(sudb^asib)", in->name, (guint32) in->type,
+                             in->impute, in->impute_const,
+                             in->levels ? (const char *const *) in->levels : empty,
+                             (gint32) in->missing_level, in->has_other);
+    }
+  g_variant_builder_init (&features, G_VARIANT_TYPE ("a(sudd)"));
+  for (guint f = 0; f < prep->features->len; f++)
+    {
+      const Feature *ft = &g_array_index (prep->features, Feature, f);
+      g_variant_builder_add (&features, "(sudd)", ft->name, (guint32) ft->input,
+                             ft->shift, ft->scale);
+    }
+  return g_variant_new (PREP_VARIANT_TYPE, &inputs, &features);
+}
+
+static AxPrep *
+damaged (GError **error)
+{
+  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
+               _("The model is damaged: its preprocessing cannot be read"));
+  return NULL;
+}
+
+AxPrep *
+ax_prep_from_variant (GVariant  *variant,
+                      GError   **error)
+{
+  g_autoptr(AxPrep) prep = prep_new ();
+  g_autoptr(GVariantIter) inputs = NULL, features = NULL;
+  const char *name;
+  guint32 type, input;
+  double impute, shift, scale;
+  gboolean impute_const, has_other;
+  char **levels;
+  gint32 missing_level;
+  guint next = 0;
+
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (PREP_VARIANT_TYPE)))
+    return damaged (error);
+
+  g_variant_get (variant, PREP_VARIANT_TYPE, &inputs, &features);
+  while (g_variant_iter_next (inputs, "(&sudb^asib)", &name, &type, &impute,
+                              &impute_const, &levels, &missing_level, &has_other))
+    {
+      Input in = {
+        .name = g_strdup (name),
+        .type = type,
+        .impute = impute,
+        .impute_const = impute_const,
+        .levels = levels,
+        .n_levels = g_strv_length (levels),
+        .missing_level = missing_level,
+        .has_other = has_other,
+      };
+
+      if (type >= AX_N_COLUMN_TYPES)
+        {
+          input_clear (&in);
+          return damaged (error);
+        }
+      in.kind = kind_of_type (type);
+      in.first = next;
+      in.n_features = in.kind == KIND_CATEGORY ? in.n_levels + (in.has_other != 0) :
+                      in.kind == KIND_DATE ? N_DATE_PARTS :
+                      in.kind == KIND_DATETIME ? N_DATETIME_PARTS : 1;
+      next += in.n_features;
+      g_array_append_val (prep->inputs, in);
+      if (missing_level >= (gint32) in.n_levels)
+        return damaged (error);
+    }
+  while (g_variant_iter_next (features, "(&sudd)", &name, &input, &shift, &scale))
+    {
+      Feature f = { g_strdup (name), input, shift, scale };
+      g_array_append_val (prep->features, f);
+      if (input >= prep->inputs->len || scale == 0)
+        return damaged (error);
+    }
+  if (prep->features->len != next || next == 0)
+    return damaged (error);
+  for (guint i = 0; i < prep->inputs->len; i++)
+    {
+      const Input *in = &g_array_index (prep->inputs, Input, i);
+      for (guint k = 0; k < in->n_features; k++)
+        if (g_array_index (prep->features, Feature, in->first + k).input != i)
+          return damaged (error);
+    }
+  return g_steal_pointer (&prep);
+}

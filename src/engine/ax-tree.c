@@ -1,0 +1,1007 @@
+/* ax-tree.c — quantile binning and the growing of one decision tree
+ *
+ * The grower follows scikit-learn's depth-first builder where the outcome
+ * depends on it: a node becomes a leaf at max_depth, below
+ * min_samples_split rows, when it cannot leave min_samples_leaf rows on
+ * each side, or when it is pure; otherwise it takes the best split of the
+ * features drawn for it, drawing past max_features when the ones drawn are
+ * constant in the node.  Row counts are of distinct rows in the bootstrap
+ * sample; impurities are weighted by how often a row was drawn.
+ *
+ * Splits are scored by their impurity proxy (scikit-learn's
+ * "proxy_impurity_improvement"): sum(w y)^2 / sum(w) over both sides for
+ * the squared error, sum_k w_k^2 / sum(w) for Gini.  The node's impurity
+ * decrease, used for importance, is the proxy of the split minus that of
+ * the node.
+ */
+
+#include "ax-tree.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Binning */
+
+#define BIN_SAMPLE 200000u
+
+static int
+compare_float (const void *a,
+               const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The midpoint of a < b as a float that still separates them. */
+static float
+midpoint (float a,
+          float b)
+{
+  float m = (float) (((double) a + (double) b) / 2);
+
+  return m < b ? m : a;
+}
+
+static void
+bin_feature (const AxMatrix *x,
+             AxBinned       *b,
+             guint           f,
+             guint64         seed)
+{
+  const float *col = x->x + (gsize) f * x->n_rows;
+  guint8 *codes = b->codes + (gsize) f * x->n_rows;
+  g_autofree float *v = g_new (float, MAX (x->n_rows, 1));
+  float *edges = g_new (float, AX_BINS_MAX);
+  guint m = 0, n_edges = 0, n_distinct = 0;
+
+  for (guint i = 0; i < x->n_rows; i++)
+    if (!isnan (col[i]))
+      v[m++] = col[i];
+
+  if (m > BIN_SAMPLE)
+    {
+      /* A partial Fisher–Yates shuffle draws the sample. */
+      guint64 state = seed ^ ((guint64) f * G_GUINT64_CONSTANT (0xd1b54a32d192ed03));
+
+      for (guint i = 0; i < BIN_SAMPLE; i++)
+        {
+          guint j = i + (guint) (((ax_splitmix64 (&state) >> 32) * (m - i)) >> 32);
+          float t = v[i];
+          v[i] = v[j];
+          v[j] = t;
+        }
+      m = BIN_SAMPLE;
+    }
+  qsort (v, m, sizeof (float), compare_float);
+
+  for (guint i = 0; i < m; i++)
+    if (i == 0 || v[i] != v[i - 1])
+      n_distinct++;
+
+  if (n_distinct <= AX_BINS_MAX)
+    {
+      for (guint i = 1; i < m; i++)
+        if (v[i] != v[i - 1])
+          edges[n_edges++] = midpoint (v[i - 1], v[i]);
+    }
+  else
+    {
+      /* Quantiles k/255 by the midpoint rule, kept strictly increasing and
+       * below the largest value so that no bin starts out empty. */
+      for (guint k = 1; k < AX_BINS_MAX; k++)
+        {
+          double pos = (double) k * (m - 1) / AX_BINS_MAX;
+          guint lo = (guint) floor (pos), hi = (guint) ceil (pos);
+          float e = v[lo] == v[hi] ? v[lo] : midpoint (v[lo], v[hi]);
+
+          if (e < v[m - 1] && (n_edges == 0 || e > edges[n_edges - 1]))
+            edges[n_edges++] = e;
+        }
+    }
+
+  b->n_bins[f] = (guint16) (n_edges + 1);
+  b->edges[f] = edges;
+
+  for (guint i = 0; i < x->n_rows; i++)
+    {
+      float value = col[i];
+      guint lo = 0, len = n_edges;
+
+      if (isnan (value))
+        {
+          codes[i] = (guint8) (n_edges + 1);
+          continue;
+        }
+      /* The number of edges below the value. */
+      while (len > 0)
+        {
+          guint half = len / 2;
+          if (edges[lo + half] < value)
+            {
+              lo += half + 1;
+              len -= half + 1;
+            }
+          else
+            len = half;
+        }
+      codes[i] = (guint8) lo;
+    }
+}
+
+typedef struct {
+  const AxMatrix *x;
+  AxBinned       *b;
+  guint64         seed;
+  gint            next;
+} BinJob;
+
+static gpointer
+bin_worker (gpointer data)
+{
+  BinJob *job = data;
+  gint f;
+
+  while ((f = g_atomic_int_add (&job->next, 1)) < (gint) job->x->n_features)
+    bin_feature (job->x, job->b, (guint) f, job->seed);
+  return NULL;
+}
+
+AxBinned *
+ax_binned_new (const AxMatrix *x,
+               guint           n_threads,
+               guint64         seed)
+{
+  AxBinned *b = g_new0 (AxBinned, 1);
+  BinJob job = { x, b, seed, 0 };
+  g_autofree GThread **threads = NULL;
+
+  b->n_rows = x->n_rows;
+  b->n_features = x->n_features;
+  b->codes = g_malloc ((gsize) x->n_rows * x->n_features + 1);
+  b->n_bins = g_new0 (guint16, x->n_features + 1);
+  b->edges = g_new0 (float *, x->n_features + 1);
+  b->hist_offset = g_new0 (guint, x->n_features + 1);
+
+  n_threads = CLAMP (n_threads, 1, MAX (x->n_features, 1));
+  threads = g_new0 (GThread *, n_threads);
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("ax-forest-bin", bin_worker, &job);
+  bin_worker (&job);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+
+  for (guint f = 0; f < x->n_features; f++)
+    b->hist_offset[f + 1] = b->hist_offset[f] + b->n_bins[f] + 1;
+  return b;
+}
+
+void
+ax_binned_free (AxBinned *b)
+{
+  if (b == NULL)
+    return;
+  for (guint f = 0; f < b->n_features; f++)
+    g_free (b->edges[f]);
+  g_free (b->edges);
+  g_free (b->n_bins);
+  g_free (b->hist_offset);
+  g_free (b->codes);
+  g_free (b);
+}
+
+/* Trees */
+
+AxTree *
+ax_tree_new (guint n_features)
+{
+  AxTree *tree = g_new0 (AxTree, 1);
+
+  tree->nodes = g_array_new (FALSE, TRUE, sizeof (AxTreeNode));
+  tree->values = g_array_new (FALSE, TRUE, sizeof (double));
+  tree->importance = g_new0 (double, MAX (n_features, 1));
+  return tree;
+}
+
+void
+ax_tree_free (AxTree *tree)
+{
+  if (tree == NULL)
+    return;
+  g_array_unref (tree->nodes);
+  g_array_unref (tree->values);
+  g_free (tree->importance);
+  g_free (tree);
+}
+
+/* The grower */
+
+/* Histograms kept for pending nodes stay under this many bytes per
+ * grower; past it a node builds its own from its rows. */
+#define HIST_BUDGET (64u << 20)
+
+/* Per bin: the row count, then sum(w) and sum(w y) (regression) or
+ * sum(w) of each class (classification). */
+typedef struct {
+  double  *data;
+  guint8  *valid;       /* per feature: its bins are filled */
+} Hist;
+
+typedef struct {
+  guint32  begin, end;
+  guint    depth;
+  gint32   parent;      /* -1 for the root */
+  gboolean is_left;
+  Hist    *hist;        /* NULL: built as needed */
+  double   ymin, ymax;  /* regression: equal when the node is pure */
+} Pending;
+
+/* A node while the tree grows, numbered in the order nodes are taken up;
+ * relayout() turns them into AxTreeNodes. */
+typedef struct {
+  guint32  feature;
+  float    threshold;
+  gint32   left, right;     /* a leaf's own index */
+  gboolean missing_left;
+} GrowNode;
+
+typedef struct {
+  double   gain;
+  guint    feature;
+  guint    bin;         /* the last bin that goes left */
+  gboolean missing_left;
+} Split;
+
+struct _AxTreeGrower {
+  const AxBinned    *binned;
+  const AxTreeData  *data;
+  AxTreeParams       p;
+  guint              n_stats;    /* doubles per bin */
+  guint              n_outputs;  /* values per node */
+  gsize              hist_len;   /* doubles per histogram */
+
+  guint32           *count;      /* times each row was drawn */
+  guint32           *rows, *rows_tmp;
+  double            *w, *w_tmp;
+  double            *y, *y_tmp;      /* regression */
+  guint16           *k, *k_tmp;      /* classification */
+  guint             *perm;       /* feature draw order */
+  double            *class_acc;  /* n_classes scratch */
+  double            *class_w;    /* n_classes: balanced_subsample weights */
+
+  Pending           *stack;
+  double            *totals;     /* n_stats per stack slot */
+  guint              n_stack;
+
+  Hist              *scratch;
+  GPtrArray         *free_hists;
+  guint              n_hists, max_hists;
+};
+
+static Hist *
+hist_new (AxTreeGrower *g)
+{
+  Hist *h = g_new0 (Hist, 1);
+
+  h->data = g_new (double, g->hist_len);
+  h->valid = g_new0 (guint8, g->binned->n_features + 1);
+  return h;
+}
+
+static void
+hist_free (Hist *h)
+{
+  g_free (h->data);
+  g_free (h->valid);
+  g_free (h);
+}
+
+static void
+hist_clear_valid (AxTreeGrower *g,
+                  Hist         *h)
+{
+  memset (h->valid, 0, g->binned->n_features);
+}
+
+/* A histogram for a node to keep, or NULL past the budget. */
+static Hist *
+hist_acquire (AxTreeGrower *g)
+{
+  Hist *h;
+
+  if (g->free_hists->len > 0)
+    h = g_ptr_array_steal_index_fast (g->free_hists, g->free_hists->len - 1);
+  else if (g->n_hists < g->max_hists)
+    {
+      h = hist_new (g);
+      g->n_hists++;
+    }
+  else
+    return NULL;
+  hist_clear_valid (g, h);
+  return h;
+}
+
+static void
+hist_release (AxTreeGrower *g,
+              Hist         *h)
+{
+  if (h != NULL && h != g->scratch)
+    g_ptr_array_add (g->free_hists, h);
+}
+
+AxTreeGrower *
+ax_tree_grower_new (const AxBinned     *binned,
+                    const AxTreeData   *data,
+                    const AxTreeParams *params)
+{
+  AxTreeGrower *g = g_new0 (AxTreeGrower, 1);
+  guint n = MAX (binned->n_rows, 1);
+  gboolean regression = params->task == AX_TASK_REGRESSION;
+  gsize hist_bytes;
+
+  g->binned = binned;
+  g->data = data;
+  g->p = *params;
+  g->n_stats = regression ? 3 : 1 + params->n_classes;
+  g->n_outputs = regression ? 1 : params->n_classes;
+  g->hist_len = (gsize) binned->hist_offset[binned->n_features] * g->n_stats;
+
+  g->count = g_new (guint32, n);
+  g->rows = g_new (guint32, n);
+  g->rows_tmp = g_new (guint32, n);
+  g->w = g_new (double, n);
+  g->w_tmp = g_new (double, n);
+  if (regression)
+    {
+      g->y = g_new (double, n);
+      g->y_tmp = g_new (double, n);
+    }
+  else
+    {
+      g->k = g_new (guint16, n);
+      g->k_tmp = g_new (guint16, n);
+    }
+  g->perm = g_new (guint, binned->n_features + 1);
+  g->class_acc = g_new0 (double, MAX (params->n_classes, 1));
+  g->class_w = g_new0 (double, MAX (params->n_classes, 1));
+
+  g->stack = g_new0 (Pending, params->max_depth + 2);
+  g->totals = g_new0 (double, (gsize) (params->max_depth + 2) * g->n_stats);
+
+  hist_bytes = MAX (g->hist_len * sizeof (double), 1);
+  g->scratch = hist_new (g);
+  g->free_hists = g_ptr_array_new_with_free_func ((GDestroyNotify) hist_free);
+  g->max_hists = (guint) CLAMP (HIST_BUDGET / hist_bytes, 1, params->max_depth + 2);
+  return g;
+}
+
+void
+ax_tree_grower_free (AxTreeGrower *g)
+{
+  if (g == NULL)
+    return;
+  g_free (g->count);
+  g_free (g->rows);
+  g_free (g->rows_tmp);
+  g_free (g->w);
+  g_free (g->w_tmp);
+  g_free (g->y);
+  g_free (g->y_tmp);
+  g_free (g->k);
+  g_free (g->k_tmp);
+  g_free (g->perm);
+  g_free (g->class_acc);
+  g_free (g->class_w);
+  g_free (g->stack);
+  g_free (g->totals);
+  hist_free (g->scratch);
+  g_ptr_array_unref (g->free_hists);
+  g_free (g);
+}
+
+static inline guint
+rng_below (guint64 *state,
+           guint    n)
+{
+  return (guint) (((ax_splitmix64 (state) >> 32) * n) >> 32);
+}
+
+/* Fills feature @f's bins of @h from rows [begin, end). */
+static void
+hist_build (AxTreeGrower *g,
+            Hist         *h,
+            guint         f,
+            guint32       begin,
+            guint32       end)
+{
+  const AxBinned *b = g->binned;
+  const guint8 *codes = b->codes + (gsize) f * b->n_rows;
+  const guint32 *rows = g->rows;
+  const double *w = g->w;
+  guint s = g->n_stats;
+  double *restrict hf = h->data + (gsize) b->hist_offset[f] * s;
+
+  memset (hf, 0, (gsize) (b->n_bins[f] + 1) * s * sizeof (double));
+  if (g->y != NULL)
+    {
+      const double *y = g->y;
+      for (guint32 j = begin; j < end; j++)
+        {
+          double *c = hf + (gsize) codes[rows[j]] * 3;
+          c[0] += 1;
+          c[1] += w[j];
+          c[2] += w[j] * y[j];
+        }
+    }
+  else
+    {
+      const guint16 *k = g->k;
+      for (guint32 j = begin; j < end; j++)
+        {
+          double *c = hf + (gsize) codes[rows[j]] * s;
+          c[0] += 1;
+          c[1 + k[j]] += w[j];
+        }
+    }
+  h->valid[f] = 1;
+}
+
+/* @big -= @small over feature @f's bins. */
+static void
+hist_subtract (AxTreeGrower *g,
+               Hist         *big,
+               const Hist   *small,
+               guint         f)
+{
+  const AxBinned *b = g->binned;
+  gsize from = (gsize) b->hist_offset[f] * g->n_stats;
+  gsize to = (gsize) b->hist_offset[f + 1] * g->n_stats;
+
+  for (gsize i = from; i < to; i++)
+    big->data[i] -= small->data[i];
+}
+
+/* The proxy of a node or side: sum(w y)^2 / sum(w), or sum_k w_k^2 / sum(w). */
+static double
+proxy (const AxTreeGrower *g,
+       const double       *tot)
+{
+  double sw = 0, sq = 0;
+
+  if (g->y != NULL)
+    return tot[1] > 0 ? tot[2] * tot[2] / tot[1] : 0;
+  for (guint k = 0; k < g->p.n_classes; k++)
+    {
+      sw += tot[1 + k];
+      sq += tot[1 + k] * tot[1 + k];
+    }
+  return sw > 0 ? sq / sw : 0;
+}
+
+/* Offers every split of feature @f to @best; FALSE when the feature is
+ * constant in the node (one occupied bin, the missing one included). */
+static gboolean
+scan_feature (AxTreeGrower *g,
+              const Hist   *h,
+              guint         f,
+              const double *tot,
+              Split        *best)
+{
+  const AxBinned *b = g->binned;
+  guint s = g->n_stats, nb = b->n_bins[f];
+  const double *hf = h->data + (gsize) b->hist_offset[f] * s;
+  const double *miss = hf + (gsize) nb * s;
+  gboolean has_missing = miss[0] > 0;
+  double min_leaf = g->p.min_samples_leaf;
+  guint occupied = has_missing;
+
+  for (guint bin = 0; bin < nb && occupied < 2; bin++)
+    occupied += hf[(gsize) bin * s] > 0;
+  if (occupied < 2)
+    return FALSE;
+
+  for (guint pass = 0; pass < (has_missing ? 2u : 1u); pass++)
+    {
+      gboolean missing_left = pass == 1;
+      /* Missing values right: every value bin may go left. */
+      guint last = has_missing && !missing_left ? nb : nb - 1;
+      double ln = missing_left ? miss[0] : 0;
+
+      if (g->y != NULL)
+        {
+          double lw = missing_left ? miss[1] : 0, lwy = missing_left ? miss[2] : 0;
+
+          for (guint bin = 0; bin < last; bin++)
+            {
+              const double *c = hf + (gsize) bin * 3;
+              double rn, rw, rwy, gain;
+
+              if (c[0] == 0)
+                continue;
+              ln += c[0];
+              lw += c[1];
+              lwy += c[2];
+              rn = tot[0] - ln;
+              if (ln < min_leaf)
+                continue;
+              if (rn < min_leaf)
+                break;
+              rw = tot[1] - lw;
+              rwy = tot[2] - lwy;
+              if (!(lw > 0 && rw > 0))
+                continue;
+              gain = lwy * lwy / lw + rwy * rwy / rw;
+              if (gain > best->gain)
+                *best = (Split) { gain, f, bin,
+                                  has_missing ? missing_left : lw > rw };
+            }
+        }
+      else
+        {
+          guint nk = g->p.n_classes;
+          double *lk = g->class_acc, tw = 0, lw = 0;
+
+          for (guint k = 0; k < nk; k++)
+            {
+              lk[k] = missing_left ? miss[1 + k] : 0;
+              lw += lk[k];
+              tw += tot[1 + k];
+            }
+          for (guint bin = 0; bin < last; bin++)
+            {
+              const double *c = hf + (gsize) bin * s;
+              double rn, rw, sl = 0, sr = 0, gain;
+
+              if (c[0] == 0)
+                continue;
+              ln += c[0];
+              for (guint k = 0; k < nk; k++)
+                {
+                  lk[k] += c[1 + k];
+                  lw += c[1 + k];
+                }
+              rn = tot[0] - ln;
+              if (ln < min_leaf)
+                continue;
+              if (rn < min_leaf)
+                break;
+              rw = tw - lw;
+              if (!(lw > 0 && rw > 0))
+                continue;
+              for (guint k = 0; k < nk; k++)
+                {
+                  double r = tot[1 + k] - lk[k];
+                  sl += lk[k] * lk[k];
+                  sr += r * r;
+                }
+              gain = sl / lw + sr / rw;
+              if (gain > best->gain)
+                *best = (Split) { gain, f, bin,
+                                  has_missing ? missing_left : lw > rw };
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* Moves the rows of [begin, end) that go left to the front, keeping the
+ * order, and sums each side.  Returns the first row of the right side. */
+static guint32
+partition (AxTreeGrower *g,
+           const Pending *e,
+           guint          f,
+           guint          last_bin,
+           gboolean       missing_left,
+           double        *tl,
+           double        *tr,
+           Pending       *left,
+           Pending       *right)
+{
+  const guint8 *codes = g->binned->codes + (gsize) f * g->binned->n_rows;
+  guint missing = g->binned->n_bins[f];
+  guint s = g->n_stats;
+  guint32 nl = e->begin, nr = 0;
+
+  memset (tl, 0, s * sizeof (double));
+  memset (tr, 0, s * sizeof (double));
+  left->ymin = right->ymin = INFINITY;
+  left->ymax = right->ymax = -INFINITY;
+
+  for (guint32 j = e->begin; j < e->end; j++)
+    {
+      guint32 row = g->rows[j];
+      guint code = codes[row];
+      gboolean go_left = code <= last_bin || (code == missing && missing_left);
+      double *t = go_left ? tl : tr;
+      double w = g->w[j];
+
+      t[0] += 1;
+      if (g->y != NULL)
+        {
+          double y = g->y[j];
+          Pending *side = go_left ? left : right;
+
+          t[1] += w;
+          t[2] += w * y;
+          side->ymin = MIN (side->ymin, y);
+          side->ymax = MAX (side->ymax, y);
+          if (go_left)
+            g->y[nl] = y;
+          else
+            g->y_tmp[nr] = y;
+        }
+      else
+        {
+          t[1 + g->k[j]] += w;
+          if (go_left)
+            g->k[nl] = g->k[j];
+          else
+            g->k_tmp[nr] = g->k[j];
+        }
+      if (go_left)
+        {
+          g->rows[nl] = row;
+          g->w[nl] = w;
+          nl++;
+        }
+      else
+        {
+          g->rows_tmp[nr] = row;
+          g->w_tmp[nr] = w;
+          nr++;
+        }
+    }
+
+  memcpy (g->rows + nl, g->rows_tmp, nr * sizeof (guint32));
+  memcpy (g->w + nl, g->w_tmp, nr * sizeof (double));
+  if (g->y != NULL)
+    memcpy (g->y + nl, g->y_tmp, nr * sizeof (double));
+  else
+    memcpy (g->k + nl, g->k_tmp, nr * sizeof (guint16));
+  return nl;
+}
+
+static gboolean
+is_pure (const AxTreeGrower *g,
+         const Pending      *e,
+         const double       *tot)
+{
+  guint present = 0;
+
+  if (g->y != NULL)
+    return e->ymin == e->ymax;
+  for (guint k = 0; k < g->p.n_classes; k++)
+    present += tot[1 + k] > 0;
+  return present <= 1;
+}
+
+static gboolean
+must_be_leaf (const AxTreeGrower *g,
+              const Pending      *e,
+              const double       *tot)
+{
+  guint32 n = e->end - e->begin;
+
+  return e->depth >= g->p.max_depth
+         || n < g->p.min_samples_split
+         || n < 2 * g->p.min_samples_leaf
+         || is_pure (g, e, tot);
+}
+
+static void
+set_leaf_values (const AxTreeGrower *g,
+                 double             *values,
+                 const double       *tot)
+{
+  if (g->y != NULL)
+    {
+      values[0] = g->data->y_offset + (tot[1] > 0 ? tot[2] / tot[1] : 0);
+      return;
+    }
+  {
+    double sw = 0;
+    for (guint k = 0; k < g->p.n_classes; k++)
+      sw += tot[1 + k];
+    for (guint k = 0; k < g->p.n_classes; k++)
+      values[k] = sw > 0 ? tot[1 + k] / sw : 1.0 / g->p.n_classes;
+  }
+}
+
+static void
+push (AxTreeGrower  *g,
+      const Pending *e,
+      const double  *tot)
+{
+  g_assert (g->n_stack < g->p.max_depth + 2);
+  g->stack[g->n_stack] = *e;
+  memcpy (g->totals + (gsize) g->n_stack * g->n_stats, tot, g->n_stats * sizeof (double));
+  g->n_stack++;
+}
+
+/* Draws the bootstrap sample and lays out the rows in it; returns their
+ * number. */
+static guint32
+sample_rows (AxTreeGrower *g,
+             guint64      *state)
+{
+  const AxTreeData *d = g->data;
+  guint n = g->binned->n_rows;
+  guint32 m = 0;
+  double *class_w = g->class_w;
+  gboolean subsample = g->y == NULL && g->p.bootstrap
+                       && g->p.class_weight == AX_CLASS_WEIGHT_BALANCED_SUBSAMPLE;
+
+  if (g->p.bootstrap)
+    {
+      memset (g->count, 0, n * sizeof (guint32));
+      for (guint i = 0; i < n; i++)
+        g->count[rng_below (state, n)]++;
+    }
+  else
+    for (guint i = 0; i < n; i++)
+      g->count[i] = 1;
+
+  if (subsample)
+    {
+      /* scikit-learn's "balanced_subsample": n / (n_classes * count of the
+       * class), counted in the bootstrap sample with repeats. */
+      memset (class_w, 0, g->p.n_classes * sizeof (double));
+      for (guint i = 0; i < n; i++)
+        class_w[d->klass[i]] += g->count[i];
+      for (guint k = 0; k < g->p.n_classes; k++)
+        class_w[k] = class_w[k] > 0 ? (double) n / (g->p.n_classes * class_w[k]) : 0;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      double w;
+
+      if (g->count[i] == 0)
+        continue;
+      w = g->count[i] * (d->weight != NULL ? d->weight[i] : 1.0);
+      if (subsample)
+        w *= class_w[d->klass[i]];
+      if (!(w > 0))
+        continue;
+      g->rows[m] = i;
+      g->w[m] = w;
+      if (g->y != NULL)
+        g->y[m] = d->y[i];
+      else
+        g->k[m] = d->klass[i];
+      m++;
+    }
+  return m;
+}
+
+/* Numbers the grown nodes breadth-first, each node's children side by
+ * side, into @tree. */
+static void
+relayout (AxTree         *tree,
+          const GArray   *grown,
+          const GArray   *grown_values,
+          guint           n_outputs)
+{
+  guint n = grown->len;
+  const GrowNode *old = (const GrowNode *) grown->data;
+  const double *old_values = (const double *) grown_values->data;
+  g_autofree guint32 *order = g_new (guint32, n);     /* new index -> old */
+  guint32 next = 1;
+
+  g_array_set_size (tree->nodes, n);
+  g_array_set_size (tree->values, (gsize) n * n_outputs);
+  order[0] = 0;
+  for (guint32 i = 0; i < next; i++)
+    {
+      const GrowNode *o = &old[order[i]];
+      AxTreeNode *node = &g_array_index (tree->nodes, AxTreeNode, i);
+
+      memcpy (&g_array_index (tree->values, double, (gsize) i * n_outputs),
+              old_values + (gsize) order[i] * n_outputs, n_outputs * sizeof (double));
+      if (o->left == (gint32) order[i])
+        {
+          *node = (AxTreeNode) { 0, NAN, (gint32) i, (gint32) i };
+          continue;
+        }
+      order[next] = (guint32) o->left;
+      order[next + 1] = (guint32) o->right;
+      *node = (AxTreeNode) { o->feature, o->threshold, (gint32) next,
+                             (gint32) next + (o->missing_left ? 0 : 1) };
+      next += 2;
+    }
+  g_assert (next == n);
+}
+
+AxTree *
+ax_tree_grow (AxTreeGrower *g,
+              guint64       seed,
+              GCancellable *cancellable)
+{
+  const AxBinned *b = g->binned;
+  guint nf = b->n_features, s = g->n_stats, mf = g->p.max_features;
+  g_autoptr(AxTree) tree = ax_tree_new (nf);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, TRUE, sizeof (GrowNode));
+  g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (double));
+  guint64 state = seed;
+  g_autofree double *tot = g_new (double, s);
+  g_autofree double *tl = g_new (double, s);
+  g_autofree double *tr = g_new (double, s);
+  double avg_bins = nf > 0 ? (double) b->hist_offset[nf] / nf : 0;
+  guint32 n_in;
+  guint visited = 0;
+  Pending root = { 0 };
+
+  n_in = sample_rows (g, &state);
+  for (guint f = 0; f < nf; f++)
+    g->perm[f] = f;
+
+  memset (tot, 0, s * sizeof (double));
+  root.end = n_in;
+  root.parent = -1;
+  root.ymin = INFINITY;
+  root.ymax = -INFINITY;
+  for (guint32 j = 0; j < n_in; j++)
+    {
+      tot[0] += 1;
+      if (g->y != NULL)
+        {
+          tot[1] += g->w[j];
+          tot[2] += g->w[j] * g->y[j];
+          root.ymin = MIN (root.ymin, g->y[j]);
+          root.ymax = MAX (root.ymax, g->y[j]);
+        }
+      else
+        tot[1 + g->k[j]] += g->w[j];
+    }
+  g->n_stack = 0;
+  push (g, &root, tot);
+
+  while (g->n_stack > 0)
+    {
+      Pending e, pl, pr;
+      Split best = { -INFINITY, G_MAXUINT, 0, FALSE };
+      guint32 index = nodes->len, mid;
+      GrowNode *node;
+      Hist *h;
+      gboolean owned;
+      guint nonconstant = 0;
+
+      g->n_stack--;
+      e = g->stack[g->n_stack];
+      memcpy (tot, g->totals + (gsize) g->n_stack * s, s * sizeof (double));
+
+      if ((++visited & 63) == 0 && g_cancellable_is_cancelled (cancellable))
+        {
+          hist_release (g, e.hist);
+          while (g->n_stack > 0)
+            hist_release (g, g->stack[--g->n_stack].hist);
+          return NULL;
+        }
+
+      g_array_set_size (nodes, index + 1);
+      g_array_set_size (values, (gsize) (index + 1) * g->n_outputs);
+      tree->depth = MAX (tree->depth, e.depth);
+      if (e.parent >= 0)
+        {
+          GrowNode *parent = &g_array_index (nodes, GrowNode, e.parent);
+          if (e.is_left)
+            parent->left = (gint32) index;
+          else
+            parent->right = (gint32) index;
+        }
+      node = &g_array_index (nodes, GrowNode, index);
+      *node = (GrowNode) { 0, NAN, (gint32) index, (gint32) index, FALSE };
+
+      if (must_be_leaf (g, &e, tot))
+        {
+          set_leaf_values (g, &g_array_index (values, double, (gsize) index * g->n_outputs), tot);
+          hist_release (g, e.hist);
+          continue;
+        }
+
+      h = e.hist != NULL ? e.hist : hist_acquire (g);
+      owned = h != NULL;
+      if (!owned)
+        {
+          h = g->scratch;
+          hist_clear_valid (g, h);
+        }
+
+      /* Draw features until max_features non-constant ones are seen. */
+      for (guint i = 0; i < nf && nonconstant < mf; i++)
+        {
+          guint f;
+
+          if (mf < nf)
+            {
+              guint j = i + rng_below (&state, nf - i);
+              guint t = g->perm[i];
+              g->perm[i] = g->perm[j];
+              g->perm[j] = t;
+            }
+          f = g->perm[i];
+          if (!h->valid[f])
+            hist_build (g, h, f, e.begin, e.end);
+          nonconstant += scan_feature (g, h, f, tot, &best);
+        }
+
+      if (best.feature == G_MAXUINT)
+        {
+          set_leaf_values (g, &g_array_index (values, double, (gsize) index * g->n_outputs), tot);
+          if (owned)
+            hist_release (g, h);
+          continue;
+        }
+
+      {
+        /* Centre the threshold in the run of bins empty in this node. */
+        guint f = best.feature, nb = b->n_bins[f], next = best.bin + 1;
+        const double *hf = h->data + (gsize) b->hist_offset[f] * s;
+        guint cut;
+
+        while (next < nb && hf[(gsize) next * s] == 0)
+          next++;
+        cut = next >= nb ? nb - 1 : (best.bin + next - 1) / 2;
+
+        node->feature = f;
+        node->missing_left = best.missing_left;
+        node->threshold = cut >= nb - 1 ? INFINITY : b->edges[f][cut];
+        tree->importance[f] += MAX (best.gain - proxy (g, tot), 0);
+
+        pl = (Pending) { e.begin, 0, e.depth + 1, (gint32) index, TRUE, NULL, 0, 0 };
+        pr = (Pending) { 0, e.end, e.depth + 1, (gint32) index, FALSE, NULL, 0, 0 };
+        mid = partition (g, &e, f, cut, best.missing_left, tl, tr, &pl, &pr);
+        pl.end = mid;
+        pr.begin = mid;
+      }
+
+      {
+        gboolean left_small = mid - e.begin <= e.end - mid;
+        Pending *ps = left_small ? &pl : &pr, *pb = left_small ? &pr : &pl;
+        const double *ts = left_small ? tl : tr, *tb = left_small ? tr : tl;
+        gboolean need_s = !must_be_leaf (g, ps, ts);
+        gboolean need_b = !must_be_leaf (g, pb, tb);
+        guint32 ns = ps->end - ps->begin, nbig = pb->end - pb->begin;
+
+        /* Filling the smaller child's histogram for every feature the
+         * node has costs its rows (and the bins, to subtract); it saves
+         * each child the building of the features it will draw. */
+        double drawn = nf > 0 ? (double) mf / nf : 0;
+        double saved = drawn * ((need_s ? ns : 0) + (need_b ? nbig : 0));
+        double cost = ns + avg_bins * s;
+
+        if (owned && need_b && saved > cost)
+          {
+            /* The larger child's histogram is its parent's minus the
+             * smaller child's, feature by feature. */
+            Hist *hs = need_s ? hist_acquire (g) : NULL;
+            Hist *into = hs != NULL ? hs : g->scratch;
+
+            hist_clear_valid (g, into);
+            for (guint f = 0; f < nf; f++)
+              if (h->valid[f])
+                {
+                  hist_build (g, into, f, ps->begin, ps->end);
+                  hist_subtract (g, h, into, f);
+                }
+            pb->hist = h;
+            ps->hist = hs;
+          }
+        else if (owned && (need_b || need_s))
+          {
+            hist_clear_valid (g, h);
+            (need_b ? pb : ps)->hist = h;
+          }
+        else if (owned)
+          hist_release (g, h);
+
+        push (g, pb, tb);
+        push (g, ps, ts);
+      }
+    }
+
+  relayout (tree, nodes, values, g->n_outputs);
+  return g_steal_pointer (&tree);
+}

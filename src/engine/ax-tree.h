@@ -1,0 +1,196 @@
+/* ax-tree.h — binned features and the growing of one decision tree
+ *
+ * Private to the random forest (ax-forest.c).  Features are binned once
+ * into at most 255 quantile bins per feature (uint8 codes, column-major,
+ * one more code for a missing value); a tree is grown depth-first on the
+ * codes with a histogram per node, the larger child's histogram derived
+ * from its parent's minus its smaller sibling's.
+ *
+ * A grown tree is an array of nodes in which a leaf points to itself, so
+ * walking a row down is the same step taken tree->depth times with no test
+ * for having arrived (deep trees test now and then).  A node's threshold is a real value between two bin
+ * edges: the codes of the training rows follow the same comparison, so a
+ * tree sends a training row where it was grown.  Where a missing value
+ * goes is learned per split.
+ */
+#pragma once
+
+#include <math.h>
+
+#include "ax-learn.h"
+
+G_BEGIN_DECLS
+
+/* Value bins per feature; code AX_BINS_MAX is never a value bin, and
+ * n_bins[f] (at most AX_BINS_MAX) is feature f's missing code. */
+#define AX_BINS_MAX 255u
+
+typedef struct {
+  guint     n_rows;
+  guint     n_features;
+  guint8   *codes;         /* codes[f * n_rows + i] */
+  guint16  *n_bins;        /* value bins of each feature, >= 1 */
+  float   **edges;         /* n_bins[f] - 1 ascending edges: bin b holds x <= edges[b] */
+  guint    *hist_offset;   /* first bin of feature f in a histogram (n_features + 1) */
+} AxBinned;
+
+/* Bins every feature of @x using up to @n_threads threads.  The edges are
+ * quantiles of (a sample of at most 200,000 of) the non-missing values,
+ * or the midpoints between the distinct values when there are few enough.
+ * Deterministic for a given @seed whatever @n_threads. */
+AxBinned *ax_binned_new  (const AxMatrix *x,
+                          guint           n_threads,
+                          guint64         seed);
+void      ax_binned_free (AxBinned       *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxBinned, ax_binned_free)
+
+/* A node of a grown tree.  Its children sit side by side: a row goes to
+ * left when its feature is <= threshold, to left + 1 when it is greater,
+ * and to @missing (one of the two) when it is missing.  A leaf points to
+ * itself, reads feature 0 and has a NAN threshold, which every comparison
+ * fails. */
+typedef struct {
+  guint32  feature;
+  float    threshold;
+  gint32   left;
+  gint32   missing;
+} AxTreeNode;
+
+G_STATIC_ASSERT (sizeof (AxTreeNode) == 16);
+
+/* One tree, its nodes in breadth-first order: @values holds n_outputs
+ * doubles per node (a leaf's mean or class distribution; zeros in inner
+ * nodes). */
+typedef struct {
+  GArray  *nodes;          /* AxTreeNode, the root first */
+  GArray  *values;         /* double */
+  guint    depth;          /* longest path from the root, in edges */
+  double  *importance;     /* impurity decrease per feature, not normalised */
+} AxTree;
+
+AxTree *ax_tree_new  (guint   n_features);
+void    ax_tree_free (AxTree *tree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxTree, ax_tree_free)
+
+typedef enum {
+  AX_CLASS_WEIGHT_NONE,
+  AX_CLASS_WEIGHT_BALANCED,
+  AX_CLASS_WEIGHT_BALANCED_SUBSAMPLE,
+} AxClassWeight;
+
+typedef struct {
+  AxTask         task;
+  guint          n_classes;          /* classification only */
+  guint          max_depth;
+  guint          min_samples_split;
+  guint          min_samples_leaf;
+  guint          max_features;       /* 1..n_features */
+  gboolean       bootstrap;
+  AxClassWeight  class_weight;
+} AxTreeParams;
+
+/* The training rows as the grower sees them: regression targets
+ * (centred, @y_offset added back to the leaves) or class indices, and
+ * each row's weight (> 0; a row of weight 0 is never used). */
+typedef struct {
+  const double  *y;
+  const guint16 *klass;
+  const double  *weight;             /* NULL: every row weighs 1 */
+  double         y_offset;
+} AxTreeData;
+
+typedef struct _AxTreeGrower AxTreeGrower;
+
+/* A grower holds one thread's scratch space; it is reused for every tree
+ * that thread grows.  Everything it is given must outlive it. */
+AxTreeGrower *ax_tree_grower_new  (const AxBinned     *binned,
+                                   const AxTreeData   *data,
+                                   const AxTreeParams *params);
+void          ax_tree_grower_free (AxTreeGrower       *g);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxTreeGrower, ax_tree_grower_free)
+
+/* Grows the tree whose randomness (bootstrap sample, feature draws) comes
+ * from @seed alone.  NULL when @cancellable was cancelled meanwhile. */
+AxTree       *ax_tree_grow        (AxTreeGrower       *g,
+                                   guint64             seed,
+                                   GCancellable       *cancellable);
+
+/* Past this depth a walk checks now and then whether every row has
+ * reached its leaf, as the leaves of deep trees lie at many depths. */
+#define AX_TREE_WALK_CHECK_DEPTH 16u
+
+static inline gboolean
+ax_tree_walk_done (const AxTreeNode *nodes,
+                   guint             n,
+                   const gint32     *leaf)
+{
+  for (guint r = 0; r < n; r++)
+    if (nodes[leaf[r]].left != leaf[r])
+      return FALSE;
+  return TRUE;
+}
+
+/* The node each of @n rows ends in: @x is row-major with @stride floats
+ * per row.  Rows are walked side by side, one level at a time, so that
+ * their memory loads overlap. */
+static inline void
+ax_tree_walk (const AxTreeNode *nodes,
+              guint             depth,
+              const float      *x,
+              guint             stride,
+              guint             n,
+              gint32           *leaf)
+{
+  for (guint r = 0; r < n; r++)
+    leaf[r] = 0;
+  for (guint d = 0; d < depth; d++)
+    {
+      for (guint r = 0; r < n; r++)
+        {
+          const AxTreeNode *node = &nodes[leaf[r]];
+          float v = x[(gsize) r * stride + node->feature];
+
+          leaf[r] = isnan (v) ? node->missing : node->left + (v > node->threshold);
+        }
+      if (depth > AX_TREE_WALK_CHECK_DEPTH && d % 4 == 3 && ax_tree_walk_done (nodes, n, leaf))
+        break;
+    }
+}
+
+/* ax_tree_walk() for rows without a missing value. */
+static inline void
+ax_tree_walk_dense (const AxTreeNode *nodes,
+                    guint             depth,
+                    const float      *x,
+                    guint             stride,
+                    guint             n,
+                    gint32           *leaf)
+{
+  for (guint r = 0; r < n; r++)
+    leaf[r] = 0;
+  for (guint d = 0; d < depth; d++)
+    {
+      for (guint r = 0; r < n; r++)
+        {
+          const AxTreeNode *node = &nodes[leaf[r]];
+          float v = x[(gsize) r * stride + node->feature];
+
+          leaf[r] = node->left + (v > node->threshold);
+        }
+      if (depth > AX_TREE_WALK_CHECK_DEPTH && d % 4 == 3 && ax_tree_walk_done (nodes, n, leaf))
+        break;
+    }
+}
+
+/* Splitmix64 (Steele, Lea, Flood 2014): seeds and the trees' streams. */
+static inline guint64
+ax_splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+G_END_DECLS
