@@ -1,0 +1,199 @@
+/* ax-detect.h — anomaly detection: detectors, configuration, explained anomalies
+ *
+ * The configuration is the JSON of the user guide ("Setting Up Anomaly
+ * Detection"): detection_name, anomaly_type (revenue_anomaly,
+ * inventory_anomaly, transaction_anomaly, customer_behavior_anomaly,
+ * operational_anomaly, quality_anomaly), description, algorithm,
+ * detection_config, threshold_config.severity_thresholds (low, medium,
+ * high, critical), monitored_metrics, detection_frequency; plus dataset,
+ * time_column, group_by (one series per value, e.g. per store), random_seed,
+ * and optionally threshold_config.alert_budget ({"alerts": 3, "per": "week"})
+ * instead of fixed thresholds, and detection_config.window (rows or days of
+ * history a run refits on).
+ *
+ * A detector scores rows of a matrix of monitored metrics: a score in 0..1
+ * per row (1 = most anomalous), an expected range per metric, and each
+ * metric's contribution to the score (the root cause).  The run
+ * (ax_detection_run) turns scores into anomalies: severity from the
+ * thresholds, context, the ranked root cause, and the false-positive
+ * feedback of earlier runs.
+ *
+ * A new detector is one new file defining one `const AxDetector`, listed in
+ * ax-detectors.c.
+ */
+#pragma once
+
+#include "ax-frame.h"
+#include "ax-learn.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  AX_ANOMALY_REVENUE,
+  AX_ANOMALY_INVENTORY,
+  AX_ANOMALY_TRANSACTION,
+  AX_ANOMALY_CUSTOMER_BEHAVIOR,
+  AX_ANOMALY_OPERATIONAL,
+  AX_ANOMALY_QUALITY,
+  AX_N_ANOMALY_TYPES
+} AxAnomalyType;
+
+const char *ax_anomaly_type_to_string   (AxAnomalyType type);   /* "revenue_anomaly" */
+gboolean    ax_anomaly_type_from_string (const char *str, AxAnomalyType *out);
+
+typedef enum {
+  AX_SEVERITY_NONE,        /* below "low": not an anomaly */
+  AX_SEVERITY_LOW,
+  AX_SEVERITY_MEDIUM,
+  AX_SEVERITY_HIGH,
+  AX_SEVERITY_CRITICAL,
+} AxSeverity;
+
+const char *ax_severity_to_string   (AxSeverity s);              /* "low", ... */
+gboolean    ax_severity_from_string (const char *str, AxSeverity *out);
+
+/* What a detector is given: the monitored metrics of the rows to learn
+ * from (@fit) and to score (@score, often the same rows), column-major as
+ * in AxMatrix (names = the metrics), with the time of each row in days
+ * (NAN when there is no time column) for detectors that use it. */
+typedef struct {
+  const AxMatrix *x;
+  const double   *time;          /* n_rows, days since 1970-01-01 (fractional), or NULL */
+} AxSeries;
+
+/* A detector's output for each scored row. */
+typedef struct {
+  guint    n_rows;
+  guint    n_metrics;
+  double  *score;                /* n_rows, 0..1 */
+  double  *expected_low;         /* n_rows x n_metrics, [row * n_metrics + m] */
+  double  *expected_high;
+  double  *contribution;         /* n_rows x n_metrics, >= 0, summing to 1 per row */
+  double  *direction;            /* n_rows x n_metrics: +1 above expected, -1 below, 0 inside */
+} AxScores;
+
+AxScores *ax_scores_new  (guint n_rows, guint n_metrics);
+void      ax_scores_free (AxScores *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxScores, ax_scores_free)
+
+typedef struct _AxDetectorState AxDetectorState;   /* a fitted detector, opaque */
+
+typedef struct {
+  const char         *name;       /* "isolation_forest", "robust_zscore", "seasonal" */
+  const char         *label;      /* translatable */
+  const AxParamSpec  *params;     /* detection_config keys it accepts; { NULL }-terminated */
+  gboolean            needs_time; /* seasonal: the configuration must name a time_column */
+
+  AxDetectorState *(*fit)   (const AxSeries       *fit,
+                             const AxParams       *params,
+                             const AxTrainMonitor *monitor,
+                             GCancellable         *cancellable,
+                             GError              **error);
+  /* Scores @score's rows; may use several threads. */
+  AxScores        *(*score) (const AxDetectorState *state,
+                             const AxSeries        *score,
+                             GError               **error);
+  void             (*free)  (AxDetectorState       *state);
+} AxDetector;
+
+const AxDetector        *ax_detector_find (const char *name);
+const AxDetector *const *ax_detector_list (void);   /* NULL-terminated */
+
+/* The configuration. */
+
+typedef struct {
+  double  thresholds[5];         /* indexed by AxSeverity; [NONE] unused */
+  guint   budget_alerts;         /* 0: no alert budget, thresholds as given */
+  char   *budget_per;            /* "day", "week", "month" */
+} AxThresholdConfig;
+
+typedef struct {
+  char              *detection_name;
+  AxAnomalyType      anomaly_type;
+  char              *description;
+  char              *algorithm;
+  AxParams          *detection_config;   /* checked against the detector's specs */
+  AxThresholdConfig  threshold_config;   /* defaults 0.5, 0.7, 0.85, 0.95 */
+  char             **monitored_metrics;  /* numeric columns, at least one */
+  char              *detection_frequency;/* "hourly", "daily", "weekly", ... kept as given */
+  char              *dataset;
+  char              *time_column;        /* nullable */
+  char              *group_by;           /* nullable */
+  guint64            random_seed;        /* default 42 */
+  guint              window;             /* rows of history to refit on per series; 0 = all */
+} AxDetectionConfig;
+
+/* Errors are AX_LEARN_ERROR_CONFIG naming the field
+ * ("threshold_config.severity_thresholds.high: must be between medium
+ * (0.7) and critical (0.95)"). */
+AxDetectionConfig *ax_detection_config_from_json (const char *json, GError **error);
+char              *ax_detection_config_to_json   (const AxDetectionConfig *config);
+void               ax_detection_config_free      (AxDetectionConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxDetectionConfig, ax_detection_config_free)
+
+/* False-positive feedback given to a run: earlier anomalies an analyst
+ * marked false positive, by their metric values (and group). */
+typedef struct {
+  char    *group;                /* nullable */
+  guint    n_metrics;
+  double  *values;               /* the monitored metrics' values of that row */
+  double   score;                /* its score when it was marked */
+} AxFeedback;
+
+/* One anomaly found by a run. */
+typedef struct {
+  gint64       row;              /* 0-based row of the dataset */
+  double       time;             /* days since epoch, NAN without time_column */
+  char        *group;            /* nullable */
+  double       score;            /* 0..1, after feedback */
+  double       raw_score;        /* 0..1, the detector's */
+  AxSeverity   severity;
+  double      *actual;           /* n_metrics */
+  double      *expected_low;     /* n_metrics */
+  double      *expected_high;    /* n_metrics */
+  /* Root cause: the metrics ranked by contribution, most first. */
+  guint       *cause_metric;     /* n_metrics indices into monitored_metrics */
+  double      *cause_share;      /* n_metrics, summing to 1 */
+  double      *cause_direction;  /* n_metrics: +1 above, -1 below */
+  char        *context;          /* JSON: neighbouring values, the group */
+} AxAnomaly;
+
+typedef struct {
+  guint       n_metrics;
+  char      **metrics;           /* borrowed from the config */
+  guint64     n_scored;          /* rows scored by this run */
+  double     *scores;            /* every scored row's score, n_scored (for --scores) */
+  gint64     *scored_rows;       /* their dataset rows */
+  AxSeverity *scored_severity;
+  GPtrArray  *anomalies;         /* AxAnomaly*, most severe first */
+  double      thresholds[5];     /* as applied (the alert budget's choice when set) */
+  guint       n_suppressed;      /* anomalies that feedback pushed below "low" */
+} AxDetectionResult;
+
+/* Runs a detection on @data: fits on the window of history (per group)
+ * and scores rows from @first_row on (0 for a first run; the last run's
+ * row count for an incremental one).  @feedback may be NULL. */
+AxDetectionResult *ax_detection_run  (const AxDetectionConfig *config,
+                                      const AxFrame           *data,
+                                      gint64                   first_row,
+                                      const AxFeedback        *feedback,
+                                      guint                    n_feedback,
+                                      const AxTrainMonitor    *monitor,
+                                      GCancellable            *cancellable,
+                                      GError                 **error);
+void               ax_detection_result_free (AxDetectionResult *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxDetectionResult, ax_detection_result_free)
+
+void               ax_anomaly_free (AxAnomaly *a);
+
+/* How many of @past (scores and metric values of stored anomalies) the
+ * given new feedback would have suppressed: the preview shown before a
+ * false-positive mark is applied. */
+guint              ax_detection_preview_feedback (const AxDetectionConfig *config,
+                                                  const AxFeedback        *existing,
+                                                  guint                    n_existing,
+                                                  const AxFeedback        *added,
+                                                  const AxFeedback        *past,
+                                                  guint                    n_past);
+
+G_END_DECLS
