@@ -16,6 +16,7 @@
 
 #include "ax-config.h"
 #include "ax-algorithms-private.h"
+#include "ax-blob.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -698,105 +699,69 @@ boost_importance (const AxFitted *fitted)
   return imp;
 }
 
-static void
-put_u32 (guint8 *p,
-         guint32 value)
-{
-  value = GUINT32_TO_LE (value);
-  memcpy (p, &value, sizeof value);
-}
-
-static guint32
-get_u32 (const guint8 *p)
-{
-  guint32 value;
-
-  memcpy (&value, p, sizeof value);
-  return GUINT32_FROM_LE (value);
-}
-
 static GBytes *
 boost_save (const AxFitted *fitted)
 {
   AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
   bst_ulong len = 0;
   const char *model = NULL;
-  guint8 *blob = NULL;
-  guint64 len64;
+  GByteArray *b = NULL;
 
   quiet_xgboost ();
   g_mutex_lock (&f->lock);
   if (XGBoosterSaveModelToBuffer (fitted->booster, "{\"format\": \"json\"}", &len, &model) == 0)
     {
-      blob = g_malloc (BLOB_HEADER_SIZE + len);
-      memcpy (blob, BLOB_MAGIC, 4);
-      put_u32 (blob + 4, BLOB_VERSION);
-      put_u32 (blob + 8, fitted->task == AX_TASK_CLASSIFICATION ? 1 : 0);
-      put_u32 (blob + 12, fitted->n_classes);
-      put_u32 (blob + 16, fitted->n_features);
-      put_u32 (blob + 20, fitted->best_iteration);
-      len64 = GUINT64_TO_LE ((guint64) len);
-      memcpy (blob + 24, &len64, sizeof len64);
-      memcpy (blob + BLOB_HEADER_SIZE, model, len);
+      b = ax_blob_writer_new (BLOB_MAGIC, BLOB_VERSION, BLOB_HEADER_SIZE + len);
+      ax_blob_put_u32 (b, fitted->task == AX_TASK_CLASSIFICATION ? 1 : 0);
+      ax_blob_put_u32 (b, fitted->n_classes);
+      ax_blob_put_u32 (b, fitted->n_features);
+      ax_blob_put_u32 (b, fitted->best_iteration);
+      ax_blob_put_u64 (b, len);
+      ax_blob_put_bytes (b, model, len);
     }
   else
     g_critical ("Gradient boosting model could not be saved: %s", XGBGetLastError ());
   g_mutex_unlock (&f->lock);
 
-  if (blob == NULL)
+  if (b == NULL)
     return NULL;
-  return g_bytes_new_take (blob, BLOB_HEADER_SIZE + len);
+  return g_byte_array_free_to_bytes (b);
 }
 
 static AxFitted *
 boost_load (GBytes  *blob,
             GError **error)
 {
-  gsize size = 0;
-  const guint8 *data = g_bytes_get_data (blob, &size);
+  AxBlobReader r;
   guint32 version, task, n_classes, n_features, best_iteration;
   guint64 len;
+  const guint8 *model;
   g_auto(BoosterHandle) booster = NULL;
   bst_ulong booster_features = 0;
   int booster_rounds = 0;
 
   quiet_xgboost ();
 
-  if (size < 8 || memcmp (data, BLOB_MAGIC, 4) != 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The saved model is not a gradient boosting model"));
-      return NULL;
-    }
-  version = get_u32 (data + 4);
+  ax_blob_reader_init (&r, blob);
+  if (!ax_blob_read_magic (&r, BLOB_MAGIC) || !ax_blob_read_u32 (&r, &version))
+    return ax_blob_error (error, _("The saved model is not a gradient boosting model"));
   if (version > BLOB_VERSION)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The gradient boosting model was saved by a newer version of Auspex"));
-      return NULL;
-    }
-  if (size < BLOB_HEADER_SIZE)
+    return ax_blob_error (error, _("The gradient boosting model was saved by a newer version of Auspex"));
+
+  if (!ax_blob_read_u32 (&r, &task) || !ax_blob_read_u32 (&r, &n_classes) ||
+      !ax_blob_read_u32 (&r, &n_features) || !ax_blob_read_u32 (&r, &best_iteration) ||
+      !ax_blob_read_u64 (&r, &len))
     goto damaged;
 
-  task = get_u32 (data + 8);
-  n_classes = get_u32 (data + 12);
-  n_features = get_u32 (data + 16);
-  best_iteration = get_u32 (data + 20);
-  memcpy (&len, data + 24, sizeof len);
-  len = GUINT64_FROM_LE (len);
-
-  if (version == 0 || task > 1 || n_features == 0 || len != size - BLOB_HEADER_SIZE ||
+  if (version == 0 || task > 1 || n_features == 0 || len != ax_blob_reader_remaining (&r) ||
       (task == 1 && n_classes < 2) || (task == 0 && n_classes != 0) ||
       best_iteration >= G_MAXINT)
     goto damaged;
+  model = ax_blob_read_bytes (&r, len);
 
   if (XGBoosterCreate (NULL, 0, &booster) != 0 ||
-      XGBoosterLoadModelFromBuffer (booster, data + BLOB_HEADER_SIZE, len) != 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The gradient boosting model is damaged: %s"), XGBGetLastError ());
-      return NULL;
-    }
+      XGBoosterLoadModelFromBuffer (booster, model, len) != 0)
+    return ax_blob_error (error, _("The gradient boosting model is damaged: %s"), XGBGetLastError ());
   if (XGBoosterGetNumFeature (booster, &booster_features) != 0 ||
       XGBoosterBoostedRounds (booster, &booster_rounds) != 0 ||
       booster_features != n_features || booster_rounds < 0 ||
@@ -808,9 +773,7 @@ boost_load (GBytes  *blob,
                      n_classes, n_features, best_iteration);
 
 damaged:
-  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-               _("The gradient boosting model is damaged or incomplete"));
-  return NULL;
+  return ax_blob_error (error, _("The gradient boosting model is damaged or incomplete"));
 }
 
 const AxAlgorithm ax_gradient_boosting_algorithm = {

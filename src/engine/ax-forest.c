@@ -13,6 +13,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-blob.h"
 #include "ax-forest.h"
 #include "ax-tree.h"
 
@@ -749,115 +750,51 @@ forest_importance (const AxFitted *fitted)
  *   i32 left, i32 missing, as AxTreeNode) and every node's n_outputs f64
  *   values. */
 
-static void
-put_u32 (GByteArray *b,
-         guint32     v)
-{
-  v = GUINT32_TO_LE (v);
-  g_byte_array_append (b, (const guint8 *) &v, 4);
-}
-
-static void
-put_f32 (GByteArray *b,
-         float       v)
-{
-  guint32 bits;
-
-  memcpy (&bits, &v, 4);
-  put_u32 (b, bits);
-}
-
-static void
-put_f64 (GByteArray *b,
-         double      v)
-{
-  guint64 bits;
-
-  memcpy (&bits, &v, 8);
-  bits = GUINT64_TO_LE (bits);
-  g_byte_array_append (b, (const guint8 *) &bits, 8);
-}
-
 static GBytes *
 forest_save (const AxFitted *f)
 {
-  gsize total = f->tree_start[f->n_trees];
-  GByteArray *b = g_byte_array_sized_new (24 + f->n_features * 8 + f->n_trees * 4
-                                          + total * (16 + 8 * f->n_outputs));
+  gsize total;
+  GByteArray *b;
 
   g_return_val_if_fail (f->magic == FOREST_MAGIC, NULL);
 
-  g_byte_array_append (b, (const guint8 *) BLOB_MAGIC, 4);
-  put_u32 (b, BLOB_VERSION);
-  put_u32 (b, f->task);
-  put_u32 (b, f->n_classes);
-  put_u32 (b, f->n_features);
-  put_u32 (b, f->n_trees);
+  total = f->tree_start[f->n_trees];
+  b = ax_blob_writer_new (BLOB_MAGIC, BLOB_VERSION,
+                          24 + f->n_features * 8 + f->n_trees * 4
+                          + total * (16 + 8 * f->n_outputs));
+  ax_blob_put_u32 (b, f->task);
+  ax_blob_put_u32 (b, f->n_classes);
+  ax_blob_put_u32 (b, f->n_features);
+  ax_blob_put_u32 (b, f->n_trees);
   for (guint j = 0; j < f->n_features; j++)
-    put_f64 (b, f->importance[j]);
+    ax_blob_put_f64 (b, f->importance[j]);
   for (guint t = 0; t < f->n_trees; t++)
-    put_u32 (b, (guint32) (f->tree_start[t + 1] - f->tree_start[t]));
+    ax_blob_put_u32 (b, (guint32) (f->tree_start[t + 1] - f->tree_start[t]));
   for (gsize i = 0; i < total; i++)
     {
-      put_u32 (b, f->nodes[i].feature);
-      put_f32 (b, f->nodes[i].threshold);
-      put_u32 (b, (guint32) f->nodes[i].left);
-      put_u32 (b, (guint32) f->nodes[i].missing);
+      ax_blob_put_u32 (b, f->nodes[i].feature);
+      ax_blob_put_f32 (b, f->nodes[i].threshold);
+      ax_blob_put_u32 (b, (guint32) f->nodes[i].left);
+      ax_blob_put_u32 (b, (guint32) f->nodes[i].missing);
     }
   for (gsize i = 0; i < total * f->n_outputs; i++)
-    put_f64 (b, f->values[i]);
+    ax_blob_put_f64 (b, f->values[i]);
   return g_byte_array_free_to_bytes (b);
-}
-
-typedef struct {
-  const guint8 *data;
-  gsize         len, pos;
-} Reader;
-
-static gboolean
-get_u32 (Reader  *r,
-         guint32 *out)
-{
-  guint32 v;
-
-  if (r->len - r->pos < 4)
-    return FALSE;
-  memcpy (&v, r->data + r->pos, 4);
-  r->pos += 4;
-  *out = GUINT32_FROM_LE (v);
-  return TRUE;
-}
-
-static gboolean
-get_f64 (Reader *r,
-         double *out)
-{
-  guint64 v;
-
-  if (r->len - r->pos < 8)
-    return FALSE;
-  memcpy (&v, r->data + r->pos, 8);
-  r->pos += 8;
-  v = GUINT64_FROM_LE (v);
-  memcpy (out, &v, 8);
-  return TRUE;
 }
 
 static gpointer
 blob_damaged (GError **error)
 {
-  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-               _("The saved random forest is damaged or incomplete"));
-  return NULL;
+  return ax_blob_error (error, _("The saved random forest is damaged or incomplete"));
 }
 
 /* Reads tree @t's nodes, checking that every inner node's children come
  * after it, side by side (so a walk always ends inside the tree), and that
  * it names an existing feature. */
 static gboolean
-load_tree (Reader   *r,
-           AxFitted *f,
-           guint     t)
+load_tree (AxBlobReader *r,
+           AxFitted     *f,
+           guint         t)
 {
   gsize start = f->tree_start[t];
   guint32 n = (guint32) (f->tree_start[t + 1] - start);
@@ -867,13 +804,12 @@ load_tree (Reader   *r,
   for (guint32 i = 0; i < n && ok; i++)
     {
       AxTreeNode *node = &f->nodes[start + i];
-      guint32 bits, left, missing;
+      guint32 left, missing;
 
-      ok = get_u32 (r, &node->feature) && get_u32 (r, &bits)
-           && get_u32 (r, &left) && get_u32 (r, &missing);
+      ok = ax_blob_read_u32 (r, &node->feature) && ax_blob_read_f32 (r, &node->threshold)
+           && ax_blob_read_u32 (r, &left) && ax_blob_read_u32 (r, &missing);
       if (!ok)
         break;
-      memcpy (&node->threshold, &bits, 4);
       node->left = (gint32) left;
       node->missing = (gint32) missing;
       if (left == i && missing == i)
@@ -900,51 +836,42 @@ static AxFitted *
 forest_load (GBytes  *blob,
              GError **error)
 {
-  Reader r = { 0 };
+  AxBlobReader r;
   guint32 version, task, n_classes, n_features, n_trees;
   g_autoptr(AxFitted) f = NULL;
-  gsize size, total = 0;
+  gsize total = 0;
 
-  r.data = g_bytes_get_data (blob, &size);
-  r.len = size;
-  if (size < 4 || memcmp (r.data, BLOB_MAGIC, 4) != 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("This is not a saved random forest"));
-      return NULL;
-    }
-  r.pos = 4;
-  if (!get_u32 (&r, &version))
+  ax_blob_reader_init (&r, blob);
+  if (!ax_blob_read_magic (&r, BLOB_MAGIC))
+    return ax_blob_error (error, _("This is not a saved random forest"));
+  if (!ax_blob_read_u32 (&r, &version))
     return blob_damaged (error);
   if (version > BLOB_VERSION)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The random forest was saved by a newer version of Auspex"));
-      return NULL;
-    }
-  if (!get_u32 (&r, &task) || !get_u32 (&r, &n_classes) || !get_u32 (&r, &n_features)
-      || !get_u32 (&r, &n_trees) || version == 0 || task > AX_TASK_CLASSIFICATION
+    return ax_blob_error (error, _("The random forest was saved by a newer version of Auspex"));
+  if (!ax_blob_read_u32 (&r, &task) || !ax_blob_read_u32 (&r, &n_classes)
+      || !ax_blob_read_u32 (&r, &n_features) || !ax_blob_read_u32 (&r, &n_trees)
+      || version == 0 || task > AX_TASK_CLASSIFICATION
       || (task == AX_TASK_CLASSIFICATION && (n_classes < 2 || n_classes > G_MAXUINT16))
       || (task == AX_TASK_REGRESSION && n_classes != 0)
-      || n_trees == 0 || n_trees > (r.len - r.pos) / 4
-      || n_features > (r.len - r.pos) / 8)
+      || n_trees == 0 || n_trees > ax_blob_reader_remaining (&r) / 4
+      || n_features > ax_blob_reader_remaining (&r) / 8)
     return blob_damaged (error);
 
   f = fitted_new (task, n_classes, n_features, n_trees);
   for (guint j = 0; j < n_features; j++)
-    if (!get_f64 (&r, &f->importance[j]))
+    if (!ax_blob_read_f64 (&r, &f->importance[j]))
       return blob_damaged (error);
   for (guint t = 0; t < n_trees; t++)
     {
       guint32 n;
 
-      if (!get_u32 (&r, &n) || n == 0)
+      if (!ax_blob_read_u32 (&r, &n) || n == 0)
         return blob_damaged (error);
       f->tree_start[t] = total;
       total += n;
     }
   f->tree_start[n_trees] = total;
-  if (total > (r.len - r.pos) / (16 + 8 * (gsize) f->n_outputs))
+  if (total > ax_blob_reader_remaining (&r) / (16 + 8 * (gsize) f->n_outputs))
     return blob_damaged (error);
 
   f->nodes = g_new (AxTreeNode, total);
@@ -953,9 +880,9 @@ forest_load (GBytes  *blob,
     if (!load_tree (&r, f, t))
       return blob_damaged (error);
   for (gsize i = 0; i < total * f->n_outputs; i++)
-    if (!get_f64 (&r, &f->values[i]))
+    if (!ax_blob_read_f64 (&r, &f->values[i]))
       return blob_damaged (error);
-  if (r.pos != r.len)
+  if (ax_blob_reader_remaining (&r) != 0)
     return blob_damaged (error);
   return g_steal_pointer (&f);
 }

@@ -22,6 +22,7 @@
 
 #include "ax-config.h"
 #include "ax-algorithms-private.h"
+#include "ax-blob.h"
 
 #include <glib/gi18n-lib.h>
 #include <float.h>
@@ -259,61 +260,20 @@ linear_importance (const AxFitted *m)
 #define BLOB_VERSION 1
 #define BLOB_HEADER  (4 + 4 * 4)
 
-static void
-put_u32 (GByteArray *b,
-         guint32     v)
-{
-  v = GUINT32_TO_LE (v);
-  g_byte_array_append (b, (const guint8 *) &v, 4);
-}
-
-static void
-put_f64 (GByteArray *b,
-         double      v)
-{
-  guint64 bits;
-
-  memcpy (&bits, &v, 8);
-  bits = GUINT64_TO_LE (bits);
-  g_byte_array_append (b, (const guint8 *) &bits, 8);
-}
-
-static guint32
-get_u32 (const guint8 *p)
-{
-  guint32 v;
-
-  memcpy (&v, p, 4);
-  return GUINT32_FROM_LE (v);
-}
-
-static double
-get_f64 (const guint8 *p)
-{
-  guint64 bits;
-  double v;
-
-  memcpy (&bits, p, 8);
-  bits = GUINT64_FROM_LE (bits);
-  memcpy (&v, &bits, 8);
-  return v;
-}
-
 static GBytes *
 linear_save (const AxFitted *m)
 {
-  GByteArray *b = g_byte_array_new ();
   gsize n_coef = (gsize) m->n_features * m->n_outputs;
+  GByteArray *b = ax_blob_writer_new (BLOB_MAGIC, BLOB_VERSION,
+                                      BLOB_HEADER + 8 * (m->n_outputs + n_coef));
 
-  g_byte_array_append (b, (const guint8 *) BLOB_MAGIC, 4);
-  put_u32 (b, BLOB_VERSION);
-  put_u32 (b, m->kind);
-  put_u32 (b, m->n_features);
-  put_u32 (b, m->n_outputs);
+  ax_blob_put_u32 (b, m->kind);
+  ax_blob_put_u32 (b, m->n_features);
+  ax_blob_put_u32 (b, m->n_outputs);
   for (guint k = 0; k < m->n_outputs; k++)
-    put_f64 (b, m->intercept[k]);
+    ax_blob_put_f64 (b, m->intercept[k]);
   for (gsize j = 0; j < n_coef; j++)
-    put_f64 (b, m->coef[j]);
+    ax_blob_put_f64 (b, m->coef[j]);
   return g_byte_array_free_to_bytes (b);
 }
 
@@ -322,59 +282,38 @@ linear_load (Kind     kind,
              GBytes  *blob,
              GError **error)
 {
-  gsize size;
-  const guint8 *data = g_bytes_get_data (blob, &size);
+  AxBlobReader r;
   guint32 version, stored_kind, n_features, n_outputs;
   guint64 n_coef;
   AxFitted *m;
 
-  if (size < 8 || memcmp (data, BLOB_MAGIC, 4) != 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The saved linear model is damaged: it does not start as one"));
-      return NULL;
-    }
-  version = get_u32 (data + 4);
+  ax_blob_reader_init (&r, blob);
+  if (!ax_blob_read_magic (&r, BLOB_MAGIC) || !ax_blob_read_u32 (&r, &version))
+    return ax_blob_error (error, _("The saved linear model is damaged: it does not start as one"));
   if (version > BLOB_VERSION)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The linear model was saved by a newer version of Auspex "
-                     "(format %u; this version reads up to %u); update Auspex to use it"),
-                   version, BLOB_VERSION);
-      return NULL;
-    }
-  if (version == 0 || size < BLOB_HEADER)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The saved linear model is damaged: its header is incomplete"));
-      return NULL;
-    }
-  stored_kind = get_u32 (data + 8);
-  n_features = get_u32 (data + 12);
-  n_outputs = get_u32 (data + 16);
+    return ax_blob_error (error,
+                          _("The linear model was saved by a newer version of Auspex "
+                            "(format %u; this version reads up to %u); update Auspex to use it"),
+                          version, BLOB_VERSION);
+  if (version == 0 || !ax_blob_read_u32 (&r, &stored_kind) ||
+      !ax_blob_read_u32 (&r, &n_features) || !ax_blob_read_u32 (&r, &n_outputs))
+    return ax_blob_error (error, _("The saved linear model is damaged: its header is incomplete"));
   if (stored_kind != kind)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   kind == KIND_RIDGE
-                   ? _("The saved model is not a linear regression")
-                   : _("The saved model is not a logistic regression"));
-      return NULL;
-    }
+    return ax_blob_error (error,
+                          kind == KIND_RIDGE
+                          ? _("The saved model is not a linear regression")
+                          : _("The saved model is not a logistic regression"));
   n_coef = (guint64) n_features * n_outputs;
   if ((kind == KIND_RIDGE ? n_outputs != 1 : n_outputs < 2)
-      || size != BLOB_HEADER + 8 * ((guint64) n_outputs + n_coef))
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The saved linear model is damaged: it is truncated or its sizes do not match"));
-      return NULL;
-    }
+      || ax_blob_reader_remaining (&r) != 8 * ((guint64) n_outputs + n_coef))
+    return ax_blob_error (error, _("The saved linear model is damaged: it is truncated or its sizes do not match"));
 
+  /* The size was checked: every read below succeeds. */
   m = fitted_new (kind, n_features, n_outputs);
-  data += BLOB_HEADER;
-  for (guint k = 0; k < n_outputs; k++, data += 8)
-    m->intercept[k] = get_f64 (data);
-  for (guint64 j = 0; j < n_coef; j++, data += 8)
-    m->coef[j] = get_f64 (data);
+  for (guint k = 0; k < n_outputs; k++)
+    ax_blob_read_f64 (&r, &m->intercept[k]);
+  for (guint64 j = 0; j < n_coef; j++)
+    ax_blob_read_f64 (&r, &m->coef[j]);
   return m;
 }
 

@@ -15,6 +15,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-blob.h"
 #include "ax-forest.h"
 #include "ax-model-private.h"
 
@@ -461,8 +462,7 @@ ax_model_save (const AxModel *model)
   g_autofree char *json = ax_model_config_to_json (model->config);
   g_autoptr(GBytes) fitted = model->algo->save (model->fitted);
   g_autoptr(GVariant) payload = NULL;
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  guint32 version = GUINT32_TO_LE (BLOB_VERSION);
+  g_autoptr(GByteArray) out = NULL;
 
   payload = g_variant_ref_sink (g_variant_new ("(sv@ayvv)", json,
                                                ax_prep_to_variant (model->prep),
@@ -476,9 +476,8 @@ ax_model_save (const AxModel *model)
       g_variant_unref (payload);
       payload = swapped;
     }
-  g_byte_array_append (out, (const guint8 *) BLOB_MAGIC, 4);
-  g_byte_array_append (out, (const guint8 *) &version, 4);
-  g_byte_array_append (out, g_variant_get_data (payload), g_variant_get_size (payload));
+  out = ax_blob_writer_new (BLOB_MAGIC, BLOB_VERSION, BLOB_HEADER + g_variant_get_size (payload));
+  ax_blob_put_bytes (out, g_variant_get_data (payload), g_variant_get_size (payload));
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
@@ -486,9 +485,7 @@ static AxModel *
 damaged (GError     **error,
          const char  *what)
 {
-  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-               _("The model is damaged: %s"), what);
-  return NULL;
+  return ax_blob_error (error, _("The model is damaged: %s"), what);
 }
 
 AxModel *
@@ -500,33 +497,23 @@ ax_model_load (GBytes  *blob,
   g_autoptr(GVariant) payload = NULL, prep = NULL, fitted = NULL, cal = NULL, report = NULL;
   g_autoptr(GError) local = NULL;
   const char *json;
-  const guint8 *data;
-  gsize size;
+  AxBlobReader r;
   guint32 version;
 
   g_return_val_if_fail (blob != NULL, NULL);
 
-  data = g_bytes_get_data (blob, &size);
-  if (size < BLOB_HEADER || memcmp (data, BLOB_MAGIC, 4) != 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("This is not a model saved by Auspex"));
-      return NULL;
-    }
-  memcpy (&version, data + 4, 4);
-  version = GUINT32_FROM_LE (version);
+  ax_blob_reader_init (&r, blob);
+  if (!ax_blob_read_magic (&r, BLOB_MAGIC) || !ax_blob_read_u32 (&r, &version))
+    return ax_blob_error (error, _("This is not a model saved by Auspex"));
   if (version > BLOB_VERSION)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The model was saved by a newer version of Auspex (model format %u; "
-                     "this version reads up to %u); update Auspex to use it"),
-                   version, BLOB_VERSION);
-      return NULL;
-    }
+    return ax_blob_error (error,
+                          _("The model was saved by a newer version of Auspex (model format %u; "
+                            "this version reads up to %u); update Auspex to use it"),
+                          version, BLOB_VERSION);
   if (version == 0)
     return damaged (error, _("its format version is 0"));
 
-  payload_bytes = g_bytes_new_from_bytes (blob, BLOB_HEADER, size - BLOB_HEADER);
+  payload_bytes = g_bytes_new_from_bytes (blob, r.pos, ax_blob_reader_remaining (&r));
   payload = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (BLOB_TYPE),
                                                           payload_bytes, FALSE));
   if (G_BYTE_ORDER == G_BIG_ENDIAN)
