@@ -37,47 +37,25 @@ append_value (GString        *out,
               guint           r)
 {
   char buf[64];
+  const char *text = ax_column_format_value (col, r, buf, sizeof buf);
 
-  if (col->missing[r])
+  if (text == NULL)
     return;
-  switch (col->type)
-    {
-    case AX_COLUMN_INTEGER:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, col->ints[r]);
-      break;
-    case AX_COLUMN_BOOLEAN:
-      g_string_append (out, col->ints[r] ? "true" : "false");
-      break;
-    case AX_COLUMN_REAL:
-      ax_format_real (col->reals[r], buf, sizeof buf);
-      g_string_append (out, buf);
-      break;
-    case AX_COLUMN_DATE:
-      ax_format_date (col->ints[r], buf, sizeof buf);
-      g_string_append (out, buf);
-      break;
-    case AX_COLUMN_DATETIME:
-      ax_format_datetime (col->ints[r], buf, sizeof buf);
-      g_string_append (out, buf);
-      break;
-    case AX_COLUMN_CATEGORICAL:
-    case AX_COLUMN_TEXT:
-    case AX_N_COLUMN_TYPES:
-    default:
-      ax_export_append_field (out, col->strings[r]);
-      break;
-    }
+  /* Only text may hold what CSV must quote; numbers and dates never do. */
+  if (col->strings != NULL)
+    ax_export_append_field (out, text);
+  else
+    g_string_append (out, text);
 }
 
-/* Whether @dest is the project file itself, however it is spelled. */
-static gboolean
-same_file (const char *project_path,
-           GFile      *dest)
+gboolean
+ax_export_is_project_file (const char *project_path,
+                           GFile      *file)
 {
-  g_autofree char *dest_path = g_file_get_path (dest);
+  g_autofree char *path = g_file_get_path (file);
   GStatBuf a, b;
 
-  if (dest_path == NULL || g_stat (project_path, &a) != 0 || g_stat (dest_path, &b) != 0)
+  if (path == NULL || g_stat (project_path, &a) != 0 || g_stat (path, &b) != 0)
     return FALSE;
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
@@ -102,7 +80,7 @@ ax_export_csv (const char     *project_path,
   info = ax_store_get_dataset (store, 0, name, error);
   if (info == NULL)
     return FALSE;
-  if (same_file (project_path, dest))
+  if (ax_export_is_project_file (project_path, dest))
     {
       g_autofree char *base = g_path_get_basename (project_path);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,

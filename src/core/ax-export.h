@@ -24,4 +24,10 @@ gboolean ax_export_csv (const char     *project_path,
 void     ax_export_append_field (GString    *out,
                                  const char *value);
 
+/* Whether @file is the project at @project_path itself, however it is
+ * spelled (another path, a link): output written there would destroy the
+ * project, so writers refuse it. */
+gboolean ax_export_is_project_file (const char *project_path,
+                                    GFile      *file);
+
 G_END_DECLS

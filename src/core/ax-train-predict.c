@@ -12,7 +12,6 @@
 #include "ax-reader.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,36 +77,13 @@ append_json_cell (GString        *out,
   char buf[64];
 
   if (col->missing[r])
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  switch (col->type)
-    {
-    case AX_COLUMN_INTEGER:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, col->ints[r]);
-      break;
-    case AX_COLUMN_BOOLEAN:
-      g_string_append (out, col->ints[r] ? "true" : "false");
-      break;
-    case AX_COLUMN_REAL:
-      append_json_number (out, col->reals[r]);
-      break;
-    case AX_COLUMN_DATE:
-      ax_format_date (col->ints[r], buf, sizeof buf);
-      append_json_string (out, buf);
-      break;
-    case AX_COLUMN_DATETIME:
-      ax_format_datetime (col->ints[r], buf, sizeof buf);
-      append_json_string (out, buf);
-      break;
-    case AX_COLUMN_CATEGORICAL:
-    case AX_COLUMN_TEXT:
-    case AX_N_COLUMN_TYPES:
-    default:
-      append_json_string (out, col->strings[r]);
-      break;
-    }
+    g_string_append (out, "null");
+  else if (col->type == AX_COLUMN_REAL)
+    append_json_number (out, col->reals[r]);
+  else if (col->type == AX_COLUMN_INTEGER || col->type == AX_COLUMN_BOOLEAN)
+    g_string_append (out, ax_column_format_value (col, r, buf, sizeof buf));
+  else /* dates, date-times and text */
+    append_json_string (out, ax_column_format_value (col, r, buf, sizeof buf));
 }
 
 /* The recorded output of row @r: {"value", "lower_bound", "upper_bound",
@@ -680,19 +656,6 @@ append_header (Batch *b)
   g_string_append (b->text, "\r\n");
 }
 
-/* Whether @file is the project itself, however it is spelled. */
-static gboolean
-is_project_file (const char *project_path,
-                 GFile      *file)
-{
-  g_autofree char *path = g_file_get_path (file);
-  GStatBuf a, b;
-
-  if (path == NULL || g_stat (project_path, &a) != 0 || g_stat (path, &b) != 0)
-    return FALSE;
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 static gboolean
 write_text (Batch         *b,
             GCancellable  *cancellable,
@@ -732,7 +695,7 @@ predict_file (const char       *project_path,
   store = ax_store_open (project_path, error);
   if (store == NULL || !ax_train_load_model (store, model_ref, result, error))
     return FALSE;
-  if (is_project_file (project_path, output))
+  if (ax_export_is_project_file (project_path, output))
     {
       g_autofree char *base = g_path_get_basename (project_path);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,

@@ -284,3 +284,35 @@ ax_frame_column_to_real (AxFrame *frame,
   g_clear_pointer (&c->ints, g_free);
   c->type = AX_COLUMN_REAL;
 }
+
+const char *
+ax_column_format_value (const AxColumn *column,
+                        guint           row,
+                        char           *buf,
+                        gsize           size)
+{
+  if (column->missing[row])
+    return NULL;
+  switch (column->type)
+    {
+    case AX_COLUMN_INTEGER:
+      g_snprintf (buf, size, "%" G_GINT64_FORMAT, column->ints[row]);
+      return buf;
+    case AX_COLUMN_BOOLEAN:
+      return column->ints[row] ? "true" : "false";
+    case AX_COLUMN_REAL:
+      ax_format_real (column->reals[row], buf, size);
+      return buf;
+    case AX_COLUMN_DATE:
+      ax_format_date (column->ints[row], buf, size);
+      return buf;
+    case AX_COLUMN_DATETIME:
+      ax_format_datetime (column->ints[row], buf, size);
+      return buf;
+    case AX_COLUMN_CATEGORICAL:
+    case AX_COLUMN_TEXT:
+    case AX_N_COLUMN_TYPES:
+    default:
+      return column->strings[row];
+    }
+}

@@ -75,6 +75,16 @@ void      ax_frame_truncate     (AxFrame            *frame,
 int       ax_frame_find_column  (const AxFrame      *frame,
                                  const char         *name);
 
+/* The value at @row of @column as text, as the project file and a CSV
+ * export write it: NULL when it is missing; a categorical or text value
+ * itself; "true" or "false"; otherwise written into @buf (64 bytes are
+ * enough): integers in decimal, reals by ax_format_real(), dates and
+ * date-times by ax_format_date() and ax_format_datetime(). */
+const char *ax_column_format_value (const AxColumn *column,
+                                    guint           row,
+                                    char           *buf,
+                                    gsize           size);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxFrame, ax_frame_free)
 
 G_END_DECLS

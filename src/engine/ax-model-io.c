@@ -184,22 +184,7 @@ convert_column (const AxColumn  *src,
             char buf[64];
 
             /* Categories as given: training did not trim them either. */
-            if (src->strings)
-              {
-                ax_frame_set_string (dst, col, r, src->strings[r], -1);
-                break;
-              }
-            if (src->type == AX_COLUMN_BOOLEAN)
-              g_strlcpy (buf, src->ints[r] ? "true" : "false", sizeof buf);
-            else if (src->type == AX_COLUMN_DATE)
-              ax_format_date (src->ints[r], buf, sizeof buf);
-            else if (src->type == AX_COLUMN_DATETIME)
-              ax_format_datetime (src->ints[r], buf, sizeof buf);
-            else if (src->reals)
-              ax_format_real (src->reals[r], buf, sizeof buf);
-            else
-              g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, src->ints[r]);
-            ax_frame_set_string (dst, col, r, buf, -1);
+            ax_frame_set_string (dst, col, r, ax_column_format_value (src, r, buf, sizeof buf), -1);
           }
           break;
         }

@@ -155,24 +155,8 @@ encode_classes (const AxModelConfig *config,
   for (guint r = 0; r < n_rows; r++)
     {
       char buf[64];
-      const char *s;
+      const char *s = ax_column_format_value (c, r, buf, sizeof buf);
 
-      if (c->missing[r])
-        continue;
-      if (strings)
-        s = c->strings[r];
-      else if (c->type == AX_COLUMN_BOOLEAN)
-        s = c->ints[r] ? "true" : "false";
-      else if (c->reals)
-        {
-          ax_format_real (c->reals[r], buf, sizeof buf);
-          s = buf;
-        }
-      else
-        {
-          g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, c->ints[r]);
-          s = buf;
-        }
       if (s && !g_hash_table_contains (index, s))
         {
           char *key = g_strdup (s);
@@ -236,18 +220,8 @@ encode_classes (const AxModelConfig *config,
   for (guint r = 0; r < n_rows; r++)
     {
       char buf[64];
-      const char *s = buf;
+      const char *s = ax_column_format_value (c, r, buf, sizeof buf);
 
-      if (c->missing[r])
-        continue;
-      if (strings)
-        s = c->strings[r];
-      else if (c->type == AX_COLUMN_BOOLEAN)
-        s = c->ints[r] ? "true" : "false";
-      else if (c->reals)
-        ax_format_real (c->reals[r], buf, sizeof buf);
-      else
-        g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, c->ints[r]);
       if (s)
         t->y[r] = GPOINTER_TO_UINT (g_hash_table_lookup (index, s)) - 1.0;
     }
