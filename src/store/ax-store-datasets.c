@@ -28,13 +28,6 @@ ax_dataset_info_free (AxDatasetInfo *info)
   g_free (info);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
-}
-
 static double
 column_real_or_nan (sqlite3_stmt *stmt,
                     int           i)
@@ -79,10 +72,11 @@ parse_histogram (AxColumnStats *stats,
 }
 
 static gboolean
-load_columns (AxStore        *self,
-              AxDatasetInfo  *info,
-              GError        **error)
+load_columns (AxStore   *self,
+              gpointer   item,
+              GError   **error)
 {
+  AxDatasetInfo *info = item;
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
     "SELECT name, type, n_missing, n_distinct, distinct_capped, min, max, mean, sd, top, histogram "
     "FROM dataset_columns WHERE dataset_id = ? ORDER BY position", error);
@@ -95,7 +89,7 @@ load_columns (AxStore        *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       AxDatasetColumn c = { 0 };
-      c.name = column_text (stmt, 0);
+      c.name = ax_store_column_text (stmt, 0);
       if (!ax_column_type_from_string ((const char *) sqlite3_column_text (stmt, 1), &c.type))
         c.type = AX_COLUMN_TEXT;
       c.stats.n_rows = (guint64) info->n_rows;
@@ -124,17 +118,17 @@ load_columns (AxStore        *self,
 
 #define DATASET_FIELDS "id, name, source, format, encoding, imported_at, row_count, skipped_rows"
 
-static AxDatasetInfo *
+static gpointer
 info_from_row (sqlite3_stmt *stmt)
 {
   AxDatasetInfo *info = g_new0 (AxDatasetInfo, 1);
 
   info->id = sqlite3_column_int64 (stmt, 0);
-  info->name = column_text (stmt, 1);
-  info->source = column_text (stmt, 2);
-  info->format = column_text (stmt, 3);
-  info->encoding = column_text (stmt, 4);
-  info->imported_at = column_text (stmt, 5);
+  info->name = ax_store_column_text (stmt, 1);
+  info->source = ax_store_column_text (stmt, 2);
+  info->format = ax_store_column_text (stmt, 3);
+  info->encoding = ax_store_column_text (stmt, 4);
+  info->imported_at = ax_store_column_text (stmt, 5);
   info->n_rows = sqlite3_column_int64 (stmt, 6);
   info->n_skipped = sqlite3_column_int64 (stmt, 7);
   return info;
@@ -146,22 +140,11 @@ ax_store_list_datasets (AxStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
     "SELECT " DATASET_FIELDS " FROM datasets ORDER BY name COLLATE NOCASE", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_dataset_info_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, info_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
-  for (guint i = 0; i < list->len; i++)
-    if (!load_columns (self, g_ptr_array_index (list, i), error))
-      return NULL;
-  return g_steal_pointer (&list);
+  return ax_store_list_rows (self, stmt, info_from_row, load_columns,
+                             (GDestroyNotify) ax_dataset_info_free, error);
 }
 
 AxDatasetInfo *
@@ -178,11 +161,7 @@ ax_store_get_dataset (AxStore     *self,
 
   if (stmt == NULL)
     return NULL;
-  if (id != 0)
-    sqlite3_bind_int64 (stmt, 1, id);
-  else
-    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  rc = ax_store_step_id_or_name (self, stmt, id, name, error);
   if (rc == SQLITE_DONE)
     {
       if (id != 0)
@@ -194,10 +173,7 @@ ax_store_get_dataset (AxStore     *self,
       return NULL;
     }
   if (rc != SQLITE_ROW)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
+    return NULL;
   info = info_from_row (stmt);
   if (!load_columns (self, info, error))
     return NULL;

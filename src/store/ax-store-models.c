@@ -48,13 +48,6 @@ ax_prediction_record_free (AxPredictionRecord *record)
   g_free (record);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
-}
-
 /* "2024-01-15T10:30:00Z": the guide's timestamps, to the second. */
 static char *
 now_utc (void)
@@ -116,18 +109,24 @@ version_from_row (sqlite3_stmt *stmt,
 
   v->model_id = sqlite3_column_int64 (stmt, first + 0);
   v->version = (guint) sqlite3_column_int64 (stmt, first + 1);
-  v->created = column_text (stmt, first + 2);
-  v->config = column_text (stmt, first + 3);
-  v->metrics = column_text (stmt, first + 4);
-  v->curve = column_text (stmt, first + 5);
-  v->importance = column_text (stmt, first + 6);
-  v->dataset_name = column_text (stmt, first + 7);
-  v->dataset_hash = column_text (stmt, first + 8);
+  v->created = ax_store_column_text (stmt, first + 2);
+  v->config = ax_store_column_text (stmt, first + 3);
+  v->metrics = ax_store_column_text (stmt, first + 4);
+  v->curve = ax_store_column_text (stmt, first + 5);
+  v->importance = ax_store_column_text (stmt, first + 6);
+  v->dataset_name = ax_store_column_text (stmt, first + 7);
+  v->dataset_hash = ax_store_column_text (stmt, first + 8);
   v->n_train = sqlite3_column_int64 (stmt, first + 9);
   v->n_valid = sqlite3_column_int64 (stmt, first + 10);
   v->n_test = sqlite3_column_int64 (stmt, first + 11);
   v->seconds = sqlite3_column_double (stmt, first + 12);
   return v;
+}
+
+static gpointer
+version_row (sqlite3_stmt *stmt)
+{
+  return version_from_row (stmt, 0);
 }
 
 /* The id of the model called @name, or 0. */
@@ -319,18 +318,18 @@ ax_store_save_model_version (AxStore               *self,
                      "(SELECT count(*) FROM model_versions WHERE model_id = m.id), " \
                      "(SELECT count(*) FROM predictions WHERE model_id = m.id)"
 
-static AxModelInfo *
+static gpointer
 info_from_row (sqlite3_stmt *stmt)
 {
   AxModelInfo *info = g_new0 (AxModelInfo, 1);
 
   info->id = sqlite3_column_int64 (stmt, 0);
-  info->name = column_text (stmt, 1);
-  info->model_type = column_text (stmt, 2);
-  info->algorithm = column_text (stmt, 3);
-  info->description = column_text (stmt, 4);
-  info->created = column_text (stmt, 5);
-  info->updated = column_text (stmt, 6);
+  info->name = ax_store_column_text (stmt, 1);
+  info->model_type = ax_store_column_text (stmt, 2);
+  info->algorithm = ax_store_column_text (stmt, 3);
+  info->description = ax_store_column_text (stmt, 4);
+  info->created = ax_store_column_text (stmt, 5);
+  info->updated = ax_store_column_text (stmt, 6);
   info->active_version = (guint) sqlite3_column_int64 (stmt, 7);
   info->is_active = sqlite3_column_int (stmt, 8) != 0;
   info->n_versions = (guint) sqlite3_column_int64 (stmt, 9);
@@ -339,10 +338,11 @@ info_from_row (sqlite3_stmt *stmt)
 }
 
 static gboolean
-load_latest (AxStore      *self,
-             AxModelInfo  *info,
-             GError      **error)
+load_latest (AxStore   *self,
+             gpointer   item,
+             GError   **error)
 {
+  AxModelInfo *info = item;
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
     "SELECT " VERSION_FIELDS " FROM model_versions WHERE model_id = ? ORDER BY version DESC LIMIT 1", error);
   int rc;
@@ -367,22 +367,11 @@ ax_store_list_models (AxStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
     "SELECT " MODEL_FIELDS " FROM models AS m ORDER BY m.name COLLATE NOCASE", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_model_info_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, info_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
-  for (guint i = 0; i < list->len; i++)
-    if (!load_latest (self, g_ptr_array_index (list, i), error))
-      return NULL;
-  return g_steal_pointer (&list);
+  return ax_store_list_rows (self, stmt, info_from_row, load_latest,
+                             (GDestroyNotify) ax_model_info_free, error);
 }
 
 AxModelInfo *
@@ -399,11 +388,7 @@ ax_store_get_model (AxStore     *self,
 
   if (stmt == NULL)
     return NULL;
-  if (id != 0)
-    sqlite3_bind_int64 (stmt, 1, id);
-  else
-    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  rc = ax_store_step_id_or_name (self, stmt, id, name, error);
   if (rc == SQLITE_DONE)
     {
       if (id != 0)
@@ -415,10 +400,7 @@ ax_store_get_model (AxStore     *self,
       return NULL;
     }
   if (rc != SQLITE_ROW)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
+    return NULL;
   info = info_from_row (stmt);
   if (!load_latest (self, info, error))
     return NULL;
@@ -432,20 +414,12 @@ ax_store_list_model_versions (AxStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
     "SELECT " VERSION_FIELDS " FROM model_versions WHERE model_id = ? ORDER BY version", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_model_version_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, model_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, version_from_row (stmt, 0));
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return ax_store_list_rows (self, stmt, version_row, NULL,
+                             (GDestroyNotify) ax_model_version_free, error);
 }
 
 AxModelVersion *
@@ -612,6 +586,20 @@ ax_store_record_predictions (AxStore             *self,
   return TRUE;
 }
 
+static gpointer
+prediction_from_row (sqlite3_stmt *stmt)
+{
+  AxPredictionRecord *r = g_new0 (AxPredictionRecord, 1);
+
+  r->id = sqlite3_column_int64 (stmt, 0);
+  r->model_id = sqlite3_column_int64 (stmt, 1);
+  r->version = (guint) sqlite3_column_int64 (stmt, 2);
+  r->created = ax_store_column_text (stmt, 3);
+  r->input = ax_store_column_text (stmt, 4);
+  r->output = ax_store_column_text (stmt, 5);
+  return r;
+}
+
 GPtrArray *
 ax_store_list_predictions (AxStore  *self,
                            gint64    model_id,
@@ -623,8 +611,6 @@ ax_store_list_predictions (AxStore  *self,
       "WHERE model_id = ?1 ORDER BY id DESC LIMIT ?2"
     : "SELECT id, model_id, version, created, input, output FROM predictions "
       "ORDER BY id DESC LIMIT ?2", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_prediction_record_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
@@ -632,21 +618,6 @@ ax_store_list_predictions (AxStore  *self,
     sqlite3_bind_int64 (stmt, 1, model_id);
   /* A negative LIMIT is no limit. */
   sqlite3_bind_int64 (stmt, 2, limit ? (gint64) limit : -1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AxPredictionRecord *r = g_new0 (AxPredictionRecord, 1);
-      r->id = sqlite3_column_int64 (stmt, 0);
-      r->model_id = sqlite3_column_int64 (stmt, 1);
-      r->version = (guint) sqlite3_column_int64 (stmt, 2);
-      r->created = column_text (stmt, 3);
-      r->input = column_text (stmt, 4);
-      r->output = column_text (stmt, 5);
-      g_ptr_array_add (list, r);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return ax_store_list_rows (self, stmt, prediction_from_row, NULL,
+                             (GDestroyNotify) ax_prediction_record_free, error);
 }

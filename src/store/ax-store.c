@@ -154,6 +154,49 @@ ax_store_prepare (AxStore     *self,
   return stmt;
 }
 
+GPtrArray *
+ax_store_list_rows (AxStore              *self,
+                    sqlite3_stmt         *stmt,
+                    AxStoreRowFunc        from_row,
+                    AxStoreCompleteFunc   complete,
+                    GDestroyNotify        free_item,
+                    GError              **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (free_item);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      ax_store_set_error (self, error, _("Could not read the project"));
+      return NULL;
+    }
+  for (guint i = 0; complete != NULL && i < list->len; i++)
+    if (!complete (self, g_ptr_array_index (list, i), error))
+      return NULL;
+  return g_steal_pointer (&list);
+}
+
+int
+ax_store_step_id_or_name (AxStore       *self,
+                          sqlite3_stmt  *stmt,
+                          gint64         id,
+                          const char    *name,
+                          GError       **error)
+{
+  int rc;
+
+  if (id != 0)
+    sqlite3_bind_int64 (stmt, 1, id);
+  else
+    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    ax_store_set_error (self, error, _("Could not read the project"));
+  return rc;
+}
+
 static gboolean
 pragma_int (AxStore     *self,
             const char  *sql,
