@@ -17,6 +17,7 @@
 #include "ax-config.h"
 #include "ax-algorithms-private.h"
 #include "ax-blob.h"
+#include "ax-metrics.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -471,8 +472,6 @@ boost_fit (const AxMatrix       *train,
 
   if (valid != NULL)
     {
-      double mean = 0;
-
       dvalid = make_dmatrix (valid, NULL, NULL, n_threads, error);
       if (dvalid == NULL)
         return NULL;
@@ -480,13 +479,7 @@ boost_fit (const AxMatrix       *train,
       v.y = valid_y;
       v.n_rows = valid->n_rows;
       if (task == AX_TASK_REGRESSION)
-        {
-          for (guint i = 0; i < valid->n_rows; i++)
-            mean += valid_y->y[i];
-          mean /= valid->n_rows;
-          for (guint i = 0; i < valid->n_rows; i++)
-            v.total_ss += (valid_y->y[i] - mean) * (valid_y->y[i] - mean);
-        }
+        v.total_ss = ax_total_sum_of_squares (valid_y->y, valid->n_rows);
     }
 
   {

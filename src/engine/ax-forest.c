@@ -15,6 +15,7 @@
 #include "ax-config.h"
 #include "ax-blob.h"
 #include "ax-forest.h"
+#include "ax-metrics.h"
 #include "ax-tree.h"
 
 #include <glib/gi18n-lib.h>
@@ -561,18 +562,12 @@ forest_fit (const AxMatrix       *train,
   job.cancellable = cancellable;
   if (valid != NULL)
     {
-      double mean = 0;
-
       valid_x = g_new (float, (gsize) valid->n_rows * nf + 1);
       job.valid_dense = transpose (valid, 0, valid->n_rows, valid_x);
       job.valid_x = valid_x;
       job.n_valid = valid->n_rows;
       job.valid_y = valid_y->y;
-      for (guint i = 0; i < valid->n_rows; i++)
-        mean += valid_y->y[i];
-      mean /= valid->n_rows;
-      for (guint i = 0; i < valid->n_rows; i++)
-        job.valid_sst += (valid_y->y[i] - mean) * (valid_y->y[i] - mean);
+      job.valid_sst = ax_total_sum_of_squares (valid_y->y, valid->n_rows);
       job.valid_sum = g_new0 (double, (gsize) valid->n_rows * n_outputs);
     }
   job.trees = g_new0 (AxTree *, n_trees);

@@ -23,6 +23,7 @@
 #include "ax-config.h"
 #include "ax-algorithms-private.h"
 #include "ax-blob.h"
+#include "ax-metrics.h"
 
 #include <glib/gi18n-lib.h>
 #include <float.h>
@@ -512,19 +513,14 @@ r2_score (const AxFitted *m,
           const AxTarget *y)
 {
   g_autofree double *pred = g_new (double, MAX (x->n_rows, 1));
-  double mean = 0, ss_res = 0, ss_tot = 0;
+  double ss_res = 0, ss_tot;
 
   if (x->n_rows == 0)
     return NAN;
   linear_predict (m, x, pred);
   for (guint i = 0; i < x->n_rows; i++)
-    mean += y->y[i];
-  mean /= x->n_rows;
-  for (guint i = 0; i < x->n_rows; i++)
-    {
-      ss_res += (y->y[i] - pred[i]) * (y->y[i] - pred[i]);
-      ss_tot += (y->y[i] - mean) * (y->y[i] - mean);
-    }
+    ss_res += (y->y[i] - pred[i]) * (y->y[i] - pred[i]);
+  ss_tot = ax_total_sum_of_squares (y->y, x->n_rows);
   return ss_tot > 0 ? 1 - ss_res / ss_tot : NAN;
 }
 

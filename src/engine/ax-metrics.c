@@ -18,7 +18,7 @@ regression_metrics (AxMetrics    *m,
                     const double *y,
                     const double *pred)
 {
-  double sum_abs = 0, sum_sq = 0, mean = 0, ss_tot = 0, sum_ape = 0;
+  double sum_abs = 0, sum_sq = 0, ss_tot, sum_ape = 0;
   guint n = m->n_rows, n_ape = 0;
 
   if (n == 0)
@@ -32,16 +32,13 @@ regression_metrics (AxMetrics    *m,
 
       sum_abs += fabs (e);
       sum_sq += e * e;
-      mean += y[i];
       if (y[i] != 0)
         {
           sum_ape += fabs (e / y[i]);
           n_ape++;
         }
     }
-  mean /= n;
-  for (guint i = 0; i < n; i++)
-    ss_tot += (y[i] - mean) * (y[i] - mean);
+  ss_tot = ax_total_sum_of_squares (y, n);
 
   m->mae = sum_abs / n;
   m->rmse = sqrt (sum_sq / n);
@@ -246,6 +243,20 @@ ax_metrics_free (AxMetrics *m)
     return;
   g_free (m->confusion);
   g_free (m);
+}
+
+double
+ax_total_sum_of_squares (const double *y,
+                         guint         n)
+{
+  double mean = 0, ss = 0;
+
+  for (guint i = 0; i < n; i++)
+    mean += y[i];
+  mean /= n;
+  for (guint i = 0; i < n; i++)
+    ss += (y[i] - mean) * (y[i] - mean);
+  return ss;
 }
 
 double

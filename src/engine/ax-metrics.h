@@ -37,6 +37,12 @@ void       ax_metrics_free    (AxMetrics      *m);
  * regression, ROC-AUC for two classes, accuracy otherwise. */
 double     ax_metrics_score   (const AxMetrics *m);
 
+/* Σ (y[i] − ȳ)² over the @n (at least 1) values of @y: the total sum of
+ * squares that R2 = 1 − residual / total measures against.  Summed in row
+ * order, so every caller gets the same bits. */
+double     ax_total_sum_of_squares (const double *y,
+                                    guint         n);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxMetrics, ax_metrics_free)
 
 G_END_DECLS
