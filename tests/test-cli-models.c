@@ -19,244 +19,11 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ax-test-util.h"
+
 #define PROJECT "project.auspex"
 
-typedef struct {
-  char *dir;
-} Fixture;
-
-static const char *
-required_env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL || value[0] == '\0')
-    g_error ("%s is not set; run this test through meson test", name);
-  return value;
-}
-
-static char *
-dataset_path (const char *file)
-{
-  return g_build_filename (required_env ("AX_DATASETS"), file, NULL);
-}
-
-static char *
-fixture_path (Fixture    *fx,
-              const char *name)
-{
-  return g_build_filename (fx->dir, name, NULL);
-}
-
-static void
-write_file (Fixture    *fx,
-            const char *name,
-            const char *text)
-{
-  g_autofree char *path = fixture_path (fx, name);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      g_assert_nonnull (dir);
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_unlink (path), ==, 0);
-}
-
-/* Fails the running test and lets it go on (main() makes failures
- * non-fatal), logging the whole message. */
-static void G_GNUC_PRINTF (1, 2)
-check_failed (const char *format,
-              ...)
-{
-  g_autofree char *message = NULL;
-  va_list ap;
-
-  va_start (ap, format);
-  message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_test_message ("FAIL: %s", message);
-  g_test_fail_printf ("%.*s", (int) strcspn (message, "\n"), message);
-}
-
-/* Running auspex-cli */
-
-typedef struct {
-  char *command;
-  int   status;
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_free (CliRun *run)
-{
-  g_free (run->command);
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
-
-static char *
-bytes_to_string (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-
-  return g_strndup (data ? data : "", len);
-}
-
-static GSubprocess *
-cli_spawn (Fixture            *fx,
-           const char * const *args,
-           CliRun             *run)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  GSubprocess *proc;
-
-  g_ptr_array_add (argv, (gpointer) required_env ("AX_CLI"));
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  run->command = g_strjoinv (" ", (char **) argv->pdata + 1);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
-  g_subprocess_launcher_set_cwd (launcher, fx->dir);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return proc;
-}
-
-static void
-cli_wait (GSubprocess *proc,
-          CliRun      *run)
-{
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  run->out = bytes_to_string (out);
-  run->err = bytes_to_string (err);
-  if (!g_subprocess_get_if_exited (proc))
-    {
-      check_failed ("'auspex-cli %s' was killed by signal %d; stderr:\n%s", run->command,
-                    g_subprocess_get_if_signaled (proc) ? g_subprocess_get_term_sig (proc) : 0,
-                    run->err);
-      run->status = -1;
-    }
-  else
-    run->status = g_subprocess_get_exit_status (proc);
-}
-
-static CliRun *
-cli_run_va (Fixture    *fx,
-            const char *first,
-            va_list     ap)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  CliRun *run = g_new0 (CliRun, 1);
-  g_autoptr(GSubprocess) proc = NULL;
-
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) a);
-  g_ptr_array_add (args, NULL);
-  proc = cli_spawn (fx, (const char * const *) args->pdata, run);
-  cli_wait (proc, run);
-  return run;
-}
-
-/* Runs a command that must succeed quietly, and returns what it printed. */
-static char * G_GNUC_NULL_TERMINATED
-cli_ok (Fixture    *fx,
-        const char *first,
-        ...)
-{
-  g_autoptr(CliRun) run = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  run = cli_run_va (fx, first, ap);
-  va_end (ap);
-  if (run->status != 0 || run->err[0] != '\0')
-    g_error ("'auspex-cli %s' exited with %d; stderr:\n%s", run->command, run->status, run->err);
-  return g_steal_pointer (&run->out);
-}
-
-/* Checks that @run failed as the README promises: a non-zero exit, nothing
- * on stdout, exactly one line on stderr, holding @fragment. */
-static void
-assert_failed (CliRun     *run,
-               const char *fragment)
-{
-  const char *nl = strchr (run->err, '\n');
-  g_autofree char *err = g_strchomp (g_strdup (run->err));
-
-  if (run->status == 0)
-    check_failed ("'auspex-cli %s' succeeded but should have failed; stdout:\n%s",
-                  run->command, run->out);
-  else if (run->out[0] != '\0')
-    check_failed ("'auspex-cli %s' failed but printed on stdout:\n%s", run->command, run->out);
-  else if (nl == NULL || nl[1] != '\0')
-    check_failed ("'auspex-cli %s': stderr must be exactly one line, got:\n%s", run->command, err);
-  else if (strstr (run->err, fragment) == NULL)
-    check_failed ("'auspex-cli %s': expected '%s' in the message, got: %s",
-                  run->command, fragment, err);
-}
-
-static void G_GNUC_NULL_TERMINATED
-cli_fails (Fixture    *fx,
-           const char *fragment,
-           const char *first,
-           ...)
-{
-  g_autoptr(CliRun) run = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  run = cli_run_va (fx, first, ap);
-  va_end (ap);
-  assert_failed (run, fragment);
-}
-
 /* JSON */
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data (parser, text, -1, &error))
-    g_error ("not valid JSON (%s):\n%s", error->message, text);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static JsonObject *
 member_object (JsonObject *o,
@@ -398,25 +165,12 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *churn = dataset_path ("churn.csv");
 
-  fx->dir = g_dir_make_tmp ("ax-test-cli-models-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture_init (fx, "ax-test-cli-models-XXXXXX");
   g_free (cli_ok (fx, "create", PROJECT, NULL));
   g_free (cli_ok (fx, "import", PROJECT, churn, NULL));
 }
-
-static void
-fixture_tear_down (Fixture       *fx,
-                   gconstpointer  data)
-{
-  remove_tree (fx->dir);
-  g_free (fx->dir);
-}
-
-#define TEST(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 #define CHURN_CONFIG \
   "{\"model_name\": \"churn_rf\", \"model_type\": \"churn_prediction\"," \
@@ -434,7 +188,7 @@ train (Fixture    *fx,
 {
   g_autofree char *out = NULL;
 
-  write_file (fx, "config.json", config);
+  write_file (fx, "config.json", config, -1);
   out = cli_ok (fx, "train", PROJECT, "--config", "config.json", "--json", NULL);
   return parse_json (out);
 }
@@ -858,7 +612,7 @@ test_config_errors (Fixture       *fx,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      write_file (fx, "config.json", cases[i].config);
+      write_file (fx, "config.json", cases[i].config, -1);
       cli_fails (fx, cases[i].field, "train", PROJECT, "--config", "config.json", NULL);
       cli_fails (fx, cases[i].field, "train", PROJECT, "--config", "config.json", "--json", NULL);
     }
@@ -888,7 +642,7 @@ test_predict_errors (Fixture       *fx,
   cli_fails (fx, "object", "predict", PROJECT, "--model", "churn_rf", "--input", "[1, 2]", NULL);
 
   /* A file without a column the model needs. */
-  write_file (fx, "partial.csv", "state,account_length\nKS,128\n");
+  write_file (fx, "partial.csv", "state,account_length\nKS,128\n", -1);
   cli_fails (fx, "area_code", "predict", PROJECT, "--model", "churn_rf", "--csv", "partial.csv",
              "--output", "out.csv", NULL);
   /* A value that is not of its column's type names line and column. */
@@ -906,7 +660,7 @@ test_predict_errors (Fixture       *fx,
                                   r == 3 && (int) c == minutes ? "lots" : row[c]);
         g_string_append_c (text, '\n');
       }
-    write_file (fx, "bad.csv", text->str);
+    write_file (fx, "bad.csv", text->str, -1);
     cli_fails (fx, "total_day_minutes", "predict", PROJECT, "--model", "churn_rf", "--csv", "bad.csv",
                "--output", "out.csv", NULL);
   }
@@ -934,7 +688,7 @@ test_predict_errors (Fixture       *fx,
   g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
 
   /* A file that is there stays as it was when predicting into it fails. */
-  write_file (fx, "out.csv", "precious\n");
+  write_file (fx, "out.csv", "precious\n", -1);
   cli_fails (fx, "area_code", "predict", PROJECT, "--model", "churn_rf", "--csv", "partial.csv",
              "--output", "out.csv", NULL);
   {
@@ -963,7 +717,7 @@ test_train_interrupted (Fixture       *fx,
   write_file (fx, "config.json",
               "{\"model_name\": \"slow\", \"model_type\": \"churn_prediction\","
               " \"algorithm\": \"random_forest\", \"hyperparameters\": {\"n_estimators\": 1000, \"max_depth\": 30},"
-              " \"dataset\": \"churn\", \"target\": \"churn\"}");
+              " \"dataset\": \"churn\", \"target\": \"churn\"}", -1);
   /* The write-ahead log appears when training opens the project, after
    * the command has set up its signal handling. */
   proc = cli_spawn (fx, args, run);

@@ -1,8 +1,8 @@
 /* test-engine-boost.c — gradient boosting (XGBoost) as an AxAlgorithm
  *
- * The data are generated here from a fixed splitmix64 stream, so the same
- * rows can be rebuilt elsewhere: friedman1 (Friedman, "Multivariate
- * adaptive regression splines", 1991: y = 10 sin(pi x1 x2) +
+ * The data are generated (ax-test-util.h) from a fixed splitmix64
+ * stream, so the same rows can be rebuilt elsewhere: friedman1 (Friedman,
+ * "Multivariate adaptive regression splines", 1991: y = 10 sin(pi x1 x2) +
  * 20 (x3 - 0.5)^2 + 10 x4 + 5 x5 + N(0, 1), five more uniform features
  * that are noise) for regression, and threshold rules on uniform features
  * for two and three classes.  Thresholds below are what any sound
@@ -14,124 +14,7 @@
 #include <string.h>
 
 #include "ax-learn.h"
-
-/* Data */
-
-typedef struct {
-  guint64 state;
-} Rng;
-
-/* splitmix64 (Steele, Lea, Flood 2014). */
-static guint64
-rng_next (Rng *r)
-{
-  guint64 z = (r->state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1) with 53 random bits. */
-static double
-rng_uniform (Rng *r)
-{
-  return (double) (rng_next (r) >> 11) * 0x1.0p-53;
-}
-
-/* Standard normal by Box–Muller (one value per two uniforms). */
-static double
-rng_normal (Rng *r)
-{
-  double u1 = rng_uniform (r), u2 = rng_uniform (r);
-
-  return sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
-}
-
-typedef enum {
-  DATA_FRIEDMAN1,     /* regression, 10 features, 0..4 informative */
-  DATA_BINARY,        /* 2 classes, 6 features, 0 and 1 informative */
-  DATA_THREE_CLASS,   /* 3 classes, 6 features, 0 and 1 informative */
-  DATA_NOISY,         /* regression, 5 features, a weak signal in 0 */
-  DATA_RARE,          /* 2 classes, 4 features, class 1 in about 10% of rows */
-} DataKind;
-
-typedef struct {
-  AxMatrix *x;
-  double   *y;
-  AxTarget  target;
-} Data;
-
-static void
-data_free (Data *d)
-{
-  ax_matrix_free (d->x);
-  g_free (d->y);
-  g_free (d);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Data, data_free)
-
-static Data *
-data_new (DataKind kind,
-          guint    n_rows,
-          guint64  seed)
-{
-  static const guint n_features[] = { 10, 6, 6, 5, 4 };
-  Data *d = g_new0 (Data, 1);
-  Rng rng = { seed };
-  guint nf = n_features[kind];
-
-  d->x = ax_matrix_new (n_rows, nf);
-  d->y = g_new (double, n_rows);
-  d->target.y = d->y;
-  d->target.task = AX_TASK_REGRESSION;
-  if (kind == DATA_BINARY || kind == DATA_RARE)
-    {
-      d->target.task = AX_TASK_CLASSIFICATION;
-      d->target.n_classes = 2;
-    }
-  else if (kind == DATA_THREE_CLASS)
-    {
-      d->target.task = AX_TASK_CLASSIFICATION;
-      d->target.n_classes = 3;
-    }
-
-  for (guint i = 0; i < n_rows; i++)
-    {
-      double u[10], s;
-
-      for (guint f = 0; f < nf; f++)
-        {
-          u[f] = rng_uniform (&rng);
-          d->x->x[(gsize) f * n_rows + i] = (float) u[f];
-        }
-      switch (kind)
-        {
-        case DATA_FRIEDMAN1:
-          d->y[i] = 10 * sin (G_PI * u[0] * u[1]) + 20 * (u[2] - 0.5) * (u[2] - 0.5) +
-                    10 * u[3] + 5 * u[4] + rng_normal (&rng);
-          break;
-        case DATA_BINARY:
-          s = u[0] + 2 * u[1] - 1.5 + 0.1 * rng_normal (&rng);
-          d->y[i] = s > 0;
-          break;
-        case DATA_THREE_CLASS:
-          s = 0.7 * u[0] + 0.3 * u[1] + 0.02 * rng_normal (&rng);
-          d->y[i] = s < 1.0 / 3 ? 0 : s < 2.0 / 3 ? 1 : 2;
-          break;
-        case DATA_NOISY:
-          d->y[i] = 3 * u[0] + 2 * rng_normal (&rng);
-          break;
-        case DATA_RARE:
-          s = u[0] + u[1] - 1.55 + 0.3 * rng_normal (&rng);
-          d->y[i] = s > 0;
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
-  return d;
-}
+#include "ax-test-util.h"
 
 /* Helpers */
 
@@ -146,105 +29,7 @@ boost (void)
 
 /* Checked hyperparameters from "name", value pairs (numbers; a string
  * value for class_weight), NULL-terminated. */
-static AxParams *
-params_new (const char *first,
-            ...)
-{
-  g_autoptr(AxParams) given = ax_params_new ();
-  g_autoptr(GError) error = NULL;
-  AxParams *checked;
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *name = first; name != NULL; name = va_arg (ap, const char *))
-    {
-      if (strcmp (name, "class_weight") == 0)
-        ax_params_set_string (given, name, va_arg (ap, const char *));
-      else
-        ax_params_set_number (given, name, va_arg (ap, double));
-    }
-  va_end (ap);
-
-  checked = ax_algorithm_check_params (boost (), given, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (checked);
-  return checked;
-}
-
-typedef struct {
-  guint   n_steps;
-  guint   last_step;
-  guint   n_total;
-  double *scores;            /* indexed by step - 1 */
-  gboolean increasing;
-  guint   cancel_at;         /* 0: never */
-  GCancellable *cancellable;
-  guint   n_progress;
-  double  last_fraction;
-  char   *last_detail;
-} Watch;
-
-static void
-watch_step (guint    step,
-            guint    n_steps,
-            double   score,
-            gpointer data)
-{
-  Watch *w = data;
-
-  if (w->n_steps == 0)
-    {
-      w->scores = g_new (double, n_steps);
-      w->increasing = TRUE;
-    }
-  g_assert_cmpuint (step, >=, 1);
-  g_assert_cmpuint (step, <=, n_steps);
-  if (step <= w->last_step)
-    w->increasing = FALSE;
-  w->scores[step - 1] = score;
-  w->n_steps++;
-  w->last_step = step;
-  w->n_total = n_steps;
-  if (w->cancel_at != 0 && step == w->cancel_at)
-    g_cancellable_cancel (w->cancellable);
-}
-
-static void
-watch_progress (double      fraction,
-                const char *detail,
-                gpointer    data)
-{
-  Watch *w = data;
-
-  g_assert_cmpfloat (fraction, >=, 0);
-  g_assert_cmpfloat (fraction, <=, 1);
-  g_assert_cmpfloat (fraction, >=, w->last_fraction);
-  w->last_fraction = fraction;
-  g_free (w->last_detail);
-  w->last_detail = g_strdup (detail);
-  w->n_progress++;
-}
-
-static void
-watch_clear (Watch *w)
-{
-  g_free (w->scores);
-  g_free (w->last_detail);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Watch, watch_clear)
-
-static AxTrainMonitor
-monitor_for (Watch   *w,
-             guint64  seed)
-{
-  AxTrainMonitor m = {
-    .progress = watch_progress, .progress_data = w,
-    .step = watch_step, .step_data = w,
-    .n_threads = 0, .seed = seed,
-  };
-  return m;
-}
+#define params_new(...) check_params (boost (), __VA_ARGS__)
 
 static AxFitted *
 fit (const Data           *train,
@@ -252,26 +37,14 @@ fit (const Data           *train,
      const AxParams       *params,
      const AxTrainMonitor *monitor)
 {
-  g_autoptr(GError) error = NULL;
-  AxFitted *fitted;
-
-  fitted = boost ()->fit (train->x, &train->target,
-                          valid ? valid->x : NULL, valid ? &valid->target : NULL,
-                          params, monitor, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fitted);
-  return fitted;
+  return algo_fit (boost (), train, valid, params, monitor);
 }
 
 static double *
 predict (const AxFitted *fitted,
          const Data     *d)
 {
-  guint width = d->target.task == AX_TASK_REGRESSION ? 1 : d->target.n_classes;
-  double *out = g_new (double, (gsize) d->x->n_rows * width);
-
-  boost ()->predict (fitted, d->x, out);
-  return out;
+  return algo_predict (boost (), fitted, d);
 }
 
 static double
@@ -290,33 +63,6 @@ r2 (const Data   *d,
       ss_tot += (d->y[i] - mean) * (d->y[i] - mean);
     }
   return 1 - ss_res / ss_tot;
-}
-
-/* Accuracy of @prob, after checking that each row is a distribution. */
-static double
-accuracy (const Data   *d,
-          const double *prob)
-{
-  guint k = d->target.n_classes, right = 0;
-
-  for (guint i = 0; i < d->x->n_rows; i++)
-    {
-      const double *p = prob + (gsize) i * k;
-      guint best = 0;
-      double sum = 0;
-
-      for (guint c = 0; c < k; c++)
-        {
-          g_assert_cmpfloat (p[c], >=, 0);
-          g_assert_cmpfloat (p[c], <=, 1);
-          sum += p[c];
-          if (p[c] > p[best])
-            best = c;
-        }
-      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-6);
-      right += best == (guint) d->y[i];
-    }
-  return (double) right / d->x->n_rows;
 }
 
 static double
@@ -400,8 +146,8 @@ test_boost_regression (void)
   g_autoptr(Data) test = data_new (DATA_FRIEDMAN1, 1000, 3);
   g_autoptr(AxParams) params = params_new ("n_estimators", 200.0, "max_depth", 4.0,
                                            "learning_rate", 0.1, NULL);
-  g_auto(Watch) w = { 0 };
-  AxTrainMonitor monitor = monitor_for (&w, 42);
+  g_auto(FitWatch) w = { 0 };
+  AxTrainMonitor monitor = fit_monitor (&w, 42, 0);
   AxFitted *fitted = fit (train, valid, params, &monitor);
   g_autofree double *pred = predict (fitted, test);
   double score = r2 (test, pred);
@@ -432,12 +178,12 @@ test_boost_binary (void)
   g_autoptr(Data) valid = data_new (DATA_BINARY, 500, 12);
   g_autoptr(Data) test = data_new (DATA_BINARY, 1000, 13);
   g_autoptr(AxParams) params = params_new (NULL);
-  g_auto(Watch) w = { 0 };
-  AxTrainMonitor monitor = monitor_for (&w, 42);
+  g_auto(FitWatch) w = { 0 };
+  AxTrainMonitor monitor = fit_monitor (&w, 42, 0);
   AxFitted *fitted = fit (train, valid, params, &monitor);
   g_autofree double *prob = predict (fitted, test);
   g_autofree double *valid_prob = predict (fitted, valid);
-  double acc = accuracy (test, prob);
+  double acc = data_accuracy (test, prob, 1e-6);
 
   g_test_message ("binary: accuracy %.4f, log loss %.4f on 1000 test rows",
                   acc, log_loss (test, prob));
@@ -458,11 +204,11 @@ test_boost_three_class (void)
   g_autoptr(Data) valid = data_new (DATA_THREE_CLASS, 500, 22);
   g_autoptr(Data) test = data_new (DATA_THREE_CLASS, 1000, 23);
   g_autoptr(AxParams) params = params_new (NULL);
-  g_auto(Watch) w = { 0 };
-  AxTrainMonitor monitor = monitor_for (&w, 42);
+  g_auto(FitWatch) w = { 0 };
+  AxTrainMonitor monitor = fit_monitor (&w, 42, 0);
   AxFitted *fitted = fit (train, valid, params, &monitor);
   g_autofree double *prob = predict (fitted, test);
-  double acc = accuracy (test, prob);
+  double acc = data_accuracy (test, prob, 1e-6);
 
   g_test_message ("three classes: accuracy %.4f, log loss %.4f on 1000 test rows",
                   acc, log_loss (test, prob));
@@ -479,8 +225,8 @@ test_boost_early_stopping (void)
   g_autoptr(Data) valid = data_new (DATA_NOISY, 500, 32);
   g_autoptr(AxParams) params = params_new ("n_estimators", 500.0, "early_stopping_rounds", 10.0,
                                            NULL);
-  g_auto(Watch) w = { 0 };
-  AxTrainMonitor monitor = monitor_for (&w, 42);
+  g_auto(FitWatch) w = { 0 };
+  AxTrainMonitor monitor = fit_monitor (&w, 42, 0);
   AxFitted *fitted = fit (train, valid, params, &monitor);
   g_autofree double *pred = predict (fitted, valid);
   guint best = 0;
@@ -512,8 +258,8 @@ test_boost_no_validation (void)
   g_autoptr(Data) train = data_new (DATA_NOISY, 300, 33);
   g_autoptr(AxParams) params = params_new ("n_estimators", 30.0, "early_stopping_rounds", 3.0,
                                            NULL);
-  g_auto(Watch) w = { 0 };
-  AxTrainMonitor monitor = monitor_for (&w, 42);
+  g_auto(FitWatch) w = { 0 };
+  AxTrainMonitor monitor = fit_monitor (&w, 42, 0);
   AxFitted *fitted = fit (train, NULL, params, &monitor);
 
   /* Without validation rows there is nothing to stop on or to score. */
@@ -562,8 +308,8 @@ test_boost_cancel (void)
   g_autoptr(AxParams) params = params_new ("n_estimators", 1000.0, NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Watch) w = { .cancel_at = 5, .cancellable = cancellable };
-  AxTrainMonitor monitor = monitor_for (&w, 42);
+  g_auto(FitWatch) w = { .cancel_at = 5, .cancellable = cancellable };
+  AxTrainMonitor monitor = fit_monitor (&w, 42, 0);
   AxFitted *fitted;
 
   fitted = boost ()->fit (train->x, &train->target, valid->x, &valid->target,

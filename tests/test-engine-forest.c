@@ -1,14 +1,14 @@
 /* test-engine-forest.c — the random forest as an AxAlgorithm
  *
- * The data are generated here from a fixed splitmix64 stream: friedman1
- * (Friedman, "Multivariate adaptive regression splines", 1991:
- * y = 10 sin(pi x1 x2) + 20 (x3 - 0.5)^2 + 10 x4 + 5 x5 + N(0, 1), five
- * more uniform features that are noise) for regression, and threshold
- * rules on uniform features for two and three classes.  The thresholds are
- * a little under what scikit-learn's forests of the same hyperparameters
- * reach on the same rows (R2 0.886 on friedman1; AUC 0.989 for two
- * classes; accuracy 0.939 for three), not values copied from a run of this
- * code.
+ * The data are generated (ax-test-util.h) from a fixed splitmix64
+ * stream: friedman1 (Friedman, "Multivariate adaptive regression
+ * splines", 1991: y = 10 sin(pi x1 x2) + 20 (x3 - 0.5)^2 + 10 x4 + 5 x5 +
+ * N(0, 1), five more uniform features that are noise) for regression, and
+ * threshold rules on uniform features for two and three classes.  The
+ * thresholds are a little under what scikit-learn's forests of the same
+ * hyperparameters reach on the same rows (R2 0.886 on friedman1; AUC 0.989
+ * for two classes; accuracy 0.939 for three), not values copied from a run
+ * of this code.
  */
 
 #include <math.h>
@@ -16,120 +16,7 @@
 
 #include "ax-forest.h"
 #include "ax-metrics.h"
-
-/* Data */
-
-typedef struct {
-  guint64 state;
-} Rng;
-
-/* splitmix64 (Steele, Lea, Flood 2014). */
-static guint64
-rng_next (Rng *r)
-{
-  guint64 z = (r->state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-static double
-rng_uniform (Rng *r)
-{
-  return (double) (rng_next (r) >> 11) * 0x1.0p-53;
-}
-
-/* Standard normal by Box–Muller. */
-static double
-rng_normal (Rng *r)
-{
-  double u1 = rng_uniform (r), u2 = rng_uniform (r);
-
-  return sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
-}
-
-typedef enum {
-  DATA_FRIEDMAN1,     /* regression, 10 features, 0..4 informative */
-  DATA_BINARY,        /* 2 classes, 6 features, 0 and 1 informative */
-  DATA_THREE_CLASS,   /* 3 classes, 6 features, 0 and 1 informative */
-} DataKind;
-
-typedef struct {
-  AxMatrix *x;
-  double   *y;
-  AxTarget  target;
-} Data;
-
-static void
-data_free (Data *d)
-{
-  ax_matrix_free (d->x);
-  g_free (d->y);
-  g_free (d);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Data, data_free)
-
-static Data *
-data_alloc (guint  n_rows,
-            guint  n_features,
-            AxTask task,
-            guint  n_classes)
-{
-  Data *d = g_new0 (Data, 1);
-
-  d->x = ax_matrix_new (n_rows, n_features);
-  for (guint f = 0; f < n_features; f++)
-    d->x->names[f] = g_strdup_printf ("x%u", f + 1);
-  d->y = g_new0 (double, MAX (n_rows, 1));
-  d->target.task = task;
-  d->target.n_classes = n_classes;
-  d->target.y = d->y;
-  return d;
-}
-
-static Data *
-data_new (DataKind kind,
-          guint    n_rows,
-          guint64  seed)
-{
-  static const guint n_features[] = { 10, 6, 6 };
-  static const guint n_classes[] = { 0, 2, 3 };
-  Data *d = data_alloc (n_rows, n_features[kind],
-                        kind == DATA_FRIEDMAN1 ? AX_TASK_REGRESSION : AX_TASK_CLASSIFICATION,
-                        n_classes[kind]);
-  Rng rng = { seed };
-  guint nf = n_features[kind];
-
-  for (guint i = 0; i < n_rows; i++)
-    {
-      double u[10], s;
-
-      for (guint f = 0; f < nf; f++)
-        {
-          u[f] = rng_uniform (&rng);
-          d->x->x[(gsize) f * n_rows + i] = (float) u[f];
-        }
-      switch (kind)
-        {
-        case DATA_FRIEDMAN1:
-          d->y[i] = 10 * sin (G_PI * u[0] * u[1]) + 20 * (u[2] - 0.5) * (u[2] - 0.5)
-                    + 10 * u[3] + 5 * u[4] + rng_normal (&rng);
-          break;
-        case DATA_BINARY:
-          s = u[0] + 2 * u[1] - 1.5 + 0.1 * rng_normal (&rng);
-          d->y[i] = s > 0;
-          break;
-        case DATA_THREE_CLASS:
-          s = 0.7 * u[0] + 0.3 * u[1] + 0.02 * rng_normal (&rng);
-          d->y[i] = s < 1.0 / 3 ? 0 : s < 2.0 / 3 ? 1 : 2;
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
-  return d;
-}
+#include "ax-test-util.h"
 
 /* Helpers */
 
@@ -141,104 +28,7 @@ forest (void)
 
 /* Checked hyperparameters from "name", value pairs, NULL-terminated: a
  * string value for max_features and class_weight, else a number. */
-static AxParams *
-params_new (const char *first,
-            ...)
-{
-  g_autoptr(AxParams) given = ax_params_new ();
-  g_autoptr(GError) error = NULL;
-  AxParams *checked;
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *name = first; name != NULL; name = va_arg (ap, const char *))
-    {
-      if (strcmp (name, "class_weight") == 0 || strcmp (name, "max_features") == 0)
-        ax_params_set_string (given, name, va_arg (ap, const char *));
-      else
-        ax_params_set_number (given, name, va_arg (ap, double));
-    }
-  va_end (ap);
-
-  checked = ax_algorithm_check_params (forest (), given, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (checked);
-  return checked;
-}
-
-typedef struct {
-  guint          n_steps;
-  guint          last_step;
-  guint          n_total;
-  double        *scores;         /* indexed by step - 1 */
-  gboolean       in_order;
-  guint          cancel_at;      /* 0: never */
-  GCancellable  *cancellable;
-  guint          n_progress;
-  double         last_fraction;
-  char          *last_detail;
-} Watch;
-
-static void
-watch_step (guint    step,
-            guint    n_steps,
-            double   score,
-            gpointer data)
-{
-  Watch *w = data;
-
-  if (w->scores == NULL)
-    {
-      w->scores = g_new (double, n_steps);
-      w->in_order = TRUE;
-    }
-  g_assert_cmpuint (step, >=, 1);
-  g_assert_cmpuint (step, <=, n_steps);
-  if (step != w->last_step + 1)
-    w->in_order = FALSE;
-  w->scores[step - 1] = score;
-  w->n_steps++;
-  w->last_step = step;
-  w->n_total = n_steps;
-  if (w->cancel_at != 0 && step == w->cancel_at)
-    g_cancellable_cancel (w->cancellable);
-}
-
-static void
-watch_progress (double      fraction,
-                const char *detail,
-                gpointer    data)
-{
-  Watch *w = data;
-
-  g_assert_cmpfloat (fraction, >=, w->last_fraction);
-  g_assert_cmpfloat (fraction, <=, 1);
-  w->last_fraction = fraction;
-  g_free (w->last_detail);
-  w->last_detail = g_strdup (detail);
-  w->n_progress++;
-}
-
-static void
-watch_clear (Watch *w)
-{
-  g_free (w->scores);
-  g_free (w->last_detail);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Watch, watch_clear)
-
-static AxTrainMonitor
-monitor_for (Watch   *w,
-             guint64  seed,
-             guint    n_threads)
-{
-  AxTrainMonitor m = {
-    .progress = watch_progress, .progress_data = w,
-    .step = watch_step, .step_data = w,
-    .n_threads = n_threads, .seed = seed,
-  };
-  return m;
-}
+#define params_new(...) check_params (forest (), __VA_ARGS__)
 
 static AxFitted *
 fit (const Data           *train,
@@ -246,26 +36,14 @@ fit (const Data           *train,
      const AxParams       *params,
      const AxTrainMonitor *monitor)
 {
-  g_autoptr(GError) error = NULL;
-  AxFitted *fitted;
-
-  fitted = forest ()->fit (train->x, &train->target,
-                           valid ? valid->x : NULL, valid ? &valid->target : NULL,
-                           params, monitor, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fitted);
-  return fitted;
+  return algo_fit (forest (), train, valid, params, monitor);
 }
 
 static double *
 predict (const AxFitted *fitted,
          const Data     *d)
 {
-  guint width = d->target.task == AX_TASK_REGRESSION ? 1 : d->target.n_classes;
-  double *out = g_new (double, (gsize) MAX (d->x->n_rows, 1) * width);
-
-  forest ()->predict (fitted, d->x, out);
-  return out;
+  return algo_predict (forest (), fitted, d);
 }
 
 static double
@@ -368,8 +146,8 @@ test_forest_friedman (void)
   g_autoptr(Data) valid = data_new (DATA_FRIEDMAN1, 1000, 2);
   g_autoptr(Data) test = data_new (DATA_FRIEDMAN1, 2000, 3);
   g_autoptr(AxParams) params = params_new (NULL);
-  g_auto(Watch) w = { 0 };
-  AxTrainMonitor monitor = monitor_for (&w, 42, 0);
+  g_auto(FitWatch) w = { 0 };
+  AxTrainMonitor monitor = fit_monitor (&w, 42, 0);
   AxFitted *fitted = fit (train, valid, params, &monitor);
   g_autofree double *pred = predict (fitted, test);
   double score = score_of (test, pred);
@@ -397,8 +175,8 @@ test_forest_binary (void)
   g_autoptr(Data) valid = data_new (DATA_BINARY, 500, 5);
   g_autoptr(Data) test = data_new (DATA_BINARY, 2000, 6);
   g_autoptr(AxParams) params = params_new ("n_estimators", 50.0, NULL);
-  g_auto(Watch) w = { 0 };
-  AxTrainMonitor monitor = monitor_for (&w, 7, 0);
+  g_auto(FitWatch) w = { 0 };
+  AxTrainMonitor monitor = fit_monitor (&w, 7, 0);
   AxFitted *fitted = fit (train, valid, params, &monitor);
   g_autofree double *prob = predict (fitted, test);
   g_autoptr(AxMetrics) m = ax_metrics_compute (&test->target, test->x->n_rows, prob);
@@ -442,9 +220,9 @@ test_forest_threads (void)
   g_autoptr(Data) valid = data_new (DATA_FRIEDMAN1, 500, 13);
   g_autoptr(Data) ctrain = data_new (DATA_THREE_CLASS, 2000, 14);
   g_autoptr(AxParams) params = params_new ("n_estimators", 24.0, "max_features", "sqrt", NULL);
-  g_auto(Watch) w1 = { 0 };
-  g_auto(Watch) w2 = { 0 };
-  AxTrainMonitor m1 = monitor_for (&w1, 5, 1), m2 = monitor_for (&w2, 5, 2);
+  g_auto(FitWatch) w1 = { 0 };
+  g_auto(FitWatch) w2 = { 0 };
+  AxTrainMonitor m1 = fit_monitor (&w1, 5, 1), m2 = fit_monitor (&w2, 5, 2);
   AxFitted *f1 = fit (train, valid, params, &m1);
   AxFitted *f2 = fit (train, valid, params, &m2);
   g_autofree double *p1 = predict (f1, valid);
@@ -478,8 +256,8 @@ test_forest_cancel (void)
   g_autoptr(AxParams) params = params_new ("n_estimators", 500.0, NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Watch) w = { .cancel_at = 3, .cancellable = cancellable };
-  AxTrainMonitor monitor = monitor_for (&w, 1, 2);
+  g_auto(FitWatch) w = { .cancel_at = 3, .cancellable = cancellable };
+  AxTrainMonitor monitor = fit_monitor (&w, 1, 2);
   AxFitted *fitted;
 
   fitted = forest ()->fit (train->x, &train->target, NULL, NULL, params, &monitor,

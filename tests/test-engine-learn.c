@@ -10,6 +10,7 @@
 
 #include "ax-learn.h"
 #include "ax-metrics.h"
+#include "ax-test-util.h"
 
 #define EPS 1e-9
 
@@ -419,38 +420,6 @@ test_metrics_multiclass (void)
 
 /* Data for the models */
 
-typedef struct {
-  AxMatrix *x;
-  double   *y;
-  AxTarget  target;
-} Data;
-
-static void
-data_free (Data *d)
-{
-  ax_matrix_free (d->x);
-  g_free (d->y);
-  g_free (d);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Data, data_free)
-
-static Data *
-data_new (guint  n_rows,
-          guint  n_features,
-          AxTask task,
-          guint  n_classes)
-{
-  Data *d = g_new0 (Data, 1);
-
-  d->x = ax_matrix_new (n_rows, n_features);
-  for (guint f = 0; f < n_features; f++)
-    d->x->names[f] = g_strdup_printf ("x%u", f);
-  d->y = g_new0 (double, n_rows + 1);
-  d->target = (AxTarget) { task, n_classes, d->y, NULL };
-  return d;
-}
-
 static void
 set_x (Data   *d,
        guint   row,
@@ -467,7 +436,7 @@ linear_data (guint   n,
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   static const double beta[] = { 2, -1, 0.5 };
-  Data *d = data_new (n, 3, AX_TASK_REGRESSION, 0);
+  Data *d = data_alloc (n, 3, AX_TASK_REGRESSION, 0);
 
   for (guint i = 0; i < n; i++)
     {
@@ -491,7 +460,7 @@ blob_data (guint   n,
            guint32 seed)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  Data *d = data_new (n, n_features, AX_TASK_CLASSIFICATION, k);
+  Data *d = data_alloc (n, n_features, AX_TASK_CLASSIFICATION, k);
 
   for (guint i = 0; i < n; i++)
     {
@@ -510,25 +479,6 @@ blob_data (guint   n,
         }
     }
   return d;
-}
-
-static AxParams *
-params (const char *algorithm,
-        ...)
-{
-  g_autoptr(AxParams) given = ax_params_new ();
-  g_autoptr(GError) error = NULL;
-  AxParams *out;
-  const char *name;
-  va_list ap;
-
-  va_start (ap, algorithm);
-  while ((name = va_arg (ap, const char *)) != NULL)
-    ax_params_set_number (given, name, va_arg (ap, double));
-  va_end (ap);
-  out = ax_algorithm_check_params (algo (algorithm), given, &error);
-  g_assert_no_error (error);
-  return out;
 }
 
 typedef struct {
@@ -627,7 +577,7 @@ test_ridge_recovers (void)
 {
   g_autoptr(Data) train = linear_data (200, 1);
   g_autoptr(Data) valid = linear_data (50, 2);
-  g_autoptr(AxParams) p = params ("linear_regression", "alpha", 1e-9, NULL);
+  g_autoptr(AxParams) p = check_params (algo ("linear_regression"), "alpha", 1e-9, NULL);
   g_autoptr(GError) error = NULL;
   Watch watch = { 0 };
   AxFitted *fitted = fit ("linear_regression", train, valid, p, &watch, 1, NULL, &error);
@@ -652,9 +602,9 @@ static void
 test_ridge_shrinks (void)
 {
   g_autoptr(Data) train = linear_data (200, 3);
-  g_autoptr(AxParams) weak = params ("linear_regression", "alpha", 1e-9, NULL);
-  g_autoptr(AxParams) mid = params ("linear_regression", "alpha", 100.0, NULL);
-  g_autoptr(AxParams) strong = params ("linear_regression", "alpha", 1e6, NULL);
+  g_autoptr(AxParams) weak = check_params (algo ("linear_regression"), "alpha", 1e-9, NULL);
+  g_autoptr(AxParams) mid = check_params (algo ("linear_regression"), "alpha", 100.0, NULL);
+  g_autoptr(AxParams) strong = check_params (algo ("linear_regression"), "alpha", 1e6, NULL);
   const AxParams *all[] = { weak, mid, strong };
   double norm[3], intercept[3];
 
@@ -678,8 +628,8 @@ test_ridge_shrinks (void)
 static void
 test_ridge_no_intercept_and_collinear (void)
 {
-  g_autoptr(Data) d = data_new (20, 3, AX_TASK_REGRESSION, 0);
-  g_autoptr(AxParams) p = params ("linear_regression", "alpha", 0.0, "fit_intercept", 0.0, NULL);
+  g_autoptr(Data) d = data_alloc (20, 3, AX_TASK_REGRESSION, 0);
+  g_autoptr(AxParams) p = check_params (algo ("linear_regression"), "alpha", 0.0, "fit_intercept", 0.0, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AxMatrix) probe = ax_matrix_new (1, 3);
   g_autofree double *out = NULL;
@@ -708,7 +658,7 @@ test_ridge_no_intercept_and_collinear (void)
 static void
 test_ridge_bad_data (void)
 {
-  g_autoptr(AxParams) p = params ("linear_regression", NULL);
+  g_autoptr(AxParams) p = check_params (algo ("linear_regression"), NULL);
   {
     g_autoptr(Data) d = linear_data (10, 4);
     g_autoptr(GError) error = NULL;
@@ -719,7 +669,7 @@ test_ridge_bad_data (void)
     g_assert_nonnull (strstr (error->message, "“x1”"));
   }
   {
-    g_autoptr(Data) d = data_new (0, 2, AX_TASK_REGRESSION, 0);
+    g_autoptr(Data) d = data_alloc (0, 2, AX_TASK_REGRESSION, 0);
     g_autoptr(GError) error = NULL;
 
     g_assert_null (fit ("linear_regression", d, NULL, p, NULL, 1, NULL, &error));
@@ -736,39 +686,12 @@ test_ridge_bad_data (void)
 
 /* Logistic regression */
 
-static double
-accuracy (const double *prob,
-          const Data   *d,
-          guint         k)
-{
-  guint correct = 0;
-
-  for (guint i = 0; i < d->x->n_rows; i++)
-    {
-      const double *p = prob + (gsize) i * k;
-      guint best = 0;
-      double sum = 0;
-
-      for (guint c = 0; c < k; c++)
-        {
-          g_assert_cmpfloat (p[c], >=, 0);
-          g_assert_cmpfloat (p[c], <=, 1);
-          sum += p[c];
-          if (p[c] > p[best])
-            best = c;
-        }
-      g_assert_cmpfloat_with_epsilon (sum, 1, 1e-12);
-      correct += best == (guint) d->y[i];
-    }
-  return (double) correct / d->x->n_rows;
-}
-
 static void
 check_logistic (guint k)
 {
   g_autoptr(Data) train = blob_data (600, k, 2, 10 + k);
   g_autoptr(Data) valid = blob_data (300, k, 2, 20 + k);
-  g_autoptr(AxParams) p = params ("logistic_regression", NULL);
+  g_autoptr(AxParams) p = check_params (algo ("logistic_regression"), NULL);
   g_autoptr(GError) error = NULL;
   g_autofree double *prob = NULL;
   Watch watch = { 0 };
@@ -777,7 +700,7 @@ check_logistic (guint k)
   g_assert_no_error (error);
   g_assert_nonnull (fitted);
   prob = predict ("logistic_regression", fitted, valid->x, k);
-  g_assert_cmpfloat (accuracy (prob, valid, k), >, 0.95);
+  g_assert_cmpfloat (data_accuracy (valid, prob, 1e-12), >, 0.95);
 
   /* One step per iteration, each scored by the validation log loss. */
   g_assert_cmpuint (watch.n_steps, >=, 2);
@@ -806,8 +729,8 @@ static void
 test_logistic_balanced (void)
 {
   /* 90 rows of class 0 and 10 of class 1, overlapping. */
-  g_autoptr(Data) d = data_new (100, 1, AX_TASK_CLASSIFICATION, 2);
-  g_autoptr(AxParams) plain = params ("logistic_regression", NULL);
+  g_autoptr(Data) d = data_alloc (100, 1, AX_TASK_CLASSIFICATION, 2);
+  g_autoptr(AxParams) plain = check_params (algo ("logistic_regression"), NULL);
   g_autoptr(AxParams) given = ax_params_new ();
   g_autoptr(AxParams) balanced = NULL;
   g_autoptr(GError) error = NULL;
@@ -848,7 +771,7 @@ test_logistic_balanced (void)
 static void
 test_logistic_bad_data (void)
 {
-  g_autoptr(AxParams) p = params ("logistic_regression", NULL);
+  g_autoptr(AxParams) p = check_params (algo ("logistic_regression"), NULL);
   {
     g_autoptr(Data) d = blob_data (10, 2, 2, 1);
     g_autoptr(GError) error = NULL;
@@ -875,7 +798,7 @@ check_round_trip (const char *algorithm,
                   guint       n_outputs)
 {
   const AxAlgorithm *a = algo (algorithm);
-  g_autoptr(AxParams) p = params (algorithm, NULL);
+  g_autoptr(AxParams) p = check_params (algo (algorithm), NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) blob = NULL;
   g_autoptr(GBytes) blob2 = NULL;
@@ -927,7 +850,7 @@ static void
 test_blob_refused (void)
 {
   g_autoptr(Data) d = linear_data (30, 8);
-  g_autoptr(AxParams) p = params ("linear_regression", NULL);
+  g_autoptr(AxParams) p = check_params (algo ("linear_regression"), NULL);
   g_autoptr(GError) error = NULL;
   AxFitted *fitted = fit ("linear_regression", d, NULL, p, NULL, 1, NULL, &error);
   g_autoptr(GBytes) blob = algo ("linear_regression")->save (fitted);
@@ -963,8 +886,8 @@ test_cancel (void)
 {
   g_autoptr(Data) cls = blob_data (400, 3, 3, 9);
   g_autoptr(Data) reg = linear_data (100, 9);
-  g_autoptr(AxParams) lp = params ("logistic_regression", "tol", 0.0, NULL);
-  g_autoptr(AxParams) rp = params ("linear_regression", NULL);
+  g_autoptr(AxParams) lp = check_params (algo ("logistic_regression"), "tol", 0.0, NULL);
+  g_autoptr(AxParams) rp = check_params (algo ("linear_regression"), NULL);
   {
     /* Cancelled while running, from the step callback. */
     g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -1006,10 +929,10 @@ test_deterministic (void)
 {
   /* Large enough for the sums to be split over threads. */
   g_autoptr(Data) cls = blob_data (30000, 3, 6, 11);
-  g_autoptr(Data) reg = data_new (30000, 24, AX_TASK_REGRESSION, 0);
+  g_autoptr(Data) reg = data_alloc (30000, 24, AX_TASK_REGRESSION, 0);
   g_autoptr(GRand) rand = g_rand_new_with_seed (12);
-  g_autoptr(AxParams) lp = params ("logistic_regression", "max_iter", 30.0, NULL);
-  g_autoptr(AxParams) rp = params ("linear_regression", NULL);
+  g_autoptr(AxParams) lp = check_params (algo ("logistic_regression"), "max_iter", 30.0, NULL);
+  g_autoptr(AxParams) rp = check_params (algo ("linear_regression"), NULL);
   static const guint threads[] = { 1, 3, 8 };
   g_autoptr(GBytes) lref = fit_blob ("logistic_regression", cls, lp, 0);
   g_autoptr(GBytes) rref = NULL;

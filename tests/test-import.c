@@ -14,12 +14,9 @@
 #include "ax-export.h"
 #include "ax-import.h"
 #include "ax-project.h"
+#include "ax-test-util.h"
 
-typedef struct {
-  char *dir;
-  char *project;   /* dir/test.auspex, created empty */
-} Fixture;
-
+/* Every test starts with an empty project, dir/test.auspex (Fixture). */
 static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
@@ -27,57 +24,14 @@ fixture_set_up (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   AxStore *store;
 
-  fx->dir = g_dir_make_tmp ("ax-test-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->project = g_build_filename (fx->dir, "test.auspex", NULL);
+  fixture_init (fx, "ax-test-import-XXXXXX");
   store = ax_store_create (fx->project, &error);
   g_assert_no_error (error);
   ax_store_close (store);
 }
 
-static void
-fixture_tear_down (Fixture       *fx,
-                   gconstpointer  data)
-{
-  g_autoptr(GDir) dir = g_dir_open (fx->dir, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fx->dir, name, NULL);
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (fx->dir), ==, 0);
-  g_free (fx->project);
-  g_free (fx->dir);
-}
-
-#define TEST(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-
 #define TEST_DATA(path, data, func) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
-
-static char *
-fixture_path (Fixture    *fx,
-              const char *name)
-{
-  return g_build_filename (fx->dir, name, NULL);
-}
-
-static GFile *
-write_file (Fixture    *fx,
-            const char *name,
-            const char *text,
-            gssize      len)
-{
-  g_autofree char *path = fixture_path (fx, name);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, len, &error);
-  g_assert_no_error (error);
-  return g_file_new_for_path (path);
-}
 
 static AxStore *
 open_store (Fixture *fx)
@@ -392,7 +346,7 @@ test_round_trip_awkward (Fixture *fx, gconstpointer data)
     "3,,\"  padded  \",0.1,,2024-03-01T23:59:59,\n"
     "4,\"\",plain,-2.5e-7,1999-12-31,1999-12-31 00:00:00,TRUE\n"
     "5,\"a\r\nb\",\"comma, and \"\"quote\"\"\",100,2000-01-01,2000-01-01 12:00:00,false\n";
-  g_autoptr(GFile) file = write_file (fx, "awkward.csv", text, -1);
+  g_autoptr(GFile) file = write_gfile (fx, "awkward.csv", text, -1);
   g_autoptr(GFile) out = NULL;
   g_autofree char *out_path = fixture_path (fx, "awkward-out.csv");
   g_autoptr(AxDatasetInfo) info = NULL;
@@ -475,7 +429,7 @@ write_with_bad_rows (Fixture       *fx,
         }
     }
   *n_good = good;
-  return write_file (fx, "bad.csv", s->str, (gssize) s->len);
+  return write_gfile (fx, "bad.csv", s->str, (gssize) s->len);
 }
 
 static void
@@ -539,7 +493,7 @@ test_bad_rows_skip (Fixture *fx, gconstpointer data)
 static void
 test_fixed_type (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) file = write_file (fx, "fixed.csv",
+  g_autoptr(GFile) file = write_gfile (fx, "fixed.csv",
                                       "n,code,day\n1,7,2024-01-01\n2,8,02/01/2024\n2.5,9,2024-01-03\n4,10,2024-01-04\n", -1);
   AxColumnSpec specs[3] = {
     { AX_COLUMN_INTEGER, 0, TRUE },
@@ -604,7 +558,7 @@ test_widen (Fixture *fx, gconstpointer data)
 
   for (guint i = 0; i < n; i++)
     g_string_append_printf (s, i == at ? "%u.5,%u\n" : "%u,%u\n", i, i);
-  file = write_file (fx, "widen.csv", s->str, (gssize) s->len);
+  file = write_gfile (fx, "widen.csv", s->str, (gssize) s->len);
   import_ok (fx, file, NULL, &result);
   g_assert_cmpint (result.n_rows, ==, n);
   ax_import_result_clear (&result);
@@ -638,7 +592,7 @@ test_widen (Fixture *fx, gconstpointer data)
 static void
 test_names (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) file = write_file (fx, "sales 2024.csv", "a\n1\n", -1);
+  g_autoptr(GFile) file = write_gfile (fx, "sales 2024.csv", "a\n1\n", -1);
   AxImportResult result = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *from_file = ax_import_name_for_file (file);
@@ -673,8 +627,8 @@ test_names (Fixture *fx, gconstpointer data)
 static void
 test_empty_and_header_only (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) empty = write_file (fx, "empty.csv", "", 0);
-  g_autoptr(GFile) header = write_file (fx, "header.csv", "x,y\r\n", -1);
+  g_autoptr(GFile) empty = write_gfile (fx, "empty.csv", "", 0);
+  g_autoptr(GFile) header = write_gfile (fx, "header.csv", "x,y\r\n", -1);
   AxImportOptions opts = { 0 };
   AxImportResult result = { 0 };
   g_autoptr(GError) error = NULL;
@@ -699,7 +653,7 @@ test_empty_and_header_only (Fixture *fx, gconstpointer data)
 static void
 test_missing_tokens (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) file = write_file (fx, "tokens.csv", "a,b\n1,x\n-,y\n3,-\nNA,z\n", -1);
+  g_autoptr(GFile) file = write_gfile (fx, "tokens.csv", "a,b\n1,x\n-,y\n3,-\nNA,z\n", -1);
   const char *const tokens[] = { "-", NULL };
   AxImportOptions opts = { .missing_tokens = tokens };
   AxImportResult result = { 0 };
@@ -752,13 +706,13 @@ write_big (Fixture    *fx,
   for (guint i = 0; i < n_rows; i++)
     g_string_append_printf (s, "%u,%u.%02u,g%u,2021-%02u-%02u\n", i, i % 1000, i % 100, i % 7,
                             1 + i % 12, 1 + i % 28);
-  return write_file (fx, name, s->str, (gssize) s->len);
+  return write_gfile (fx, name, s->str, (gssize) s->len);
 }
 
 static void
 test_cancel (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) small = write_file (fx, "small.csv", "a\n1\n2\n", -1);
+  g_autoptr(GFile) small = write_gfile (fx, "small.csv", "a\n1\n2\n", -1);
   g_autoptr(GFile) big = write_big (fx, "big.csv", 200000);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -799,7 +753,7 @@ test_cancel (Fixture *fx, gconstpointer data)
 static void
 test_export_errors (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) file = write_file (fx, "small.csv", "a,b\n1,x\n2,y\n", -1);
+  g_autoptr(GFile) file = write_gfile (fx, "small.csv", "a,b\n1,x\n2,y\n", -1);
   g_autofree char *dest_path = fixture_path (fx, "out.csv");
   g_autoptr(GFile) dest = g_file_new_for_path (dest_path);
   g_autofree char *nodir = g_build_filename (fx->dir, "no", "out.csv", NULL);
@@ -1109,7 +1063,7 @@ on_changed (AxProject *project,
 static void
 test_project_changed (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) file = write_file (fx, "small.csv", "a\n1\n", -1);
+  g_autoptr(GFile) file = write_gfile (fx, "small.csv", "a\n1\n", -1);
   g_autofree char *moved = fixture_path (fx, "moved.auspex");
   g_autoptr(GError) error = NULL;
   g_autoptr(AxProject) project = NULL;

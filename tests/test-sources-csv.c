@@ -9,35 +9,13 @@
 
 #include "ax-infer.h"
 #include "ax-reader.h"
-
-typedef struct {
-  char *dir;
-} Fixture;
+#include "ax-test-util.h"
 
 static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("ax-test-csv-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fx,
-                   gconstpointer  data)
-{
-  g_autoptr(GDir) dir = g_dir_open (fx->dir, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fx->dir, name, NULL);
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (fx->dir), ==, 0);
-  g_free (fx->dir);
+  fixture_init (fx, "ax-test-csv-XXXXXX");
 }
 
 /* A check that marks the test failed but lets it go on: for what a known
@@ -48,24 +26,6 @@ fixture_tear_down (Fixture       *fx,
       g_test_fail_printf ("%s:%d: expected %s %s %s, got %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT, \
                           __FILE__, __LINE__, #a, #op, #b, a_, b_); \
   } G_STMT_END
-
-#define TEST(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-
-/* Writes @len bytes (-1: a string) to @name in the fixture's directory. */
-static GFile *
-write_file (Fixture    *fx,
-            const char *name,
-            const char *bytes,
-            gssize      len)
-{
-  g_autofree char *path = g_build_filename (fx->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, bytes, len, &error);
-  g_assert_no_error (error);
-  return g_file_new_for_path (path);
-}
 
 static AxReader *
 open_ok (GFile               *file,
@@ -85,7 +45,7 @@ open_text (Fixture             *fx,
            const char          *text,
            const AxReadOptions *options)
 {
-  g_autoptr(GFile) file = write_file (fx, "data.csv", text, -1);
+  g_autoptr(GFile) file = write_gfile (fx, "data.csv", text, -1);
   return open_ok (file, options);
 }
 
@@ -303,7 +263,7 @@ test_delimiter_given (Fixture *fx, gconstpointer data)
 
   /* A .tsv name picks TSV on its own. */
   {
-    g_autoptr(GFile) file = write_file (fx, "data.tsv", "a,b\tc\n1,2\t3\n", -1);
+    g_autoptr(GFile) file = write_gfile (fx, "data.tsv", "a,b\tc\n1,2\t3\n", -1);
     g_autoptr(AxReader) r3 = open_ok (file, NULL);
     g_assert_cmpint (r3->delimiter, ==, '\t');
     assert_names (r3, "a,b", "c", NULL);
@@ -499,7 +459,7 @@ check_utf16 (Fixture  *fx,
    * pair), a quoted comma and an embedded line break. */
   const char *text = "name,Größe\r\n\"Zoë, 🙂\",12\r\n\"two\nlines\",€7\r\n";
   g_autoptr(GByteArray) bytes = utf16_bytes (text, little_endian);
-  g_autoptr(GFile) file = write_file (fx, "utf16.csv", (const char *) bytes->data, bytes->len);
+  g_autoptr(GFile) file = write_gfile (fx, "utf16.csv", (const char *) bytes->data, bytes->len);
   g_autoptr(AxReader) reader = open_ok (file, NULL);
   g_autoptr(GArray) items = read_all (reader);
 
@@ -539,7 +499,7 @@ test_utf16_large (Fixture *fx, gconstpointer data)
     g_string_append_printf (text, "%u,\"é🙂%u\"\n", i, i % 97);
   bytes = utf16_bytes (text->str, TRUE);
   g_assert_cmpuint (bytes->len, >, 2 * 1024 * 1024);
-  file = write_file (fx, "big16.csv", (const char *) bytes->data, bytes->len);
+  file = write_gfile (fx, "big16.csv", (const char *) bytes->data, bytes->len);
   reader = open_ok (file, NULL);
   items = read_all (reader);
 
@@ -560,7 +520,7 @@ test_utf16_large (Fixture *fx, gconstpointer data)
 static void
 test_windows_1252 (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) file = write_file (fx, "latin.csv", "name;price\nCaf\xe9;\x80 5\nna\xefve;\x93quoted\x94\n", -1);
+  g_autoptr(GFile) file = write_gfile (fx, "latin.csv", "name;price\nCaf\xe9;\x80 5\nna\xefve;\x93quoted\x94\n", -1);
   g_autoptr(AxReader) reader = open_ok (file, NULL);
   g_autoptr(GArray) items = read_all (reader);
 
@@ -587,7 +547,7 @@ test_stray_latin1 (Fixture *fx, gconstpointer data)
     g_string_append_printf (text, "%u,Zürich\n", rows++);
   g_string_append_printf (text, "%u,Caf\xe9\n", rows++);
   g_string_append_printf (text, "%u,Zürich\n", rows++);
-  file = write_file (fx, "stray.csv", text->str, (gssize) text->len);
+  file = write_gfile (fx, "stray.csv", text->str, (gssize) text->len);
   reader = open_ok (file, NULL);
   items = read_all (reader);
 
@@ -645,7 +605,7 @@ test_block_boundaries (Fixture *fx, gconstpointer data)
       line += 1 + breaks;
       i++;
     }
-  file = write_file (fx, "blocks.csv", text->str, (gssize) text->len);
+  file = write_gfile (fx, "blocks.csv", text->str, (gssize) text->len);
   reader = open_ok (file, NULL);
   items = read_all (reader);
 
@@ -684,7 +644,7 @@ test_unclosed_quote (Fixture *fx, gconstpointer data)
 static void
 test_unclosed_quote_header (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GFile) file = write_file (fx, "bad.csv", "a,\"b\n1,2\n", -1);
+  g_autoptr(GFile) file = write_gfile (fx, "bad.csv", "a,\"b\n1,2\n", -1);
   AxReadOptions opts = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(AxReader) reader = ax_reader_open (file, &opts, NULL, &error);
@@ -750,7 +710,7 @@ test_empty (Fixture *fx, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (empties); i++)
     {
-      g_autoptr(GFile) file = write_file (fx, "empty.csv", empties[i].bytes, empties[i].len);
+      g_autoptr(GFile) file = write_gfile (fx, "empty.csv", empties[i].bytes, empties[i].len);
       AxReadOptions opts = { .skip_rows = empties[i].skip };
       g_autoptr(GError) error = NULL;
       g_autoptr(AxReader) reader = NULL;

@@ -17,52 +17,14 @@
 
 #include "ax-import.h"
 #include "ax-store-datasets.h"
-
-typedef struct {
-  char *dir;
-  char *project;   /* dir/test.auspex, not created */
-} Fixture;
+#include "ax-test-util.h"
 
 static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("ax-test-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->project = g_build_filename (fx->dir, "test.auspex", NULL);
+  fixture_init (fx, "ax-test-store-XXXXXX");
 }
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_unlink (path), ==, 0);
-}
-
-static void
-fixture_tear_down (Fixture       *fx,
-                   gconstpointer  data)
-{
-  remove_tree (fx->dir);
-  g_free (fx->project);
-  g_free (fx->dir);
-}
-
-#define TEST(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 /* A check that marks the test failed but lets it go on, for what a known
  * bug gets wrong, so that the rest of the test still runs. */
@@ -115,70 +77,7 @@ list_dir (const char *path)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
-/* Raw SQLite, for looking at files without the store. */
-
-static sqlite3 *
-raw_open (const char *path,
-          int         flags)
-{
-  sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2 (path, &db, flags, NULL);
-  if (rc != SQLITE_OK)
-    g_error ("sqlite3_open_v2 %s: %s", path, db ? sqlite3_errmsg (db) : "no memory");
-  return db;
-}
-
-static void
-raw_exec (sqlite3    *db,
-          const char *sql)
-{
-  char *msg = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-}
-
-static gint64
-raw_int (sqlite3    *db,
-         const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 v;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return v;
-}
-
-static char *
-raw_text (sqlite3    *db,
-          const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *v;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return v;
-}
-
-/* Opens @path and returns the answer of @sql; closes again.  Read-write
- * although it only reads: a read-only connection to a WAL database cannot
- * remove the -wal and -shm files it creates, and would leave them behind. */
-static gint64
-file_int (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = raw_open (path, SQLITE_OPEN_READWRITE);
-  gint64 v = raw_int (db, sql);
-  sqlite3_close (db);
-  return v;
-}
+/* Raw SQLite (ax-test-util.h) looks at files without the store. */
 
 static gint64
 count_ds_tables (const char *path)
@@ -1028,13 +927,6 @@ write_big_csv (const char *path,
                             i, i % 1000, i % 97, i % 13, 1 + i % 12, 1 + i % 28, i);
   g_file_set_contents (path, s->str, (gssize) s->len, &error);
   g_assert_no_error (error);
-}
-
-static gint64
-file_size (const char *path)
-{
-  GStatBuf st;
-  return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
 }
 
 static void
