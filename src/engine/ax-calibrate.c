@@ -2,6 +2,7 @@
 
 #include "ax-config.h"
 #include "ax-calibrate.h"
+#include "ax-stats.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -257,14 +258,6 @@ ax_calibration_apply_classes (const AxCalibration *cal,
     }
 }
 
-static int
-cmp_double (const void *a,
-            const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static double
 sigma (const AxCalibration *cal,
        const double        *spread,
@@ -292,7 +285,7 @@ ax_calibration_fit_range (const double *pred,
       g_autofree double *s = g_new (double, n);
       for (guint i = 0; i < n; i++)
         s[i] = isfinite (spread[i]) ? MAX (spread[i], 0) : 0;
-      qsort (s, n, sizeof (double), cmp_double);
+      ax_sort_doubles (s, n);
       cal->beta = s[n / 2];
       if (!(cal->beta > 0))
         {
@@ -307,7 +300,7 @@ ax_calibration_fit_range (const double *pred,
 
   for (guint i = 0; i < n; i++)
     r[i] = fabs (y[i] - pred[i]) / sigma (cal, spread, i);
-  qsort (r, n, sizeof (double), cmp_double);
+  ax_sort_doubles (r, n);
 
   /* The ⌈(n+1)L⌉-th smallest score; past the largest, the largest. */
   k = (guint) ceil ((n + 1) * level - 1e-9);

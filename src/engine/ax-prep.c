@@ -2,6 +2,7 @@
 
 #include "ax-config.h"
 #include "ax-prep.h"
+#include "ax-stats.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -148,14 +149,6 @@ calendar_parts (Kind    kind,
     parts[5] = (double) ((v - days * 86400) / 3600);
 }
 
-static int
-cmp_double (const void *a,
-            const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* Mean, median or mode of @n values (sorted in place). */
 static double
 summary (double    *v,
@@ -167,7 +160,7 @@ summary (double    *v,
 
   if (n == 0)
     return 0;
-  qsort (v, n, sizeof (double), cmp_double);
+  ax_sort_doubles (v, n);
   switch (how)
     {
     case AX_MISSING_MEDIAN:

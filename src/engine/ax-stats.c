@@ -483,3 +483,19 @@ ax_stats_builder_get (AxStatsBuilder *self,
   finish_first_pass (&self->acc[col]);
   return &self->acc[col].stats;
 }
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+void
+ax_sort_doubles (double *v,
+                 gsize   n)
+{
+  qsort (v, n, sizeof (double), compare_double);
+}

@@ -67,4 +67,9 @@ const AxColumnStats *ax_stats_builder_get         (AxStatsBuilder  *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxStatsBuilder, ax_stats_builder_free)
 
+/* Sorts the @n values of @v in ascending order, for medians and
+ * quantiles (a NAN compares equal to everything: leave them out). */
+void            ax_sort_doubles                   (double          *v,
+                                                   gsize            n);
+
 G_END_DECLS
