@@ -159,14 +159,22 @@ report_step (const AxTrainMonitor *monitor,
     monitor->step (step, n_steps, score, monitor->step_data);
 }
 
-/* Linear models cannot use a row with a missing feature: the pipeline fills
- * them in unless told not to, and then this is what the analyst sees. */
+/* Checks that there are training rows and that every one can be used.
+ * Linear models cannot use a row with a missing feature: the pipeline
+ * fills them in unless told not to, and then this is what the analyst
+ * sees. */
 static gboolean
-check_finite (const AxMatrix *x,
-              const AxTarget *y,
-              const char     *algorithm,
-              GError        **error)
+check_rows (const AxMatrix *x,
+            const AxTarget *y,
+            const char     *algorithm,
+            GError        **error)
 {
+  if (x->n_rows == 0)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                   _("There are no training rows to learn from"));
+      return FALSE;
+    }
   for (guint f = 0; f < x->n_features; f++)
     {
       const float *col = x->x + (gsize) f * x->n_rows;
@@ -550,13 +558,7 @@ ridge_fit (const AxMatrix       *train,
                    _("algorithm: linear_regression predicts numbers; use logistic_regression for classes"));
       return NULL;
     }
-  if (n == 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
-                   _("There are no training rows to learn from"));
-      return NULL;
-    }
-  if (!check_finite (train, train_y, "linear_regression", error))
+  if (!check_rows (train, train_y, "linear_regression", error))
     return NULL;
 
   gram = g_try_malloc0_n ((gsize) p * p + 1, sizeof (double));
@@ -887,13 +889,7 @@ logistic_fit (const AxMatrix       *train,
                    _("algorithm: logistic_regression predicts classes; use linear_regression for numbers"));
       return NULL;
     }
-  if (n == 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
-                   _("There are no training rows to learn from"));
-      return NULL;
-    }
-  if (!check_finite (train, train_y, "logistic_regression", error))
+  if (!check_rows (train, train_y, "logistic_regression", error))
     return NULL;
 
   counts = g_new0 (double, k);

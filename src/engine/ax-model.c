@@ -540,6 +540,21 @@ gather (const double *y,
   return out;
 }
 
+/* Notes for the report that @n rows (when any) were left out for having
+ * no value of @column. */
+static void
+note_rows_without (GPtrArray  *notes,
+                   guint       n,
+                   const char *column)
+{
+  if (n > 0)
+    g_ptr_array_add (notes, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%u row without a value of “%s” was left out",
+                                                          "%u rows without a value of “%s” were left out",
+                                                          n),
+                                             n, column));
+}
+
 AxModel *
 ax_model_train (const AxModelConfig  *config,
                 const AxFrame        *data,
@@ -615,18 +630,8 @@ ax_model_train (const AxModelConfig  *config,
         }
       rows[n_rows++] = r;
     }
-  if (n_no_target)
-    g_ptr_array_add (notes, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "%u row without a value of “%s” was left out",
-                                                          "%u rows without a value of “%s” were left out",
-                                                          n_no_target),
-                                             n_no_target, config->target));
-  if (n_no_time)
-    g_ptr_array_add (notes, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "%u row without a value of “%s” was left out",
-                                                          "%u rows without a value of “%s” were left out",
-                                                          n_no_time),
-                                             n_no_time, config->time_column));
+  note_rows_without (notes, n_no_target, config->target);
+  note_rows_without (notes, n_no_time, config->time_column);
   if (n_dropped)
     g_ptr_array_add (notes, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                           "%u row with missing values was left out "
