@@ -57,6 +57,66 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
+/* Members of the object @b is building. */
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+add_int (JsonBuilder *b,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_double (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+static void
+add_boolean (JsonBuilder *b,
+             const char  *name,
+             gboolean     value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+/* Fails with @error; when it is the cancellation that Ctrl+C or SIGTERM
+ * caused, with the message @format makes instead, which says what the
+ * interrupted command left behind. */
+static int G_GNUC_PRINTF (2, 3)
+fail_interrupted (GError     *error,
+                  const char *format,
+                  ...)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = NULL;
+      va_list ap;
+
+      va_start (ap, format);
+      message = g_strdup_vprintf (format, ap);
+      va_end (ap);
+      g_error_free (error);
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, message);
+    }
+  return fail (error);
+}
+
 /* Parses the options common to a command; leaves positional arguments in
  * argv.  Returns FALSE (with a message printed) on a bad option. */
 static gboolean
@@ -101,10 +161,8 @@ cmd_create (int argc, char **argv)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "project");
-      json_builder_add_string_value (b, argv[1]);
-      json_builder_set_member_name (b, "schema_version");
-      json_builder_add_int_value (b, ax_store_schema_version ());
+      add_string (b, "project", argv[1]);
+      add_int (b, "schema_version", ax_store_schema_version ());
       json_builder_end_object (b);
       print_json (b);
     }
@@ -208,32 +266,20 @@ cmd_import (int argc, char **argv)
 
   cancellable = cancel_on_interrupt ();
   if (!ax_import_file (argv[1], file, &options, cli_progress, NULL, cancellable, &result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&error);
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("Import interrupted; the project is as it was before"));
-        }
-      return fail (g_steal_pointer (&error));
-    }
+    return fail_interrupted (g_steal_pointer (&error),
+                             _("Import interrupted; the project is as it was before"));
 
   if (opt_json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, result.dataset_name);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, result.dataset_id);
-      json_builder_set_member_name (b, "rows");
-      json_builder_add_int_value (b, result.n_rows);
-      json_builder_set_member_name (b, "skipped_rows");
-      json_builder_add_int_value (b, result.n_skipped);
+      add_string (b, "dataset", result.dataset_name);
+      add_int (b, "id", result.dataset_id);
+      add_int (b, "rows", result.n_rows);
+      add_int (b, "skipped_rows", result.n_skipped);
       if (result.first_skipped)
         {
-          json_builder_set_member_name (b, "first_skipped");
-          json_builder_add_string_value (b, result.first_skipped);
+          add_string (b, "first_skipped", result.first_skipped);
         }
       json_builder_end_object (b);
       print_json (b);
@@ -275,41 +321,29 @@ cmd_datasets (int argc, char **argv)
         {
           AxDatasetInfo *info = g_ptr_array_index (list, i);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, info->name);
-          json_builder_set_member_name (b, "rows");
-          json_builder_add_int_value (b, info->n_rows);
-          json_builder_set_member_name (b, "source");
-          json_builder_add_string_value (b, info->source);
-          json_builder_set_member_name (b, "format");
-          json_builder_add_string_value (b, info->format);
-          json_builder_set_member_name (b, "imported_at");
-          json_builder_add_string_value (b, info->imported_at);
+          add_string (b, "name", info->name);
+          add_int (b, "rows", info->n_rows);
+          add_string (b, "source", info->source);
+          add_string (b, "format", info->format);
+          add_string (b, "imported_at", info->imported_at);
           json_builder_set_member_name (b, "columns");
           json_builder_begin_array (b);
           for (guint c = 0; c < info->n_columns; c++)
             {
               const AxDatasetColumn *col = &info->columns[c];
               json_builder_begin_object (b);
-              json_builder_set_member_name (b, "name");
-              json_builder_add_string_value (b, col->name);
-              json_builder_set_member_name (b, "type");
-              json_builder_add_string_value (b, ax_column_type_to_string (col->type));
-              json_builder_set_member_name (b, "missing");
-              json_builder_add_int_value (b, (gint64) col->stats.n_missing);
+              add_string (b, "name", col->name);
+              add_string (b, "type", ax_column_type_to_string (col->type));
+              add_int (b, "missing", (gint64) col->stats.n_missing);
               if (!isnan (col->stats.min))
                 {
-                  json_builder_set_member_name (b, "min");
-                  json_builder_add_double_value (b, col->stats.min);
-                  json_builder_set_member_name (b, "max");
-                  json_builder_add_double_value (b, col->stats.max);
-                  json_builder_set_member_name (b, "mean");
-                  json_builder_add_double_value (b, col->stats.mean);
+                  add_double (b, "min", col->stats.min);
+                  add_double (b, "max", col->stats.max);
+                  add_double (b, "mean", col->stats.mean);
                 }
               if (col->stats.n_top)
                 {
-                  json_builder_set_member_name (b, "distinct");
-                  json_builder_add_int_value (b, (gint64) col->stats.n_distinct);
+                  add_int (b, "distinct", (gint64) col->stats.n_distinct);
                 }
               json_builder_end_object (b);
             }
@@ -350,23 +384,14 @@ cmd_export (int argc, char **argv)
   dest = g_file_new_for_commandline_arg (argv[3]);
   cancellable = cancel_on_interrupt ();
   if (!ax_export_csv (argv[1], argv[2], dest, cli_progress, NULL, cancellable, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&error);
-          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                       _("Export interrupted; “%s” was not written"), argv[3]);
-        }
-      return fail (g_steal_pointer (&error));
-    }
+    return fail_interrupted (g_steal_pointer (&error),
+                             _("Export interrupted; “%s” was not written"), argv[3]);
   if (opt_json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, argv[2]);
-      json_builder_set_member_name (b, "file");
-      json_builder_add_string_value (b, argv[3]);
+      add_string (b, "dataset", argv[2]);
+      add_string (b, "file", argv[3]);
       json_builder_end_object (b);
       print_json (b);
     }
@@ -479,18 +504,13 @@ cmd_train (int argc, char **argv)
   cancellable = cancel_on_interrupt ();
   if (!ax_train_model (argv[1], config, &monitor, cancellable, &result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&error);
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("Training interrupted; the project is as it was before"));
-        }
-      else if (error->domain == AX_LEARN_ERROR)
+      if (error->domain == AX_LEARN_ERROR)
         {
           g_autofree char *base = g_path_get_basename (config_path);
           g_prefix_error (&error, "%s: ", base);
         }
-      return fail (g_steal_pointer (&error));
+      return fail_interrupted (g_steal_pointer (&error),
+                               _("Training interrupted; the project is as it was before"));
     }
   report = ax_model_get_report (result.model);
 
@@ -498,24 +518,15 @@ cmd_train (int argc, char **argv)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model_id");
-      json_builder_add_int_value (b, result.model_id);
-      json_builder_set_member_name (b, "model_name");
-      json_builder_add_string_value (b, result.model_name);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, result.version);
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, result.dataset_name);
-      json_builder_set_member_name (b, "dataset_hash");
-      json_builder_add_string_value (b, result.dataset_hash);
-      json_builder_set_member_name (b, "n_train");
-      json_builder_add_int_value (b, report->n_train);
-      json_builder_set_member_name (b, "n_valid");
-      json_builder_add_int_value (b, report->n_valid);
-      json_builder_set_member_name (b, "n_test");
-      json_builder_add_int_value (b, report->n_test);
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, report->seconds);
+      add_int (b, "model_id", result.model_id);
+      add_string (b, "model_name", result.model_name);
+      add_int (b, "version", result.version);
+      add_string (b, "dataset", result.dataset_name);
+      add_string (b, "dataset_hash", result.dataset_hash);
+      add_int (b, "n_train", report->n_train);
+      add_int (b, "n_valid", report->n_valid);
+      add_int (b, "n_test", report->n_test);
+      add_double (b, "seconds", report->seconds);
       json_builder_set_member_name (b, "metrics");
       json_builder_add_value (b, parse_stored_json (result.metrics));
       json_builder_set_member_name (b, "notes");
@@ -621,38 +632,25 @@ cmd_predict (int argc, char **argv)
 
     cancellable = cancel_on_interrupt ();
     if (!ax_predict_file (argv[1], model, in, out, cli_progress, NULL, cancellable, &result, &error))
-      {
-        if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-          {
-            g_clear_error (&error);
-            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                         _("Prediction interrupted; “%s” was not written and the project is as it was before"),
-                         output);
-          }
-        return fail (g_steal_pointer (&error));
-      }
+      return fail_interrupted (g_steal_pointer (&error),
+                               _("Prediction interrupted; “%s” was not written and the project is as it was before"),
+                               output);
   }
   if (opt_json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model_id");
-      json_builder_add_int_value (b, result.model_id);
-      json_builder_set_member_name (b, "model_name");
-      json_builder_add_string_value (b, result.model_name);
-      json_builder_set_member_name (b, "model_version");
-      json_builder_add_int_value (b, result.version);
-      json_builder_set_member_name (b, "rows");
-      json_builder_add_int_value (b, result.n_rows);
+      add_int (b, "model_id", result.model_id);
+      add_string (b, "model_name", result.model_name);
+      add_int (b, "model_version", result.version);
+      add_int (b, "rows", result.n_rows);
       json_builder_set_member_name (b, "first_prediction_id");
       if (result.n_rows)
         json_builder_add_int_value (b, result.first_id);
       else
         json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "output");
-      json_builder_add_string_value (b, output);
-      json_builder_set_member_name (b, "prediction_timestamp");
-      json_builder_add_string_value (b, result.created);
+      add_string (b, "output", output);
+      add_string (b, "prediction_timestamp", result.created);
       json_builder_end_object (b);
       print_json (b);
     }
@@ -669,22 +667,14 @@ add_version_json (JsonBuilder          *b,
                   const AxModelVersion *v)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, v->version);
-  json_builder_set_member_name (b, "created");
-  json_builder_add_string_value (b, v->created);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, v->dataset_name);
-  json_builder_set_member_name (b, "dataset_hash");
-  json_builder_add_string_value (b, v->dataset_hash);
-  json_builder_set_member_name (b, "n_train");
-  json_builder_add_int_value (b, v->n_train);
-  json_builder_set_member_name (b, "n_valid");
-  json_builder_add_int_value (b, v->n_valid);
-  json_builder_set_member_name (b, "n_test");
-  json_builder_add_int_value (b, v->n_test);
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, v->seconds);
+  add_int (b, "version", v->version);
+  add_string (b, "created", v->created);
+  add_string (b, "dataset", v->dataset_name);
+  add_string (b, "dataset_hash", v->dataset_hash);
+  add_int (b, "n_train", v->n_train);
+  add_int (b, "n_valid", v->n_valid);
+  add_int (b, "n_test", v->n_test);
+  add_double (b, "seconds", v->seconds);
   json_builder_set_member_name (b, "metrics");
   json_builder_add_value (b, parse_stored_json (v->metrics));
   json_builder_end_object (b);
@@ -746,26 +736,16 @@ cmd_models (int argc, char **argv)
       GPtrArray *v = g_ptr_array_index (versions, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, info->id);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, info->name);
-      json_builder_set_member_name (b, "model_type");
-      json_builder_add_string_value (b, info->model_type);
-      json_builder_set_member_name (b, "algorithm");
-      json_builder_add_string_value (b, info->algorithm);
-      json_builder_set_member_name (b, "description");
-      json_builder_add_string_value (b, info->description);
-      json_builder_set_member_name (b, "created");
-      json_builder_add_string_value (b, info->created);
-      json_builder_set_member_name (b, "updated");
-      json_builder_add_string_value (b, info->updated);
-      json_builder_set_member_name (b, "is_active");
-      json_builder_add_boolean_value (b, info->is_active);
-      json_builder_set_member_name (b, "active_version");
-      json_builder_add_int_value (b, info->active_version);
-      json_builder_set_member_name (b, "predictions");
-      json_builder_add_int_value (b, info->n_predictions);
+      add_int (b, "id", info->id);
+      add_string (b, "name", info->name);
+      add_string (b, "model_type", info->model_type);
+      add_string (b, "algorithm", info->algorithm);
+      add_string (b, "description", info->description);
+      add_string (b, "created", info->created);
+      add_string (b, "updated", info->updated);
+      add_boolean (b, "is_active", info->is_active);
+      add_int (b, "active_version", info->active_version);
+      add_int (b, "predictions", info->n_predictions);
       json_builder_set_member_name (b, "versions");
       json_builder_begin_array (b);
       for (guint k = 0; k < v->len; k++)
