@@ -16,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ax-detect-job.h"
 #include "ax-export.h"
+#include "ax-forecast-job.h"
 #include "ax-import.h"
 #include "ax-store-datasets.h"
 #include "ax-train.h"
@@ -436,6 +438,7 @@ format_metrics (JsonObject *set)
 {
   static const struct { const char *key; const char *label; } names[] = {
     { "mae", N_("MAE") }, { "rmse", N_("RMSE") }, { "r2", N_("R²") }, { "mape", N_("MAPE") },
+    { "smape", N_("sMAPE") }, { "mase", N_("MASE") },
     { "accuracy", N_("accuracy") }, { "precision", N_("precision") }, { "recall", N_("recall") },
     { "f1", N_("F1") }, { "roc_auc", N_("ROC-AUC") }, { "log_loss", N_("log loss") },
   };
@@ -472,8 +475,138 @@ print_metrics (const char *metrics_json,
       if (side == NULL || !JSON_NODE_HOLDS_OBJECT (side))
         continue;
       text = format_metrics (json_node_get_object (side));
-      g_print ("%s%s: %s\n", indent, i == 0 ? _("Validation") : _("Test"), text);
+      g_print ("%s%s: %s\n", indent,
+               i == 1 ? _("Test")
+                      : g_strcmp0 (json_object_get_string_member_with_default (o, "task", ""), "forecast") == 0
+                        ? _("Backtest") : _("Validation"),
+               text);
     }
+}
+
+/* Forecasts: what the forecaster chose and how it backtested */
+
+/* "sMAPE 3.21%, MASE 0.452, MAE 12.3, RMSE 15.1, 80% range held 83.3%,
+ * 95% range held 97.2%". */
+static char *
+format_accuracy (const AxForecastAccuracy *a,
+                 guint                     n_levels,
+                 const double             *levels)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_string_append_printf (s, _("sMAPE %.2f%%, MASE %.3g, MAE %.4g, RMSE %.4g"),
+                          a->smape, a->mase, a->mae, a->rmse);
+  if (isfinite (a->mape))
+    g_string_append_printf (s, _(", MAPE %.2f%%"), a->mape);
+  for (guint l = 0; l < n_levels; l++)
+    if (isfinite (a->coverage[l]))
+      g_string_append_printf (s, _(", %g%% range held %.1f%%"), levels[l], a->coverage[l]);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+print_forecast_rows (const AxForecastResult     *result,
+                     const AxForecastPrediction *p)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, "  %-12s %12s", "time", "forecast");
+  for (guint l = 0; l < p->n_levels; l++)
+    {
+      g_autofree char *lower = ax_forecast_bound_name ("lower", p->levels[l]);
+      g_autofree char *upper = ax_forecast_bound_name ("upper", p->levels[l]);
+      g_string_append_printf (line, " %12s %12s", lower, upper);
+    }
+  g_print ("%s\n", line->str);
+  for (guint h = 0; h < p->horizon; h++)
+    {
+      g_autofree char *time = ax_forecast_format_time (result, p->time[h]);
+
+      g_string_printf (line, "  %-12s %12.6g", time ? time : "", p->mean[h]);
+      for (guint l = 0; l < p->n_levels; l++)
+        g_string_append_printf (line, " %12.6g %12.6g",
+                                p->lower[l * p->horizon + h], p->upper[l * p->horizon + h]);
+      g_print ("%s\n", line->str);
+    }
+}
+
+/* Per series: the chosen model, its backtest, the other candidates, the
+ * stock plan, and with @rows the forecasts themselves. */
+static void
+print_forecast_result (const AxForecastResult *result,
+                       gboolean                rows)
+{
+  for (guint i = 0; i < result->items->len; i++)
+    {
+      const AxForecastItem *fi = result->items->pdata[i];
+      const AxForecastReport *r = ax_forecast_get_report (fi->forecaster);
+      g_autofree char *accuracy = format_accuracy (&r->backtest, r->n_levels, r->levels);
+
+      if (fi->item)
+        g_print ("%s “%s”\n", result->group_by, fi->item);
+      g_print (_("  Model: %s, %s, from %'u periods\n"),
+               r->name, ax_frequency_to_string (r->frequency), r->n_obs);
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "  Backtest (%u origin, %u periods ahead): %s\n",
+                            "  Backtest (%u origins, %u periods ahead): %s\n", r->backtest_origins),
+               r->backtest_origins, r->horizon, accuracy);
+      if (r->n_candidates > 1)
+        {
+          g_autoptr(GString) line = g_string_new (NULL);
+
+          for (guint c = 0; c < r->n_candidates; c++)
+            g_string_append_printf (line, "%s%s %.2f%%", c ? ", " : "",
+                                    r->candidates[c].name, r->candidates[c].backtest.smape);
+          g_print (_("  Candidates by sMAPE: %s\n"), line->str);
+        }
+      if (fi->plan)
+        g_print (_("  Inventory: safety stock %.6g, reorder point %.6g, order quantity %.6g "
+                   "(demand over the lead time %.6g, %.3g orders a year, %.6g a year in costs)\n"),
+                 fi->plan->safety_stock, fi->plan->reorder_point, fi->plan->order_quantity,
+                 fi->plan->lead_time_mean, fi->plan->orders_per_year, fi->plan->annual_cost);
+      for (guint k = 0; r->notes && r->notes[k]; k++)
+        g_print ("  %s\n", r->notes[k]);
+      if (rows)
+        print_forecast_rows (result, fi->prediction);
+    }
+  for (guint k = 0; result->notes && result->notes[k]; k++)
+    g_print ("%s\n", result->notes[k]);
+}
+
+static void
+print_forecast_json (const AxForecastResult *result,
+                     const char             *output)
+{
+  g_autoptr(JsonNode) root = ax_forecast_result_to_json (result, TRUE);
+  g_autofree char *text = NULL;
+
+  if (output)
+    json_object_set_string_member (json_node_get_object (root), "output", output);
+  text = json_to_string (root, TRUE);
+  g_print ("%s\n", text);
+}
+
+/* The end of cmd_train for a forecast model. */
+static int
+finish_forecast_training (AxTrainResult *result)
+{
+  const AxForecastResult *fr = result->forecast;
+
+  if (opt_json)
+    print_forecast_json (fr, NULL);
+  else
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %.1f s: "
+                            "forecast “%s”, %'u prediction recorded\n",
+                            "Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %.1f s: "
+                            "forecast “%s”, %'u predictions recorded\n", fr->n_predictions),
+               result->model_name, result->model_id, result->version, result->dataset_name,
+               fr->seconds, fr->value_column, fr->n_predictions);
+      print_forecast_result (fr, TRUE);
+    }
+  ax_train_result_clear (result);
+  return 0;
 }
 
 static int
@@ -512,6 +645,8 @@ cmd_train (int argc, char **argv)
       return fail_interrupted (g_steal_pointer (&error),
                                _("Training interrupted; the project is as it was before"));
     }
+  if (result.forecast)
+    return finish_forecast_training (&result);
   report = ax_model_get_report (result.model);
 
   if (opt_json)
@@ -758,6 +893,468 @@ cmd_models (int argc, char **argv)
   return 0;
 }
 
+/* Anomalies */
+
+/* "2010-05-03 (row 3391)", or "row 3391" without a time. */
+static char *
+anomaly_where (const AxAnomalyRecord *a)
+{
+  g_autofree char *time = ax_detect_format_time (a->time);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  if (time)
+    g_string_append_printf (s, _("%s (row %'" G_GINT64_FORMAT ")"), time, a->dataset_row);
+  else
+    g_string_append_printf (s, _("row %'" G_GINT64_FORMAT), a->dataset_row);
+  if (a->group_value)
+    g_string_append_printf (s, _(" in group “%s”"), a->group_value);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* One line per anomaly: id, severity, score, where, top cause. */
+static void
+print_anomaly_line (const AxAnomalyRecord *a,
+                    gboolean               with_detection)
+{
+  g_autofree char *where = anomaly_where (a);
+  g_autofree char *cause = ax_anomaly_record_top_cause (a);
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, "%" G_GINT64_FORMAT "\t%s\t%.3f\t%s",
+                          a->id, ax_severity_to_string (a->severity), a->score, where);
+  if (with_detection)
+    g_string_append_printf (line, "\t%s\t%s", a->detection_name, ax_anomaly_status_to_string (a->status));
+  if (cause)
+    g_string_append_printf (line, "\t%s", cause);
+  g_print ("%s\n", line->str);
+}
+
+static int
+cmd_detect (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT --config CONFIG.json — run an anomaly detection, creating or updating it"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_path = NULL, *scores_path = NULL;
+  g_autofree char *config = NULL;
+  g_autoptr(GFile) scores = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  GOptionEntry entries[] = {
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, N_("The detection's configuration (JSON, as in the guide)"), N_("FILE") },
+    { "scores", 0, 0, G_OPTION_ARG_FILENAME, &scores_path, N_("Also write every scored row with its score and severity (CSV)"), N_("FILE") },
+    { NULL }
+  };
+  AxTrainMonitor monitor = { .progress = cli_progress, .step = cli_step };
+  AxDetectResult result = { 0 };
+
+  if (!parse (ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return fail_usage (ctx, _("detect takes one argument: the project"));
+  if (config_path == NULL)
+    return fail_usage (ctx, _("detect needs --config FILE: the detection's configuration"));
+  if (!g_file_get_contents (config_path, &config, NULL, &error))
+    return fail (g_steal_pointer (&error));
+  if (scores_path)
+    scores = g_file_new_for_commandline_arg (scores_path);
+
+  cancellable = cancel_on_interrupt ();
+  if (!ax_detect_run (argv[1], config, scores, &monitor, cancellable, &result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("Detection interrupted; the project is as it was before"));
+        }
+      else if (error->domain == AX_LEARN_ERROR && error->code == AX_LEARN_ERROR_CONFIG)
+        {
+          g_autofree char *base = g_path_get_basename (config_path);
+          g_prefix_error (&error, "%s: ", base);
+        }
+      return fail (g_steal_pointer (&error));
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "detection_id");
+      json_builder_add_int_value (b, result.detection_id);
+      json_builder_set_member_name (b, "detection_name");
+      json_builder_add_string_value (b, result.detection_name);
+      json_builder_set_member_name (b, "dataset");
+      json_builder_add_string_value (b, result.dataset_name);
+      json_builder_set_member_name (b, "run_id");
+      json_builder_add_int_value (b, result.run_id);
+      json_builder_set_member_name (b, "started");
+      json_builder_add_string_value (b, result.started);
+      json_builder_set_member_name (b, "finished");
+      json_builder_add_string_value (b, result.finished);
+      json_builder_set_member_name (b, "first_row");
+      json_builder_add_int_value (b, result.first_row);
+      json_builder_set_member_name (b, "rows_scored");
+      json_builder_add_int_value (b, (gint64) result.n_scored);
+      json_builder_set_member_name (b, "rows_skipped");
+      json_builder_add_int_value (b, (gint64) result.n_skipped);
+      json_builder_set_member_name (b, "dataset_rows");
+      json_builder_add_int_value (b, result.n_rows);
+      json_builder_set_member_name (b, "rescored_all");
+      json_builder_add_boolean_value (b, result.rescored_all);
+      json_builder_set_member_name (b, "false_positives_fed_back");
+      json_builder_add_int_value (b, result.n_feedback);
+      json_builder_set_member_name (b, "suppressed");
+      json_builder_add_int_value (b, result.n_suppressed);
+      json_builder_set_member_name (b, "thresholds");
+      json_builder_begin_object (b);
+      for (AxSeverity s = AX_SEVERITY_LOW; s <= AX_SEVERITY_CRITICAL; s++)
+        {
+          json_builder_set_member_name (b, ax_severity_to_string (s));
+          json_builder_add_double_value (b, result.thresholds[s]);
+        }
+      json_builder_end_object (b);
+      if (scores_path)
+        {
+          json_builder_set_member_name (b, "scores");
+          json_builder_add_string_value (b, scores_path);
+        }
+      json_builder_set_member_name (b, "anomalies");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < result.anomalies->len; i++)
+        json_builder_add_value (b, ax_anomaly_record_to_json (g_ptr_array_index (result.anomalies, i)));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else if (result.first_row >= result.n_rows)
+    g_print (_("Detection “%s” (id %" G_GINT64_FORMAT "): no new rows in “%s” since the last run "
+               "(%'" G_GINT64_FORMAT " rows scored)\n"),
+             result.detection_name, result.detection_id, result.dataset_name, result.n_rows);
+  else
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "Detection “%s” (id %" G_GINT64_FORMAT ") scored %'" G_GUINT64_FORMAT " row of “%s”%s: ",
+                            "Detection “%s” (id %" G_GINT64_FORMAT ") scored %'" G_GUINT64_FORMAT " rows of “%s”%s: ",
+                            (gulong) result.n_scored),
+               result.detection_name, result.detection_id, result.n_scored, result.dataset_name,
+               result.rescored_all ? _(" (every row)") : _(" (the new rows)"));
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u anomaly", "%u anomalies", result.anomalies->len),
+               result.anomalies->len);
+      if (result.n_suppressed)
+        g_print (g_dngettext (GETTEXT_PACKAGE, ", %u more suppressed by false-positive feedback",
+                              ", %u more suppressed by false-positive feedback", result.n_suppressed),
+                 result.n_suppressed);
+      g_print ("\n");
+      if (result.n_skipped)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%'" G_GUINT64_FORMAT " row was not scored: a value it needs is missing\n",
+                              "%'" G_GUINT64_FORMAT " rows were not scored: a value they need is missing\n",
+                              (gulong) result.n_skipped),
+                 result.n_skipped);
+      for (guint i = 0; i < result.anomalies->len; i++)
+        print_anomaly_line (g_ptr_array_index (result.anomalies, i), FALSE);
+    }
+  ax_detect_result_clear (&result);
+  return 0;
+}
+
+static int
+cmd_anomalies (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT — list the anomalies found"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detection = NULL, *severity = NULL, *status = NULL, *since = NULL, *until = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  GOptionEntry entries[] = {
+    { "detection", 0, 0, G_OPTION_ARG_STRING, &detection, N_("Only the anomalies of this detection"), N_("NAME") },
+    { "severity", 0, 0, G_OPTION_ARG_STRING, &severity, N_("Only this severity: low, medium, high or critical"), N_("SEVERITY") },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status, N_("Only this status: open, resolved or false_positive"), N_("STATUS") },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("Only from this date on (the row's time, else when detected)"), N_("DATE") },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until, N_("Only up to this date, included"), N_("DATE") },
+    { NULL }
+  };
+  AxAnomalyFilter filter;
+  AxSeverity s = AX_SEVERITY_NONE;
+  AxAnomalyStatus st = AX_ANOMALY_STATUS_OPEN;
+
+  ax_anomaly_filter_init (&filter);
+  if (!parse (ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return fail_usage (ctx, _("anomalies takes one argument: the project"));
+  if (severity)
+    {
+      if (!ax_severity_from_string (severity, &s) || s == AX_SEVERITY_NONE)
+        {
+          g_autofree char *msg = g_strdup_printf (_("unknown severity “%s”: --severity must be one of low, medium, high, critical"), severity);
+          return fail_usage (ctx, msg);
+        }
+      filter.severity = (int) s;
+    }
+  if (status)
+    {
+      if (!ax_anomaly_status_from_string (status, &st))
+        {
+          g_autofree char *msg = g_strdup_printf (_("unknown status “%s”: --status must be one of open, resolved, false_positive"), status);
+          return fail_usage (ctx, msg);
+        }
+      filter.status = (int) st;
+    }
+  if (since && !ax_detect_parse_time (since, FALSE, &filter.since))
+    {
+      g_autofree char *msg = g_strdup_printf (_("--since “%s” is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"), since);
+      return fail_usage (ctx, msg);
+    }
+  if (until && !ax_detect_parse_time (until, TRUE, &filter.until))
+    {
+      g_autofree char *msg = g_strdup_printf (_("--until “%s” is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"), until);
+      return fail_usage (ctx, msg);
+    }
+
+  list = ax_detect_list_anomalies (argv[1], detection, &filter, &error);
+  if (list == NULL)
+    return fail (g_steal_pointer (&error));
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        json_builder_add_value (b, ax_anomaly_record_to_json (g_ptr_array_index (list, i)));
+      json_builder_end_array (b);
+      print_json (b);
+      return 0;
+    }
+  if (list->len == 0)
+    {
+      if (detection || severity || status || since || until)
+        g_print (_("No anomalies match.\n"));
+      else
+        g_print (_("The project has no anomalies yet. Run a detection with: auspex-cli detect %s --config FILE\n"), argv[1]);
+    }
+  for (guint i = 0; i < list->len; i++)
+    print_anomaly_line (g_ptr_array_index (list, i), TRUE);
+  return 0;
+}
+
+/* An anomaly id as `anomalies` prints it. */
+static gboolean
+parse_anomaly_id (const char *text,
+                  gint64     *out)
+{
+  guint64 v = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &v, NULL))
+    return FALSE;
+  *out = (gint64) v;
+  return TRUE;
+}
+
+static int
+cmd_resolve (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT ANOMALY_ID --notes TEXT [--false-positive [--reason TEXT]] — record the verdict on an anomaly"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = NULL, *reason = NULL;
+  gboolean false_positive = FALSE, preview = FALSE;
+  GOptionEntry entries[] = {
+    { "notes", 0, 0, G_OPTION_ARG_STRING, &notes, N_("What was found and done"), N_("TEXT") },
+    { "false-positive", 0, 0, G_OPTION_ARG_NONE, &false_positive, N_("The anomaly is a false positive: later runs learn from it"), NULL },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why it is a false positive"), N_("TEXT") },
+    { "preview", 0, 0, G_OPTION_ARG_NONE, &preview, N_("Only show how many past anomalies the false-positive mark would have suppressed"), NULL },
+    { NULL }
+  };
+  g_autoptr(AxAnomalyRecord) record = NULL;
+  gint64 id = 0;
+
+  if (!parse (ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 3)
+    return fail_usage (ctx, _("resolve takes two arguments: the project and the anomaly's id"));
+  if (!parse_anomaly_id (argv[2], &id))
+    {
+      g_autofree char *msg = g_strdup_printf (_("“%s” is not an anomaly id; auspex-cli anomalies lists them"), argv[2]);
+      return fail_usage (ctx, msg);
+    }
+  if (reason && !false_positive)
+    return fail_usage (ctx, _("--reason goes with --false-positive"));
+
+  if (preview)
+    {
+      guint n = 0, n_past = 0;
+
+      if (!false_positive)
+        return fail_usage (ctx, _("--preview shows what --false-positive would do; give both"));
+      if (!ax_detect_preview_false_positive (argv[1], id, &n, &n_past, &error))
+        return fail (g_steal_pointer (&error));
+      if (opt_json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "anomaly_id");
+          json_builder_add_int_value (b, id);
+          json_builder_set_member_name (b, "would_suppress");
+          json_builder_add_int_value (b, n);
+          json_builder_set_member_name (b, "past_anomalies");
+          json_builder_add_int_value (b, n_past);
+          json_builder_set_member_name (b, "applied");
+          json_builder_add_boolean_value (b, FALSE);
+          json_builder_end_object (b);
+          print_json (b);
+        }
+      else
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "Marking anomaly %" G_GINT64_FORMAT " as a false positive would have suppressed %u of %u other past anomaly; nothing was changed\n",
+                              "Marking anomaly %" G_GINT64_FORMAT " as a false positive would have suppressed %u of %u other past anomalies; nothing was changed\n",
+                              n_past),
+                 id, n, n_past);
+      return 0;
+    }
+
+  if (notes == NULL)
+    return fail_usage (ctx, _("resolve needs --notes TEXT: what was found and done"));
+  record = ax_detect_resolve (argv[1], id, notes, false_positive, reason, &error);
+  if (record == NULL)
+    return fail (g_steal_pointer (&error));
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = ax_anomaly_record_to_json (record);
+      g_autofree char *text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+    }
+  else if (false_positive)
+    g_print (_("Anomaly %" G_GINT64_FORMAT " of “%s” marked as a false positive; later runs learn from it\n"),
+             record->id, record->detection_name);
+  else
+    g_print (_("Anomaly %" G_GINT64_FORMAT " of “%s” resolved\n"), record->id, record->detection_name);
+  return 0;
+}
+
+/* Forecasts */
+
+static int
+cmd_forecast (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT --dataset NAME --time-column T --value-column V [--horizon H] — forecast a series"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dataset = NULL, *time_column = NULL, *value_column = NULL, *group_by = NULL;
+  g_autofree char *levels = NULL, *output = NULL, *method = NULL, *frequency = NULL;
+  g_autofree char *aggregate = NULL, *model = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  int horizon = 0, period = 0;
+  GOptionEntry entries[] = {
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, N_("The dataset of the project that holds the series"), N_("NAME") },
+    { "time-column", 0, 0, G_OPTION_ARG_STRING, &time_column, N_("The column with the time of each row (dates, date-times or days)"), N_("COLUMN") },
+    { "value-column", 0, 0, G_OPTION_ARG_STRING, &value_column, N_("The column to forecast"), N_("COLUMN") },
+    { "horizon", 0, 0, G_OPTION_ARG_INT, &horizon, N_("Periods to forecast (default: one season, or 10)"), N_("H") },
+    { "level", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Prediction ranges, in percent (default: 80,95)"), N_("L,…") },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by, N_("Forecast one series per value of this column"), N_("COLUMN") },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, N_("Write the forecasts to this file (CSV)"), N_("FILE") },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("auto (default), ets, naive, snaive, drift or ml"), N_("METHOD") },
+    { "frequency", 0, 0, G_OPTION_ARG_STRING, &frequency, N_("hourly, daily, weekly, monthly, quarterly or yearly (default: from the data)"), N_("FREQ") },
+    { "aggregate", 0, 0, G_OPTION_ARG_STRING, &aggregate, N_("How rows of one period add up: sum (default), mean or last"), N_("HOW") },
+    { "period", 0, 0, G_OPTION_ARG_INT, &period, N_("The seasonal period in periods (default: found in the data)"), N_("N") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Forecast with a stored forecast model instead, and record its forecasts"), N_("ID[:VERSION]") },
+    { NULL }
+  };
+  AxTrainMonitor monitor = { .progress = cli_progress, .step = cli_step };
+  AxForecastRequest request;
+  AxForecastResult result = { 0 };
+
+  if (!parse (ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return fail_usage (ctx, _("forecast takes one argument: the project"));
+  if (horizon < 0)
+    return fail_usage (ctx, _("--horizon must be a number of periods, 1 or more"));
+  if (period < 0)
+    return fail_usage (ctx, _("--period must not be negative"));
+
+  ax_forecast_request_init (&request);
+  if (levels && !ax_forecast_parse_levels (levels, "--level", &request.options, &error))
+    return fail_usage (ctx, error->message);
+
+  if (model)
+    {
+      g_autoptr(GFile) file = output ? g_file_new_for_commandline_arg (output) : NULL;
+
+      if (dataset || time_column || value_column || group_by || method || frequency || aggregate || period)
+        return fail_usage (ctx, _("--model forecasts as the model was trained; it takes only --horizon, --level and --output"));
+      if (!ax_forecast_stored_model (argv[1], model, (guint) horizon, levels ? &request.options : NULL,
+                                     file, &result, &error))
+        return fail (g_steal_pointer (&error));
+    }
+  else
+    {
+      if (dataset == NULL)
+        return fail_usage (ctx, _("forecast needs --dataset NAME: the dataset that holds the series"));
+      if (time_column == NULL)
+        return fail_usage (ctx, _("forecast needs --time-column COLUMN: the column with the time of each row"));
+      if (value_column == NULL)
+        return fail_usage (ctx, _("forecast needs --value-column COLUMN: the column to forecast"));
+      if (method && !ax_forecast_method_from_string (method, &request.options.method))
+        return fail_usage (ctx, _("--method must be one of auto, ets, naive, snaive, drift, ml"));
+      if (frequency && !ax_frequency_from_string (frequency, &request.frequency))
+        return fail_usage (ctx, _("--frequency must be one of auto, hourly, daily, weekly, monthly, quarterly, yearly"));
+      if (aggregate && !ax_aggregate_from_string (aggregate, &request.aggregate))
+        return fail_usage (ctx, _("--aggregate must be one of sum, mean, last"));
+      request.dataset = dataset;
+      request.time_column = time_column;
+      request.value_column = value_column;
+      request.group_by = group_by;
+      request.options.horizon = (guint) horizon;
+      request.options.period = (guint) period;
+
+      cancellable = cancel_on_interrupt ();
+      if (!ax_forecast_dataset (argv[1], &request, &monitor, cancellable, &result, &error))
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_clear_error (&error);
+              g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Forecast interrupted"));
+            }
+          return fail (g_steal_pointer (&error));
+        }
+      if (output)
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (output);
+
+          if (!ax_forecast_write_csv (&result, argv[1], file, NULL, &error))
+            {
+              ax_forecast_result_clear (&result);
+              return fail (g_steal_pointer (&error));
+            }
+        }
+    }
+
+  if (opt_json)
+    print_forecast_json (&result, output);
+  else
+    {
+      guint n_rows = 0;
+
+      for (guint i = 0; i < result.items->len; i++)
+        n_rows += ((AxForecastItem *) result.items->pdata[i])->prediction->horizon;
+      if (result.model_name)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "Forecast “%s” with “%s” version %u: %'u prediction recorded\n",
+                              "Forecast “%s” with “%s” version %u: %'u predictions recorded\n",
+                              result.n_predictions),
+                 result.value_column, result.model_name, result.version, result.n_predictions);
+      else
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "Forecast “%s” of “%s”: %'u series in %.2f s\n",
+                              "Forecast “%s” of “%s”: %'u series in %.2f s\n", result.items->len),
+                 result.value_column, result.dataset_name, result.items->len, result.seconds);
+      print_forecast_result (&result, output == NULL);
+      if (output)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %'u forecast to %s\n",
+                              "Wrote %'u forecasts to %s\n", n_rows),
+                 n_rows, output);
+    }
+  ax_forecast_result_clear (&result);
+  return 0;
+}
+
 static const Command commands[] = {
   { "create",   "PROJECT",              N_("Create an empty project"), cmd_create },
   { "import",   "PROJECT FILE",         N_("Import a CSV, TSV, JSON, NDJSON or XLSX file as a dataset"), cmd_import },
@@ -766,6 +1363,10 @@ static const Command commands[] = {
   { "train",    "PROJECT --config FILE", N_("Train a model, or a new version of it"), cmd_train },
   { "predict",  "PROJECT --model ID",   N_("Predict with a model: --input JSON, or --csv FILE --output FILE"), cmd_predict },
   { "models",   "PROJECT",              N_("List the models of a project, their versions and metrics"), cmd_models },
+  { "forecast", "PROJECT --dataset NAME", N_("Forecast a series: --time-column, --value-column, --horizon; or --model ID"), cmd_forecast },
+  { "detect",   "PROJECT --config FILE", N_("Run an anomaly detection, creating or updating it"), cmd_detect },
+  { "anomalies", "PROJECT",             N_("List the anomalies found: --detection, --severity, --status, --since, --until"), cmd_anomalies },
+  { "resolve",  "PROJECT ANOMALY_ID",   N_("Resolve an anomaly, or mark it a false positive"), cmd_resolve },
 };
 
 static void

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ax-train.h"
+#include "ax-store-datasets.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,20 @@ gboolean ax_train_load_model (AxStore          *store,
 void     ax_train_add_number (JsonBuilder      *b,
                               const char       *name,
                               double            v);
+
+/* Reads every row of dataset @name of @store into one frame, its
+ * description into *@out_info and the hex SHA-256 of its rows (see
+ * ax_train_hash_frame()) into *@out_hash, reporting progress from 0 to
+ * @span.  A dataset the project does not have is AX_LEARN_ERROR_CONFIG
+ * naming "dataset" and the datasets there are. */
+AxFrame *ax_train_read_dataset (AxStore          *store,
+                                const char       *name,
+                                AxDatasetInfo   **out_info,
+                                char            **out_hash,
+                                AxProgressFunc    progress,
+                                gpointer          progress_data,
+                                double            span,
+                                GCancellable     *cancellable,
+                                GError          **error);
 
 G_END_DECLS

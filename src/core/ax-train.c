@@ -2,6 +2,7 @@
 
 #include "ax-config.h"
 #include "ax-train-private.h"
+#include "ax-forecast-job-private.h"
 #include "ax-store-datasets.h"
 
 #include <glib/gi18n-lib.h>
@@ -24,6 +25,7 @@ ax_train_result_clear (AxTrainResult *result)
   g_clear_pointer (&result->dataset_hash, g_free);
   g_clear_pointer (&result->metrics, g_free);
   g_clear_pointer (&result->model, ax_model_free);
+  g_clear_pointer (&result->forecast, ax_forecast_result_free);
   memset (result, 0, sizeof *result);
 }
 
@@ -359,6 +361,38 @@ set_no_dataset_error (AxStore     *store,
                  name, names->str);
 }
 
+AxFrame *
+ax_train_read_dataset (AxStore         *store,
+                       const char      *name,
+                       AxDatasetInfo  **out_info,
+                       char           **out_hash,
+                       AxProgressFunc   progress,
+                       gpointer         progress_data,
+                       double           span,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr(AxDatasetInfo) info = NULL;
+  g_autoptr(GError) local = NULL;
+  Stage stage = { progress, progress_data, 0, span };
+  AxFrame *frame;
+
+  info = ax_store_get_dataset (store, 0, name, &local);
+  if (info == NULL)
+    {
+      if (g_error_matches (local, AX_STORE_ERROR, AX_STORE_ERROR_NOT_FOUND))
+        set_no_dataset_error (store, name, error);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  stage_progress (0, _("Reading the dataset"), &stage);
+  frame = read_dataset (store, info, out_hash, &stage, cancellable, error);
+  if (frame != NULL)
+    *out_info = g_steal_pointer (&info);
+  return frame;
+}
+
 gboolean
 ax_train_model (const char            *project_path,
                 const char            *config_json,
@@ -388,6 +422,8 @@ ax_train_model (const char            *project_path,
   guint number = 0;
 
   memset (result, 0, sizeof *result);
+  if (ax_forecast_config_applies (config_json))
+    return ax_forecast_train (project_path, config_json, monitor, cancellable, result, error);
   config = ax_model_config_from_json (config_json, error);
   if (config == NULL)
     return FALSE;
@@ -659,6 +695,13 @@ ax_train_load_model (AxStore          *store,
   version = ax_store_get_model_version (store, info->id, number, error);
   if (version == NULL)
     return FALSE;
+  if (ax_forecast_is_model_blob (version->blob))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Model “%s” forecasts a time series and takes no inputs; forecast with it instead"),
+                   info->name);
+      return FALSE;
+    }
   result->model = ax_model_load (version->blob, &local);
   if (result->model == NULL)
     {

@@ -29,7 +29,11 @@ typedef struct {
   char     *dataset_name;
   char     *dataset_hash;   /* hex SHA-256, see ax_train_hash_frame() */
   char     *metrics;        /* JSON as stored: {"validation": {...}, "test": {...} or null} */
-  AxModel  *model;          /* the fitted model: its configuration and report */
+  AxModel  *model;          /* the fitted model: its configuration and report;
+                             * NULL for a forecast model */
+  /* A forecast model (ax-forecast-job.h): its series, forecasts and the
+   * predictions recorded; NULL for the others. */
+  struct _AxForecastResult *forecast;
 } AxTrainResult;
 
 /* Frees what @result holds and zeroes it.  ax_train_model() fills
@@ -42,7 +46,9 @@ void      ax_train_result_clear  (AxTrainResult        *result);
  * @monitor (nullable) receives progress and the score after each step; its
  * seed is taken from the configuration.  Configuration errors are
  * AX_LEARN_ERROR_CONFIG and begin with the field ("dataset: ...").
- * G_IO_ERROR_CANCELLED when cancelled, with nothing stored. */
+ * G_IO_ERROR_CANCELLED when cancelled, with nothing stored.  A forecast
+ * model (ax-forecast-job.h) is fitted and stored by the forecasting path,
+ * with its forecasts recorded: @result then holds it in forecast. */
 gboolean  ax_train_model         (const char           *project_path,
                                   const char           *config_json,
                                   const AxTrainMonitor *monitor,

@@ -99,6 +99,14 @@ typedef struct {
 const AxDetector        *ax_detector_find (const char *name);
 const AxDetector *const *ax_detector_list (void);   /* NULL-terminated */
 
+/* Checks a configuration's detection_config (@given, may be NULL) against
+ * @detector's specs plus the run's own key "window" (a whole number of
+ * rows, 0 = all), and returns the complete AxParams, defaults filled in.
+ * Errors are AX_LEARN_ERROR_CONFIG naming "detection_config.NAME". */
+AxParams                *ax_detector_check_params (const AxDetector *detector,
+                                                   const AxParams   *given,
+                                                   GError          **error);
+
 /* The configuration. */
 
 typedef struct {
@@ -132,12 +140,20 @@ void               ax_detection_config_free      (AxDetectionConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxDetectionConfig, ax_detection_config_free)
 
 /* False-positive feedback given to a run: earlier anomalies an analyst
- * marked false positive, by their metric values (and group). */
+ * marked false positive, by their metric values (and group).  A row is
+ * damped by the nearest example of its group (ax-feedback.c); with
+ * @expected the likeness also asks for a like expectation, so that a busy
+ * weekday marked false (21,000 riders where 17,000 were expected) does not
+ * damp 21,000 on a Saturday, where 7,000 were.  Give @expected for the
+ * feedback and for the past anomalies of a preview alike, or for
+ * neither. */
 typedef struct {
   char    *group;                /* nullable */
   guint    n_metrics;
   double  *values;               /* the monitored metrics' values of that row */
   double   score;                /* its score when it was marked */
+  double  *expected;             /* nullable: n_metrics, the middle of each metric's
+                                  * expected range then ((low + high) / 2) */
 } AxFeedback;
 
 /* One anomaly found by a run. */
@@ -168,6 +184,8 @@ typedef struct {
   GPtrArray  *anomalies;         /* AxAnomaly*, most severe first */
   double      thresholds[5];     /* as applied (the alert budget's choice when set) */
   guint       n_suppressed;      /* anomalies that feedback pushed below "low" */
+  guint64     n_skipped;         /* rows from first_row on not scored: a metric, the time
+                                  * or the group missing */
 } AxDetectionResult;
 
 /* Runs a detection on @data: fits on the window of history (per group)
@@ -188,7 +206,13 @@ void               ax_anomaly_free (AxAnomaly *a);
 
 /* How many of @past (scores and metric values of stored anomalies) the
  * given new feedback would have suppressed: the preview shown before a
- * false-positive mark is applied. */
+ * false-positive mark is applied.  @past[i].score is the anomaly's
+ * raw_score (before feedback) and its @expected the middle of its
+ * expected ranges; a past anomaly counts when @existing feedback leaves
+ * it at or above config's "low" threshold and @added then takes it
+ * below.  For an alert-budget configuration, put the thresholds
+ * the run applied (AxDetectionResult.thresholds) in config's
+ * threshold_config.thresholds. */
 guint              ax_detection_preview_feedback (const AxDetectionConfig *config,
                                                   const AxFeedback        *existing,
                                                   guint                    n_existing,

@@ -163,21 +163,21 @@ ax_params_has (const AxParams *p,
 /* Checking */
 
 static const AxParamSpec *
-find_spec (const AxAlgorithm *algo,
+find_spec (const AxParamSpec *specs,
            const char        *name)
 {
-  for (const AxParamSpec *s = algo->params; s != NULL && s->name != NULL; s++)
+  for (const AxParamSpec *s = specs; s != NULL && s->name != NULL; s++)
     if (g_str_equal (s->name, name))
       return s;
   return NULL;
 }
 
 static char *
-spec_names (const AxAlgorithm *algo)
+spec_names (const AxParamSpec *specs)
 {
   GString *out = g_string_new (NULL);
 
-  for (const AxParamSpec *s = algo->params; s != NULL && s->name != NULL; s++)
+  for (const AxParamSpec *s = specs; s != NULL && s->name != NULL; s++)
     {
       if (out->len > 0)
         g_string_append (out, ", ");
@@ -236,6 +236,7 @@ is_whole (double x)
 
 static gboolean
 check_number (const AxParamSpec *spec,
+              const char        *section,
               double             value,
               GError           **error)
 {
@@ -244,15 +245,15 @@ check_number (const AxParamSpec *spec,
   if (spec->type == AX_PARAM_INT && !(in_range && is_whole (value)))
     {
       g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                   _("hyperparameters.%s: must be a whole number between %.15g and %.15g, not %.15g"),
-                   spec->name, spec->min, spec->max, value);
+                   _("%s.%s: must be a whole number between %.15g and %.15g, not %.15g"),
+                   section, spec->name, spec->min, spec->max, value);
       return FALSE;
     }
   if (spec->type == AX_PARAM_REAL && !in_range)
     {
       g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                   _("hyperparameters.%s: must be a number between %.15g and %.15g, not %.15g"),
-                   spec->name, spec->min, spec->max, value);
+                   _("%s.%s: must be a number between %.15g and %.15g, not %.15g"),
+                   section, spec->name, spec->min, spec->max, value);
       return FALSE;
     }
   return TRUE;
@@ -276,6 +277,7 @@ check_choice_number (const AxParamSpec *spec,
 
 static gboolean
 check_one (const AxParamSpec *spec,
+           const char        *section,
            const Entry       *given,
            AxParams          *out,
            GError           **error)
@@ -293,12 +295,12 @@ check_one (const AxParamSpec *spec,
         {
           g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
                        spec->type == AX_PARAM_INT
-                       ? _("hyperparameters.%s: must be a whole number between %.15g and %.15g, not the text “%s”")
-                       : _("hyperparameters.%s: must be a number between %.15g and %.15g, not the text “%s”"),
-                       spec->name, spec->min, spec->max, given->string);
+                       ? _("%s.%s: must be a whole number between %.15g and %.15g, not the text “%s”")
+                       : _("%s.%s: must be a number between %.15g and %.15g, not the text “%s”"),
+                       section, spec->name, spec->min, spec->max, given->string);
           return FALSE;
         }
-      if (!check_number (spec, given->number, error))
+      if (!check_number (spec, section, given->number, error))
         return FALSE;
       ax_params_set_number (out, spec->name, given->number);
       return TRUE;
@@ -321,7 +323,7 @@ check_one (const AxParamSpec *spec,
           return TRUE;
         }
       g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                   _("hyperparameters.%s: must be true or false"), spec->name);
+                   _("%s.%s: must be true or false"), section, spec->name);
       return FALSE;
 
     case AX_PARAM_CHOICE:
@@ -354,20 +356,68 @@ check_one (const AxParamSpec *spec,
               ? g_strdup_printf (_("a whole number from 1 to %.15g"), spec->max)
               : g_strdup (_("a whole number of at least 1"));
             g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                         _("hyperparameters.%s: use one of %s, a fraction greater than 0 and at most 1, or %s"),
-                         spec->name, list, count);
+                         _("%s.%s: use one of %s, a fraction greater than 0 and at most 1, or %s"),
+                         section, spec->name, list, count);
           }
         else if (given->string != NULL)
           g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                       _("hyperparameters.%s: “%s” is not allowed; use one of %s"),
-                       spec->name, given->string, list);
+                       _("%s.%s: “%s” is not allowed; use one of %s"),
+                       section, spec->name, given->string, list);
         else
           g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                       _("hyperparameters.%s: must be one of %s, not a number"),
-                       spec->name, list);
+                       _("%s.%s: must be one of %s, not a number"),
+                       section, spec->name, list);
         return FALSE;
       }
     }
+}
+
+/* The first of @given's names that @specs lacks, or NULL. */
+static const char *
+unknown_name (const AxParamSpec *specs,
+              const AxParams    *given)
+{
+  if (given != NULL)
+    for (guint i = 0; i < given->entries->len; i++)
+      {
+        const Entry *e = &g_array_index (given->entries, Entry, i);
+        if (find_spec (specs, e->name) == NULL)
+          return e->name;
+      }
+  return NULL;
+}
+
+AxParams *
+ax_params_check (const AxParamSpec *specs,
+                 const char        *section,
+                 const AxParams    *given,
+                 GError           **error)
+{
+  g_autoptr(AxParams) out = ax_params_new ();
+  const char *unknown;
+
+  g_return_val_if_fail (section != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  unknown = unknown_name (specs, given);
+  if (unknown != NULL)
+    {
+      g_autofree char *names = spec_names (specs);
+      if (*names == '\0')
+        g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                     _("%s.%s: no settings are accepted here"), section, unknown);
+      else
+        g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                     _("%s.%s: there is no such setting; use one of %s"),
+                     section, unknown, names);
+      return NULL;
+    }
+
+  for (const AxParamSpec *s = specs; s != NULL && s->name != NULL; s++)
+    if (!check_one (s, section, given != NULL ? find_entry (given, s->name) : NULL, out, error))
+      return NULL;
+
+  return g_steal_pointer (&out);
 }
 
 AxParams *
@@ -375,34 +425,24 @@ ax_algorithm_check_params (const AxAlgorithm *algo,
                            AxParams          *given,
                            GError           **error)
 {
-  g_autoptr(AxParams) out = ax_params_new ();
+  const char *unknown;
 
   g_return_val_if_fail (algo != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (given != NULL)
-    for (guint i = 0; i < given->entries->len; i++)
-      {
-        const Entry *e = &g_array_index (given->entries, Entry, i);
-
-        if (find_spec (algo, e->name) == NULL)
-          {
-            g_autofree char *names = spec_names (algo);
-            if (*names == '\0')
-              g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                           _("hyperparameters.%s: the algorithm %s takes no hyperparameters"),
-                           e->name, algo->name);
-            else
-              g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                           _("hyperparameters.%s: the algorithm %s has no such hyperparameter; use one of %s"),
-                           e->name, algo->name, names);
-            return NULL;
-          }
-      }
-
-  for (const AxParamSpec *s = algo->params; s != NULL && s->name != NULL; s++)
-    if (!check_one (s, given != NULL ? find_entry (given, s->name) : NULL, out, error))
+  unknown = unknown_name (algo->params, given);
+  if (unknown != NULL)
+    {
+      g_autofree char *names = spec_names (algo->params);
+      if (*names == '\0')
+        g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                     _("hyperparameters.%s: the algorithm %s takes no hyperparameters"),
+                     unknown, algo->name);
+      else
+        g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                     _("hyperparameters.%s: the algorithm %s has no such hyperparameter; use one of %s"),
+                     unknown, algo->name, names);
       return NULL;
-
-  return g_steal_pointer (&out);
+    }
+  return ax_params_check (algo->params, "hyperparameters", given, error);
 }

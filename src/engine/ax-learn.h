@@ -163,4 +163,14 @@ AxParams *ax_algorithm_check_params (const AxAlgorithm *algo,
                                      AxParams          *given,
                                      GError           **error);
 
+/* The same checking against any { NULL }-terminated spec array: fills a
+ * complete AxParams from @given (which may be NULL), or fails with
+ * AX_LEARN_ERROR_CONFIG naming "SECTION.NAME" for the first unknown name
+ * or bad value ("detection_config.n_estimators: must be ...").  Used for
+ * the detectors' detection_config (ax-detect.h). */
+AxParams *ax_params_check (const AxParamSpec *specs,
+                           const char        *section,
+                           const AxParams    *given,
+                           GError           **error);
+
 G_END_DECLS

@@ -79,6 +79,61 @@ static const char *const migrations[] = {
   "  FOREIGN KEY (model_id, version) REFERENCES model_versions (model_id, version) ON DELETE CASCADE);"
   "CREATE INDEX predictions_by_model ON predictions (model_id, id);"
   "CREATE INDEX predictions_by_version ON predictions (model_id, version);",
+
+  /* 2 -> 3: anomaly detections, their runs, and the anomalies found with
+   * the analyst's verdict.  time is the row's data time in days since
+   * 1970-01-01 (NULL without a time column); rows_scored_until is the
+   * dataset's row count at the last run, where the next one starts, and
+   * dataset_imported_at tells a dataset replaced under the same name.  Ids
+   * are AUTOINCREMENT: a rescore deletes the open anomalies it replaces,
+   * and an id an analyst has written down must never name another. */
+  "CREATE TABLE detections ("
+  "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  name                TEXT NOT NULL UNIQUE,"
+  "  config              TEXT NOT NULL CHECK (json_valid (config)),"
+  "  anomaly_type        TEXT NOT NULL,"
+  "  algorithm           TEXT NOT NULL,"
+  "  dataset             TEXT NOT NULL,"
+  "  dataset_imported_at TEXT,"
+  "  created             TEXT NOT NULL,"
+  "  updated             TEXT NOT NULL,"
+  "  last_run            TEXT,"
+  "  rows_scored_until   INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE detection_runs ("
+  "  id           INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  detection_id INTEGER NOT NULL REFERENCES detections (id) ON DELETE CASCADE,"
+  "  started      TEXT NOT NULL,"
+  "  finished     TEXT NOT NULL,"
+  "  first_row    INTEGER NOT NULL,"
+  "  rows_scored  INTEGER NOT NULL,"
+  "  rows_skipped INTEGER NOT NULL DEFAULT 0,"
+  "  n_anomalies  INTEGER NOT NULL,"
+  "  thresholds   TEXT NOT NULL CHECK (json_valid (thresholds)),"
+  "  n_suppressed INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX detection_runs_by_detection ON detection_runs (detection_id, id);"
+  "CREATE TABLE anomalies ("
+  "  id                    INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  detection_id          INTEGER NOT NULL REFERENCES detections (id) ON DELETE CASCADE,"
+  "  run_id                INTEGER NOT NULL REFERENCES detection_runs (id) ON DELETE CASCADE,"
+  "  detected_at           TEXT NOT NULL,"
+  "  dataset_row           INTEGER NOT NULL,"
+  "  time                  REAL,"
+  "  group_value           TEXT,"
+  "  score                 REAL NOT NULL,"
+  "  raw_score             REAL NOT NULL,"
+  "  severity              TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),"
+  "  actual                TEXT NOT NULL CHECK (json_valid (actual)),"
+  "  expected              TEXT NOT NULL CHECK (json_valid (expected)),"
+  "  context               TEXT NOT NULL CHECK (json_valid (context)),"
+  "  root_cause            TEXT NOT NULL CHECK (json_valid (root_cause)),"
+  "  status                TEXT NOT NULL DEFAULT 'open'"
+  "                        CHECK (status IN ('open', 'resolved', 'false_positive')),"
+  "  resolution_notes      TEXT,"
+  "  is_false_positive     INTEGER NOT NULL DEFAULT 0,"
+  "  false_positive_reason TEXT,"
+  "  resolved_at           TEXT);"
+  "CREATE INDEX anomalies_by_detection ON anomalies (detection_id, status);"
+  "CREATE INDEX anomalies_by_run ON anomalies (run_id);",
 };
 
 int
