@@ -7,7 +7,8 @@
  *   - a temporary directory per test (Fixture) and files in it;
  *   - soft failures that let a test go on after a wrong answer;
  *   - running the built auspex-cli ($AX_CLI) as a real process;
- *   - raw SQLite, for looking into project files without the store;
+ *   - raw SQLite, for looking into project files without the store, and
+ *     killing a child that writes one;
  *   - random numbers and generated data for the learning algorithms.
  *
  * A program defines fixture_set_up() (usually one fixture_init() call) and
@@ -20,8 +21,11 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include "ax-learn.h"
 
@@ -77,6 +81,24 @@ fixture_tear_down (Fixture       *fx,
 
 #define TEST(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+/* g_test_init() with --keep-going added: every test runs even after one
+ * fails, so that a known bug does not hide what the later tests would
+ * say. */
+static inline void
+test_init_keep_going (int    *argc,
+                      char ***argv)
+{
+  /* Static, so that the array g_test_init() goes on pointing into stays
+   * reachable until the program ends. */
+  static char **args;
+
+  args = g_new0 (char *, *argc + 2);
+  memcpy (args, *argv, sizeof (char *) * *argc);
+  args[(*argc)++] = (char *) "--keep-going";
+  *argv = args;
+  g_test_init (argc, argv, NULL);
+}
 
 /* @name in the fixture's directory. */
 static inline char *
@@ -424,6 +446,61 @@ file_size (const char *path)
 {
   GStatBuf st;
   return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
+}
+
+/* Runs this test program again with the NULL-terminated arguments @args
+ * (its main() recognises them and does the writing), and kills it with
+ * SIGKILL as soon as the write-ahead log @wal holds more than @wal_bytes,
+ * looking every @poll_us microseconds for at most @timeout_s seconds.
+ * Returns TRUE once it is killed; FALSE when it ended first or the time
+ * ran out.  Either way *@wal_size is the log's last size seen and
+ * *@status the child's wait status. */
+static inline gboolean
+kill_child_when_wal_grows (const char * const *args,
+                           const char         *wal,
+                           gint64              wal_bytes,
+                           gint64              timeout_s,
+                           gulong              poll_us,
+                           gint64             *wal_size,
+                           int                *status)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean killed = FALSE;
+  gint64 deadline;
+  GPid pid = 0;
+
+  g_assert_nonnull (self);
+  g_ptr_array_add (argv, self);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                 &pid, &error);
+  g_assert_no_error (error);
+
+  *wal_size = -1;
+  *status = 0;
+  deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      pid_t done = waitpid (pid, status, WNOHANG);
+      g_assert_cmpint (done, !=, -1);
+      if (done == pid)
+        break;
+      *wal_size = file_size (wal);
+      if (*wal_size > wal_bytes)
+        {
+          g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+          g_assert_cmpint (waitpid (pid, status, 0), ==, pid);
+          killed = TRUE;
+          break;
+        }
+      g_usleep (poll_us);
+    }
+  g_spawn_close_pid (pid);
+  return killed;
 }
 
 /* Random numbers: a fixed splitmix64 stream, so that the same rows can be

@@ -959,14 +959,7 @@ test_set_value (Fixture *fx, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  /* Run every test even after one fails, so that a known bug does not hide
-   * what the later tests would say. */
-  g_autofree char **args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  argv = args;
-
-  g_test_init (&argc, &argv, NULL);
+  test_init_keep_going (&argc, &argv);
 
   TEST ("/sources/csv/delimiter/comma", test_delimiter_comma);
   TEST ("/sources/csv/delimiter/semicolon", test_delimiter_semicolon);

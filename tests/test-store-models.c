@@ -612,46 +612,23 @@ static void
 test_kill_during_save (Fixture *fx, gconstpointer data)
 {
   g_autofree char *wal = g_strconcat (fx->project, "-wal", NULL);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
   AxStore *store;
-  GPid pid = 0;
   int status = 0;
-  gboolean killed = FALSE;
-  gint64 deadline, wal_size = -1, churn = 0;
+  gboolean killed;
+  gint64 wal_size = -1, churn = 0;
 
-  g_assert_nonnull (self);
   store = create_ok (fx->project);
   save_ok (store, "churn", 1, &churn);
   ax_store_close (store);
 
-  {
-    const char *argv[] = { self, "--save-child", fx->project, "256", NULL };
-    g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error);
-    g_assert_no_error (error);
-  }
-
   /* Kill it once a good part of the blob is in the write-ahead log, which
    * the save commits only at its end. */
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < deadline)
-    {
-      pid_t done = waitpid (pid, &status, WNOHANG);
-      g_assert_cmpint (done, !=, -1);
-      if (done == pid)
-        break;
-      wal_size = file_size (wal);
-      if (wal_size > 16 * 1024 * 1024)
-        {
-          g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-          g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-          killed = TRUE;
-          break;
-        }
-      g_usleep (500);
-    }
-  g_spawn_close_pid (pid);
+  {
+    const char *args[] = { "--save-child", fx->project, "256", NULL };
+    killed = kill_child_when_wal_grows (args, wal, 16 * 1024 * 1024, 60, 500, &wal_size, &status);
+  }
   if (!killed)
     {
       g_test_fail_printf ("the saving child was not killed mid-save (WAL %" G_GINT64_FORMAT

@@ -934,49 +934,26 @@ test_kill_during_import (Fixture *fx, gconstpointer data)
 {
   g_autofree char *big = g_build_filename (fx->dir, "big.csv", NULL);
   g_autofree char *wal = g_strconcat (fx->project, "-wal", NULL);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
   AxStore *store;
-  GPid pid = 0;
   int status = 0;
-  gboolean killed = FALSE;
-  gint64 deadline, wal_size = -1;
+  gboolean killed;
+  gint64 wal_size = -1;
   gint64 small_id;
 
-  g_assert_nonnull (self);
   write_big_csv (big, 300000);
 
   store = create_ok (fx->project);
   small_id = add_dataset (store, "small", 1234);
   ax_store_close (store);
 
-  {
-    const char *argv[] = { self, "--import-child", fx->project, big, NULL };
-    g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error);
-    g_assert_no_error (error);
-  }
-
   /* Kill it once it has written a good part of the new dataset into the
    * WAL, which it commits only at the very end. */
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < deadline)
-    {
-      pid_t done = waitpid (pid, &status, WNOHANG);
-      g_assert_cmpint (done, !=, -1);
-      if (done == pid)
-        break;
-      wal_size = file_size (wal);
-      if (wal_size > 4 * 1024 * 1024)
-        {
-          g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-          g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-          killed = TRUE;
-          break;
-        }
-      g_usleep (2000);
-    }
-  g_spawn_close_pid (pid);
+  {
+    const char *args[] = { "--import-child", fx->project, big, NULL };
+    killed = kill_child_when_wal_grows (args, wal, 4 * 1024 * 1024, 20, 2000, &wal_size, &status);
+  }
   if (!killed)
     {
       g_test_fail_printf ("the import child was not killed mid-import (WAL %" G_GINT64_FORMAT
@@ -1028,18 +1005,10 @@ test_kill_during_import (Fixture *fx, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autofree char **args = NULL;
-
   if (argc == 4 && strcmp (argv[1], "--import-child") == 0)
     return import_child (argv[2], argv[3]);
 
-  /* Run every test even after one fails, so that a known bug does not hide
-   * what the later tests would say. */
-  args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  argv = args;
-  g_test_init (&argc, &argv, NULL);
+  test_init_keep_going (&argc, &argv);
 
   TEST ("/store/create", test_create);
   TEST ("/store/create/exists", test_create_exists);
