@@ -112,12 +112,6 @@ ax_anomaly_filter_init (AxAnomalyFilter *filter)
   filter->limit = 0;
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
-}
 
 static double
 column_real_or_nan (sqlite3_stmt *stmt,
@@ -137,65 +131,6 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, i);
 }
 
-/* "2024-01-15T10:30:00Z": the guide's timestamps, to the second. */
-static char *
-now_utc (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-static gboolean
-step_done (AxStore       *self,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* A write is atomic on its own, and within a transaction the caller has
- * begun it undoes only its own part on failure (a savepoint).  As in
- * ax-store-models.c, BEGIN IMMEDIATE takes the write lock before the
- * reads that decide what to write. */
-typedef struct {
-  AxStore  *store;
-  gboolean  own;
-} Write;
-
-static gboolean
-write_begin (Write    *w,
-             AxStore  *self,
-             GError  **error)
-{
-  w->store = self;
-  w->own = sqlite3_get_autocommit (self->db) != 0;
-  return ax_store_exec (self, w->own ? "BEGIN IMMEDIATE" : "SAVEPOINT ax_anomalies", error);
-}
-
-static gboolean
-write_end (Write    *w,
-           GError  **error)
-{
-  if (w->own)
-    return ax_store_commit (w->store, error);
-  return ax_store_exec (w->store, "RELEASE ax_anomalies", error);
-}
-
-static void
-write_abort (Write *w)
-{
-  if (w->own)
-    ax_store_rollback (w->store);
-  else
-    sqlite3_exec (w->store->db, "ROLLBACK TO ax_anomalies; RELEASE ax_anomalies", NULL, NULL, NULL);
-}
 
 /* Detections */
 
@@ -205,22 +140,22 @@ write_abort (Write *w)
                          "(SELECT count(*) FROM anomalies WHERE detection_id = d.id AND status = 'open'), " \
                          "(SELECT count(*) FROM anomalies WHERE detection_id = d.id)"
 
-static AxDetectionInfo *
+static gpointer
 detection_from_row (sqlite3_stmt *stmt)
 {
   AxDetectionInfo *info = g_new0 (AxDetectionInfo, 1);
 
   info->id = sqlite3_column_int64 (stmt, 0);
-  info->name = column_text (stmt, 1);
-  info->config = column_text (stmt, 2);
-  info->anomaly_type = column_text (stmt, 3);
-  info->algorithm = column_text (stmt, 4);
-  info->dataset = column_text (stmt, 5);
-  info->created = column_text (stmt, 6);
-  info->updated = column_text (stmt, 7);
-  info->last_run = column_text (stmt, 8);
+  info->name = ax_store_column_text (stmt, 1);
+  info->config = ax_store_column_text (stmt, 2);
+  info->anomaly_type = ax_store_column_text (stmt, 3);
+  info->algorithm = ax_store_column_text (stmt, 4);
+  info->dataset = ax_store_column_text (stmt, 5);
+  info->created = ax_store_column_text (stmt, 6);
+  info->updated = ax_store_column_text (stmt, 7);
+  info->last_run = ax_store_column_text (stmt, 8);
   info->rows_scored_until = sqlite3_column_int64 (stmt, 9);
-  info->dataset_imported_at = column_text (stmt, 10);
+  info->dataset_imported_at = ax_store_column_text (stmt, 10);
   info->n_runs = (guint) sqlite3_column_int64 (stmt, 11);
   info->n_open = sqlite3_column_int64 (stmt, 12);
   info->n_anomalies = sqlite3_column_int64 (stmt, 13);
@@ -233,19 +168,11 @@ ax_store_list_detections (AxStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
     "SELECT " DETECTION_FIELDS " FROM detections AS d ORDER BY d.name COLLATE NOCASE", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_detection_info_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, detection_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return ax_store_list_rows (self, stmt, detection_from_row, NULL,
+                             (GDestroyNotify) ax_detection_info_free, error);
 }
 
 AxDetectionInfo *
@@ -261,16 +188,12 @@ ax_store_get_detection (AxStore     *self,
 
   if (stmt == NULL)
     return NULL;
-  if (id != 0)
-    sqlite3_bind_int64 (stmt, 1, id);
-  else
-    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  rc = ax_store_step_id_or_name (self, stmt, id, name, error);
   if (rc == SQLITE_ROW)
     return detection_from_row (stmt);
   if (rc != SQLITE_DONE)
-    ax_store_set_error (self, error, _("Could not read the project"));
-  else if (id != 0)
+    return NULL;
+  if (id != 0)
     g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_NOT_FOUND,
                  _("The project has no anomaly detection with id %" G_GINT64_FORMAT), id);
   else
@@ -289,7 +212,7 @@ ax_store_delete_detection (AxStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!step_done (self, stmt, _("Could not delete the anomaly detection"), error))
+  if (!ax_store_step_done (self, stmt, _("Could not delete the anomaly detection"), error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -300,6 +223,24 @@ ax_store_delete_detection (AxStore  *self,
   return TRUE;
 }
 
+static gpointer
+run_from_row (sqlite3_stmt *stmt)
+{
+  AxDetectionRun *run = g_new0 (AxDetectionRun, 1);
+
+  run->id = sqlite3_column_int64 (stmt, 0);
+  run->detection_id = sqlite3_column_int64 (stmt, 1);
+  run->started = ax_store_column_text (stmt, 2);
+  run->finished = ax_store_column_text (stmt, 3);
+  run->first_row = sqlite3_column_int64 (stmt, 4);
+  run->rows_scored = sqlite3_column_int64 (stmt, 5);
+  run->rows_skipped = sqlite3_column_int64 (stmt, 6);
+  run->n_anomalies = (guint) sqlite3_column_int64 (stmt, 7);
+  run->thresholds = ax_store_column_text (stmt, 8);
+  run->n_suppressed = (guint) sqlite3_column_int64 (stmt, 9);
+  return run;
+}
+
 GPtrArray *
 ax_store_list_detection_runs (AxStore  *self,
                               gint64    detection_id,
@@ -308,34 +249,12 @@ ax_store_list_detection_runs (AxStore  *self,
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
     "SELECT id, detection_id, started, finished, first_row, rows_scored, rows_skipped, "
     "n_anomalies, thresholds, n_suppressed FROM detection_runs WHERE detection_id = ? ORDER BY id", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_detection_run_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, detection_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AxDetectionRun *run = g_new0 (AxDetectionRun, 1);
-
-      run->id = sqlite3_column_int64 (stmt, 0);
-      run->detection_id = sqlite3_column_int64 (stmt, 1);
-      run->started = column_text (stmt, 2);
-      run->finished = column_text (stmt, 3);
-      run->first_row = sqlite3_column_int64 (stmt, 4);
-      run->rows_scored = sqlite3_column_int64 (stmt, 5);
-      run->rows_skipped = sqlite3_column_int64 (stmt, 6);
-      run->n_anomalies = (guint) sqlite3_column_int64 (stmt, 7);
-      run->thresholds = column_text (stmt, 8);
-      run->n_suppressed = (guint) sqlite3_column_int64 (stmt, 9);
-      g_ptr_array_add (list, run);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return ax_store_list_rows (self, stmt, run_from_row, NULL,
+                             (GDestroyNotify) ax_detection_run_free, error);
 }
 
 /* Saving a run */
@@ -375,7 +294,7 @@ save_detection (AxStore                *self,
   sqlite3_bind_text (stmt, 7, last_run, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 8, detection->rows_scored_until);
   bind_text_or_null (stmt, 9, detection->dataset_imported_at);
-  if (!step_done (self, stmt, what, error))
+  if (!ax_store_step_done (self, stmt, what, error))
     return FALSE;
   g_clear_pointer (&stmt, sqlite3_finalize);
 
@@ -419,7 +338,7 @@ save_run (AxStore                *self,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, detection_id);
-      if (!step_done (self, stmt, what, error))
+      if (!ax_store_step_done (self, stmt, what, error))
         return FALSE;
       g_clear_pointer (&stmt, sqlite3_finalize);
     }
@@ -439,7 +358,7 @@ save_run (AxStore                *self,
   sqlite3_bind_int64 (stmt, 7, run->n_anomalies);
   sqlite3_bind_text (stmt, 8, run->thresholds ? run->thresholds : "{}", -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 9, run->n_suppressed);
-  if (!step_done (self, stmt, what, error))
+  if (!ax_store_step_done (self, stmt, what, error))
     return FALSE;
   run_id = sqlite3_last_insert_rowid (self->db);
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -476,7 +395,7 @@ save_run (AxStore                *self,
       sqlite3_bind_text (stmt, 11, a->expected ? a->expected : "{}", -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 12, a->context ? a->context : "{}", -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 13, a->root_cause ? a->root_cause : "[]", -1, SQLITE_TRANSIENT);
-      if (!step_done (self, stmt, what, error))
+      if (!ax_store_step_done (self, stmt, what, error))
         return FALSE;
       ids[i] = sqlite3_last_insert_rowid (self->db);
       sqlite3_reset (stmt);
@@ -498,10 +417,10 @@ ax_store_save_detection_run (AxStore                *self,
                              gint64                 *out_run_id,
                              GError                **error)
 {
-  g_autofree char *stamp = now_utc ();
+  g_autofree char *stamp = ax_store_now_utc ();
   g_autofree gint64 *ids = g_new0 (gint64, MAX (n_anomalies, 1));
   gint64 detection_id = 0, run_id = 0;
-  Write w;
+  AxStoreWrite w;
 
   g_return_val_if_fail (detection != NULL && detection->name != NULL, FALSE);
   g_return_val_if_fail (run != NULL && run->started != NULL && run->finished != NULL, FALSE);
@@ -513,13 +432,13 @@ ax_store_save_detection_run (AxStore                *self,
                            _("An anomaly detection needs a name"));
       return FALSE;
     }
-  if (!write_begin (&w, self, error))
+  if (!ax_store_write_begin (&w, self, "ax_anomalies", error))
     return FALSE;
   if (!save_run (self, detection, run, supersede_open, anomalies, n_anomalies, stamp,
                  &detection_id, &run_id, ids, error) ||
-      !write_end (&w, error))
+      !ax_store_write_end (&w, error))
     {
-      write_abort (&w);
+      ax_store_write_abort (&w);
       return FALSE;
     }
 
@@ -548,7 +467,7 @@ ax_store_save_detection_run (AxStore                *self,
                        "a.actual, a.expected, a.context, a.root_cause, a.status, " \
                        "a.resolution_notes, a.is_false_positive, a.false_positive_reason, a.resolved_at"
 
-static AxAnomalyRecord *
+static gpointer
 anomaly_from_row (sqlite3_stmt *stmt)
 {
   AxAnomalyRecord *a = g_new0 (AxAnomalyRecord, 1);
@@ -556,27 +475,27 @@ anomaly_from_row (sqlite3_stmt *stmt)
 
   a->id = sqlite3_column_int64 (stmt, 0);
   a->detection_id = sqlite3_column_int64 (stmt, 1);
-  a->detection_name = column_text (stmt, 2);
-  a->dataset = column_text (stmt, 3);
+  a->detection_name = ax_store_column_text (stmt, 2);
+  a->dataset = ax_store_column_text (stmt, 3);
   a->run_id = sqlite3_column_int64 (stmt, 4);
-  a->detected_at = column_text (stmt, 5);
+  a->detected_at = ax_store_column_text (stmt, 5);
   a->dataset_row = sqlite3_column_int64 (stmt, 6);
   a->time = column_real_or_nan (stmt, 7);
-  a->group_value = column_text (stmt, 8);
+  a->group_value = ax_store_column_text (stmt, 8);
   a->score = sqlite3_column_double (stmt, 9);
   a->raw_score = sqlite3_column_double (stmt, 10);
   /* The table's CHECKs hold these to the known names. */
   a->severity = severity_parse ((const char *) sqlite3_column_text (stmt, 11));
-  a->actual = column_text (stmt, 12);
-  a->expected = column_text (stmt, 13);
-  a->context = column_text (stmt, 14);
-  a->root_cause = column_text (stmt, 15);
+  a->actual = ax_store_column_text (stmt, 12);
+  a->expected = ax_store_column_text (stmt, 13);
+  a->context = ax_store_column_text (stmt, 14);
+  a->root_cause = ax_store_column_text (stmt, 15);
   ax_anomaly_status_from_string ((const char *) sqlite3_column_text (stmt, 16), &status);
   a->status = status;
-  a->resolution_notes = column_text (stmt, 17);
+  a->resolution_notes = ax_store_column_text (stmt, 17);
   a->is_false_positive = sqlite3_column_int (stmt, 18) != 0;
-  a->false_positive_reason = column_text (stmt, 19);
-  a->resolved_at = column_text (stmt, 20);
+  a->false_positive_reason = ax_store_column_text (stmt, 19);
+  a->resolved_at = ax_store_column_text (stmt, 20);
   return a;
 }
 
@@ -598,9 +517,7 @@ ax_store_list_anomalies (AxStore                *self,
     "  AND (?4 IS NULL OR a.t >= ?4) "
     "  AND (?5 IS NULL OR a.t < ?5) "
     "ORDER BY a.t DESC, a.score DESC, a.id DESC LIMIT ?6", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_anomaly_record_free);
   AxAnomalyFilter all;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
@@ -625,14 +542,8 @@ ax_store_list_anomalies (AxStore                *self,
     sqlite3_bind_double (stmt, 5, filter->until);
   /* A negative LIMIT is no limit. */
   sqlite3_bind_int64 (stmt, 6, filter->limit ? (gint64) filter->limit : -1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, anomaly_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, _("Could not read the project"));
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return ax_store_list_rows (self, stmt, anomaly_from_row, NULL,
+                             (GDestroyNotify) ax_anomaly_record_free, error);
 }
 
 AxAnomalyRecord *
@@ -668,7 +579,7 @@ ax_store_resolve_anomaly (AxStore     *self,
                           GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *stamp = now_utc ();
+  g_autofree char *stamp = ax_store_now_utc ();
 
   g_return_val_if_fail (notes != NULL, FALSE);
 
@@ -692,7 +603,7 @@ ax_store_resolve_anomaly (AxStore     *self,
   bind_text_or_null (stmt, 4, is_false_positive ? reason : NULL);
   sqlite3_bind_text (stmt, 5, stamp, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 6, id);
-  if (!step_done (self, stmt, _("Could not resolve the anomaly"), error))
+  if (!ax_store_step_done (self, stmt, _("Could not resolve the anomaly"), error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -761,7 +672,7 @@ ax_store_get_anomaly_values (AxStore             *self,
       AxFeedback f = { 0 };
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
-      f.group = column_text (stmt, 1);
+      f.group = ax_store_column_text (stmt, 1);
       f.score = sqlite3_column_double (stmt, 2);
       read_values (&f, (const char *) sqlite3_column_text (stmt, 3), metrics);
       g_array_append_val (list, f);

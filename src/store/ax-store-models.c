@@ -48,53 +48,6 @@ ax_prediction_record_free (AxPredictionRecord *record)
   g_free (record);
 }
 
-/* "2024-01-15T10:30:00Z": the guide's timestamps, to the second. */
-static char *
-now_utc (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-/* Writes are atomic on their own, and inside a transaction the caller has
- * begun they are atomic within it: a savepoint undoes this call's part
- * only, and leaves the caller to decide about the rest.  Outside one, a
- * BEGIN IMMEDIATE takes the write lock up front, so that the reads before
- * the first write cannot lose a race with another writer. */
-typedef struct {
-  AxStore  *store;
-  gboolean  own;
-} Write;
-
-static gboolean
-write_begin (Write    *w,
-             AxStore  *self,
-             GError  **error)
-{
-  w->store = self;
-  w->own = sqlite3_get_autocommit (self->db) != 0;
-  return ax_store_exec (self, w->own ? "BEGIN IMMEDIATE" : "SAVEPOINT ax_models", error);
-}
-
-static gboolean
-write_end (Write    *w,
-           GError  **error)
-{
-  if (w->own)
-    return ax_store_commit (w->store, error);
-  return ax_store_exec (w->store, "RELEASE ax_models", error);
-}
-
-static void
-write_abort (Write *w)
-{
-  if (w->own)
-    ax_store_rollback (w->store);
-  else
-    sqlite3_exec (w->store->db, "ROLLBACK TO ax_models; RELEASE ax_models", NULL, NULL, NULL);
-}
-
 /* Versions */
 
 #define VERSION_FIELDS "model_id, version, created, config, metrics, curve, importance, " \
@@ -153,20 +106,6 @@ find_model (AxStore     *self,
 }
 
 static gboolean
-step_done (AxStore       *self,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      ax_store_set_error (self, error, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 save_version (AxStore               *self,
               const AxModelInfo     *model,
               const AxModelVersion  *version,
@@ -196,7 +135,7 @@ save_version (AxStore               *self,
       sqlite3_bind_text (stmt, 3, model->algorithm, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 4, model->description ? model->description : "", -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 5, stamp, -1, SQLITE_TRANSIENT);
-      if (!step_done (self, stmt, what, error))
+      if (!ax_store_step_done (self, stmt, what, error))
         return FALSE;
       id = sqlite3_last_insert_rowid (self->db);
       g_clear_pointer (&stmt, sqlite3_finalize);
@@ -241,7 +180,7 @@ save_version (AxStore               *self,
     sqlite3_bind_zeroblob (stmt, 14, 0);
   else
     sqlite3_bind_blob64 (stmt, 14, data, size, SQLITE_STATIC);
-  if (!step_done (self, stmt, what, error))
+  if (!ax_store_step_done (self, stmt, what, error))
     return FALSE;
   g_clear_pointer (&stmt, sqlite3_finalize);
 
@@ -256,7 +195,7 @@ save_version (AxStore               *self,
   sqlite3_bind_text (stmt, 4, stamp, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, number);
   sqlite3_bind_int64 (stmt, 6, id);
-  if (!step_done (self, stmt, what, error))
+  if (!ax_store_step_done (self, stmt, what, error))
     return FALSE;
 
   *out_model_id = id;
@@ -272,8 +211,8 @@ ax_store_save_model_version (AxStore               *self,
                              guint                 *out_version,
                              GError               **error)
 {
-  g_autofree char *stamp = now_utc ();
-  Write w;
+  g_autofree char *stamp = ax_store_now_utc ();
+  AxStoreWrite w;
   gint64 id = 0;
   guint number = 0;
 
@@ -292,16 +231,16 @@ ax_store_save_model_version (AxStore               *self,
                            _("Could not save the model: there is no fitted model to save"));
       return FALSE;
     }
-  if (!write_begin (&w, self, error))
+  if (!ax_store_write_begin (&w, self, "ax_models", error))
     return FALSE;
   if (!save_version (self, model, version, stamp, &id, &number, error))
     {
-      write_abort (&w);
+      ax_store_write_abort (&w);
       return FALSE;
     }
-  if (!write_end (&w, error))
+  if (!ax_store_write_end (&w, error))
     {
-      write_abort (&w);
+      ax_store_write_abort (&w);
       return FALSE;
     }
   if (out_model_id)
@@ -492,7 +431,7 @@ ax_store_set_active_version (AxStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, version);
   sqlite3_bind_int64 (stmt, 2, model_id);
-  return step_done (self, stmt, _("Could not change the model"), error);
+  return ax_store_step_done (self, stmt, _("Could not change the model"), error);
 }
 
 gboolean
@@ -505,7 +444,7 @@ ax_store_delete_model (AxStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, model_id);
-  if (!step_done (self, stmt, _("Could not delete the model"), error))
+  if (!ax_store_step_done (self, stmt, _("Could not delete the model"), error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -570,15 +509,15 @@ ax_store_record_predictions (AxStore             *self,
                              char               **out_created,
                              GError             **error)
 {
-  g_autofree char *stamp = now_utc ();
-  Write w;
+  g_autofree char *stamp = ax_store_now_utc ();
+  AxStoreWrite w;
 
-  if (!write_begin (&w, self, error))
+  if (!ax_store_write_begin (&w, self, "ax_models", error))
     return FALSE;
   if (!record_predictions (self, model_id, version, n_rows, inputs, outputs, stamp, out_ids, error) ||
-      !write_end (&w, error))
+      !ax_store_write_end (&w, error))
     {
-      write_abort (&w);
+      ax_store_write_abort (&w);
       return FALSE;
     }
   if (out_created)

@@ -24,6 +24,36 @@ sqlite3_stmt *ax_store_prepare (AxStore     *self,
                                 const char  *sql,
                                 GError     **error);
 
+/* Steps @stmt, which must then be done; FALSE with @error set from the
+ * connection, prefixed by @what, otherwise. */
+gboolean  ax_store_step_done (AxStore       *self,
+                              sqlite3_stmt  *stmt,
+                              const char    *what,
+                              GError       **error);
+
+/* Now, in the guide's timestamps to the second ("2024-01-15T10:30:00Z"). */
+char     *ax_store_now_utc   (void);
+
+/* A write is atomic on its own, and inside a transaction the caller has
+ * begun it is atomic within it: a savepoint undoes this write's part
+ * only, and leaves the caller to decide about the rest.  Outside one, a
+ * BEGIN IMMEDIATE takes the write lock up front, so that the reads before
+ * the first write cannot lose a race with another writer. */
+typedef struct {
+  AxStore    *store;
+  const char *savepoint;   /* a static name, such as "ax_models" */
+  gboolean    own;         /* began the transaction itself */
+} AxStoreWrite;
+
+gboolean  ax_store_write_begin (AxStoreWrite  *w,
+                                AxStore       *self,
+                                const char    *savepoint,
+                                GError       **error);
+gboolean  ax_store_write_end   (AxStoreWrite  *w,
+                                GError       **error);
+/* Undoes the write after a failure; the error is the caller's. */
+void      ax_store_write_abort (AxStoreWrite  *w);
+
 /* A copy of text column @i of the row @stmt is at (NULL for NULL). */
 static inline char *
 ax_store_column_text (sqlite3_stmt *stmt,

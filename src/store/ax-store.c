@@ -252,6 +252,71 @@ ax_store_step_id_or_name (AxStore       *self,
   return rc;
 }
 
+gboolean
+ax_store_step_done (AxStore       *self,
+                    sqlite3_stmt  *stmt,
+                    const char    *what,
+                    GError       **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      ax_store_set_error (self, error, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+ax_store_now_utc (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+gboolean
+ax_store_write_begin (AxStoreWrite  *w,
+                      AxStore       *self,
+                      const char    *savepoint,
+                      GError       **error)
+{
+  g_autofree char *sql = NULL;
+
+  w->store = self;
+  w->savepoint = savepoint;
+  w->own = sqlite3_get_autocommit (self->db) != 0;
+  if (w->own)
+    return ax_store_exec (self, "BEGIN IMMEDIATE", error);
+  sql = g_strdup_printf ("SAVEPOINT %s", savepoint);
+  return ax_store_exec (self, sql, error);
+}
+
+gboolean
+ax_store_write_end (AxStoreWrite  *w,
+                    GError       **error)
+{
+  g_autofree char *sql = NULL;
+
+  if (w->own)
+    return ax_store_commit (w->store, error);
+  sql = g_strdup_printf ("RELEASE %s", w->savepoint);
+  return ax_store_exec (w->store, sql, error);
+}
+
+void
+ax_store_write_abort (AxStoreWrite *w)
+{
+  g_autofree char *sql = NULL;
+
+  if (w->own)
+    {
+      ax_store_rollback (w->store);
+      return;
+    }
+  sql = g_strdup_printf ("ROLLBACK TO %s; RELEASE %s", w->savepoint, w->savepoint);
+  sqlite3_exec (w->store->db, sql, NULL, NULL, NULL);
+}
+
 static gboolean
 pragma_int (AxStore     *self,
             const char  *sql,
