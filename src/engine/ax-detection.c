@@ -157,29 +157,12 @@ cell_text (const AxColumn *col,
            guint           row)
 {
   char buf[64];
+  const char *text;
 
   if (col->missing[row])
     return NULL;
-  switch (col->type)
-    {
-    case AX_COLUMN_INTEGER:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, col->ints[row]);
-    case AX_COLUMN_BOOLEAN:
-      return g_strdup (col->ints[row] ? "true" : "false");
-    case AX_COLUMN_REAL:
-      ax_format_real (col->reals[row], buf, sizeof buf);
-      return g_strdup (buf);
-    case AX_COLUMN_DATE:
-      ax_format_date (col->ints[row], buf, sizeof buf);
-      return g_strdup (buf);
-    case AX_COLUMN_DATETIME:
-      ax_format_datetime (col->ints[row], buf, sizeof buf);
-      return g_strdup (buf);
-    case AX_COLUMN_CATEGORICAL:
-    case AX_COLUMN_TEXT:
-    default:
-      return g_strdup (col->strings[row] ? col->strings[row] : "");
-    }
+  text = ax_column_format_value (col, row, buf, sizeof buf);
+  return g_strdup (text ? text : "");
 }
 
 static gboolean

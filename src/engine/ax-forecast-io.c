@@ -9,6 +9,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-blob.h"
 #include "ax-forecast-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -73,8 +74,7 @@ ax_forecast_save (const AxForecaster *fc)
   GVariantBuilder cands;
   GVariant *ets = NULL, *ml = NULL, *v;
   g_autoptr(GVariant) blob = NULL;
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  guint32 version = GUINT32_TO_LE (BLOB_VERSION);
+  g_autoptr(GByteArray) out = NULL;
   guint fk = 0;
 
   for (guint i = 0; i < m->n_fourier; i++)
@@ -125,17 +125,15 @@ ax_forecast_save (const AxForecaster *fc)
       g_variant_unref (blob);
       blob = le;
     }
-  g_byte_array_append (out, (const guint8 *) BLOB_MAGIC, 4);
-  g_byte_array_append (out, (const guint8 *) &version, 4);
-  g_byte_array_append (out, g_variant_get_data (blob), g_variant_get_size (blob));
+  out = ax_blob_writer_new (BLOB_MAGIC, BLOB_VERSION, BLOB_HEADER + g_variant_get_size (blob));
+  ax_blob_put_bytes (out, g_variant_get_data (blob), g_variant_get_size (blob));
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
 static gboolean
 damaged (GError **error)
 {
-  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-               _("The saved forecast is damaged"));
+  ax_blob_error (error, _("The saved forecast is damaged"));
   return FALSE;
 }
 
@@ -262,8 +260,7 @@ AxForecaster *
 ax_forecast_load (GBytes  *bytes,
                   GError **error)
 {
-  gsize size;
-  const guint8 *data = g_bytes_get_data (bytes, &size);
+  AxBlobReader reader;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GVariant) v = NULL, sv = NULL, ov = NULL, mv = NULL, rv = NULL;
   g_autoptr(GVariant) levels = NULL, rlevels = NULL, acc = NULL;
@@ -276,18 +273,14 @@ ax_forecast_load (GBytes  *bytes,
   gsize nl;
   char *ets_model = NULL, *ml_algorithm = NULL;
 
-  if (size < BLOB_HEADER || memcmp (data, BLOB_MAGIC, 4) != 0)
+  ax_blob_reader_init (&reader, bytes);
+  if (!ax_blob_read_magic (&reader, BLOB_MAGIC) || !ax_blob_read_u32 (&reader, &version))
     return damaged (error), NULL;
-  memcpy (&version, data + 4, 4);
-  version = GUINT32_FROM_LE (version);
   if (version > BLOB_VERSION)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB,
-                   _("The forecast was saved by a newer version of Auspex (format %u); "
-                     "this version reads format %u"), version, BLOB_VERSION);
-      return NULL;
-    }
-  body = g_bytes_new_from_bytes (bytes, BLOB_HEADER, size - BLOB_HEADER);
+    return ax_blob_error (error,
+                          _("The forecast was saved by a newer version of Auspex (format %u); "
+                            "this version reads format %u"), version, BLOB_VERSION);
+  body = g_bytes_new_from_bytes (bytes, reader.pos, ax_blob_reader_remaining (&reader));
   v = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (BLOB_TYPE), body, FALSE));
   if (version == 0 || !g_variant_is_normal_form (v))
     return damaged (error), NULL;

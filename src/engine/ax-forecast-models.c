@@ -33,6 +33,7 @@
 
 #include "ax-config.h"
 #include "ax-forecast-private.h"
+#include "ax-stats.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -525,28 +526,6 @@ ax_fc_model_name (const AxFcModel *model)
 
 /* ---------------------------------------------------------------- ranges */
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-sorted_quantile (const double *v,
-                 guint         n,
-                 double        p)
-{
-  double pos = p * (n - 1);
-  guint i = (guint) floor (pos);
-  double frac = pos - i;
-
-  if (i + 1 >= n)
-    return v[n - 1];
-  return v[i] + frac * (v[i + 1] - v[i]);
-}
-
 void
 ax_fc_dist_ranges (const AxFcDist *d,
                    const double   *levels,
@@ -571,7 +550,7 @@ ax_fc_dist_ranges (const AxFcDist *d,
               col[p] = d->paths[(gsize) p * h + i];
               shift += (MAX (col[p], 0) - col[p]) / d->n_paths;
             }
-          qsort (col, d->n_paths, sizeof (double), compare_double);
+          ax_sort_doubles (col, d->n_paths);
           if (nonnegative)
             mu = MAX (mu + shift, 0);
         }
@@ -585,8 +564,8 @@ ax_fc_dist_ranges (const AxFcDist *d,
           double a = (1 - levels[l] / 100) / 2, lo, hi;
           if (col != NULL)
             {
-              lo = sorted_quantile (col, d->n_paths, a);
-              hi = sorted_quantile (col, d->n_paths, 1 - a);
+              lo = ax_sorted_quantile (col, d->n_paths, a);
+              hi = ax_sorted_quantile (col, d->n_paths, 1 - a);
             }
           else
             {

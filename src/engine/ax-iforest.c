@@ -60,6 +60,7 @@
 
 #include "ax-config.h"
 #include "ax-detectors-private.h"
+#include "ax-stats.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -883,33 +884,6 @@ score_matrix (const IForest  *f,
 
 /* Expected ranges and fill values */
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* The @q quantile of the @n sorted values, interpolating linearly
- * between neighbours (numpy's default). */
-static double
-sorted_quantile (const double *v,
-                 gsize         n,
-                 double        q)
-{
-  double pos, frac;
-  gsize i;
-
-  if (n == 0)
-    return NAN;
-  pos = q * (n - 1);
-  i = (gsize) floor (pos);
-  frac = pos - i;
-  return i + 1 < n ? v[i] + frac * (v[i + 1] - v[i]) : v[n - 1];
-}
-
 /* Up to RANGE_SAMPLE fit rows, evenly spread, as a matrix of their own. */
 static AxMatrix *
 range_sample (const AxMatrix *x)
@@ -943,8 +917,8 @@ find_fill (IForest        *f,
           if (!isnan (x))
             v[k++] = x;
         }
-      qsort (v, k, sizeof (double), compare_double);
-      f->fill[m] = k > 0 ? (float) sorted_quantile (v, k, 0.5) : 0.0f;
+      ax_sort_doubles (v, k);
+      f->fill[m] = k > 0 ? (float) ax_sorted_quantile (v, k, 0.5) : 0.0f;
     }
 }
 
@@ -993,9 +967,9 @@ find_ranges (IForest        *f,
           if (!isnan (x))
             v[k++] = x;
         }
-      qsort (v, k, sizeof (double), compare_double);
-      f->low[m] = sorted_quantile (v, k, RANGE_LOW);
-      f->high[m] = sorted_quantile (v, k, RANGE_HIGH);
+      ax_sort_doubles (v, k);
+      f->low[m] = ax_sorted_quantile (v, k, RANGE_LOW);
+      f->high[m] = ax_sorted_quantile (v, k, RANGE_HIGH);
     }
 }
 

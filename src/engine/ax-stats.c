@@ -499,3 +499,19 @@ ax_sort_doubles (double *v,
 {
   qsort (v, n, sizeof (double), compare_double);
 }
+
+double
+ax_sorted_quantile (const double *v,
+                    gsize         n,
+                    double        q)
+{
+  double pos, frac;
+  gsize i;
+
+  if (n == 0)
+    return NAN;
+  pos = q * (n - 1);
+  i = (gsize) floor (pos);
+  frac = pos - i;
+  return i + 1 < n ? v[i] + frac * (v[i + 1] - v[i]) : v[n - 1];
+}

@@ -71,5 +71,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxStatsBuilder, ax_stats_builder_free)
  * quantiles (a NAN compares equal to everything: leave them out). */
 void            ax_sort_doubles                   (double          *v,
                                                    gsize            n);
+/* The @q quantile (0 to 1) of the @n sorted values @v, interpolating
+ * linearly between neighbours (numpy's default); NAN when @n is 0. */
+double          ax_sorted_quantile                (const double    *v,
+                                                   gsize            n,
+                                                   double           q);
 
 G_END_DECLS
