@@ -251,37 +251,8 @@ append_cell (GString        *out,
              const AxColumn *col,
              guint           r)
 {
-  char buf[64];
-
-  if (col == NULL || col->missing[r])
-    return;
-  switch (col->type)
-    {
-    case AX_COLUMN_INTEGER:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, col->ints[r]);
-      break;
-    case AX_COLUMN_BOOLEAN:
-      g_string_append (out, col->ints[r] ? "true" : "false");
-      break;
-    case AX_COLUMN_REAL:
-      ax_format_real (col->reals[r], buf, sizeof buf);
-      g_string_append (out, buf);
-      break;
-    case AX_COLUMN_DATE:
-      ax_format_date (col->ints[r], buf, sizeof buf);
-      g_string_append (out, buf);
-      break;
-    case AX_COLUMN_DATETIME:
-      ax_format_datetime (col->ints[r], buf, sizeof buf);
-      g_string_append (out, buf);
-      break;
-    case AX_COLUMN_CATEGORICAL:
-    case AX_COLUMN_TEXT:
-    case AX_N_COLUMN_TYPES:
-    default:
-      ax_export_append_field (out, col->strings[r]);
-      break;
-    }
+  if (col != NULL)
+    ax_export_append_value (out, col, r);
 }
 
 static const AxColumn *

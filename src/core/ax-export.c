@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 void
@@ -31,10 +32,22 @@ ax_export_append_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static void
-append_value (GString        *out,
-              const AxColumn *col,
-              guint           r)
+void
+ax_export_append_number (GString *out,
+                         double   v)
+{
+  char buf[64];
+
+  if (!isfinite (v))
+    return;
+  ax_format_real (v, buf, sizeof buf);
+  g_string_append (out, buf);
+}
+
+void
+ax_export_append_value (GString        *out,
+                        const AxColumn *col,
+                        guint           r)
 {
   char buf[64];
   const char *text = ax_column_format_value (col, r, buf, sizeof buf);
@@ -55,7 +68,8 @@ ax_export_is_project_file (const char *project_path,
   g_autofree char *path = g_file_get_path (file);
   GStatBuf a, b;
 
-  if (path == NULL || g_stat (project_path, &a) != 0 || g_stat (path, &b) != 0)
+  if (project_path == NULL || path == NULL ||
+      g_stat (project_path, &a) != 0 || g_stat (path, &b) != 0)
     return FALSE;
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
@@ -111,7 +125,7 @@ ax_export_csv (const char     *project_path,
             {
               if (c)
                 g_string_append_c (buf, ',');
-              append_value (buf, &frame->columns[c], r);
+              ax_export_append_value (buf, &frame->columns[c], r);
             }
           g_string_append (buf, "\r\n");
         }

@@ -23,10 +23,19 @@ gboolean ax_export_csv (const char     *project_path,
 /* Appends @value to @out as one CSV field, quoted when it must be. */
 void     ax_export_append_field (GString    *out,
                                  const char *value);
+/* Appends row @r of @col to @out as one CSV field, as ax_export_csv()
+ * writes it (nothing for a missing value). */
+void     ax_export_append_value (GString        *out,
+                                 const AxColumn *col,
+                                 guint           r);
+/* Appends @v to @out as one CSV field: the shortest form that reads back
+ * exactly, or nothing (a missing value) when @v is not finite. */
+void     ax_export_append_number (GString   *out,
+                                  double     v);
 
 /* Whether @file is the project at @project_path itself, however it is
  * spelled (another path, a link): output written there would destroy the
- * project, so writers refuse it. */
+ * project, so writers refuse it.  FALSE without a @project_path. */
 gboolean ax_export_is_project_file (const char *project_path,
                                     GFile      *file);
 

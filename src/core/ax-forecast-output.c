@@ -1,6 +1,7 @@
 /* ax-forecast-output.c — forecasts as CSV and JSON */
 
 #include "ax-config.h"
+#include "ax-export.h"
 #include "ax-forecast-job-private.h"
 #include "ax-train-private.h"
 
@@ -67,18 +68,6 @@ append_csv_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static void
-append_csv_number (GString *out,
-                   double   v)
-{
-  char buf[64];
-
-  if (!isfinite (v))
-    return;
-  ax_format_real (v, buf, sizeof buf);
-  g_string_append (out, buf);
-}
-
 static GString *
 csv_text (const AxForecastResult *result)
 {
@@ -114,32 +103,18 @@ csv_text (const AxForecastResult *result)
             }
           append_csv_field (out, time ? time : "");
           g_string_append_c (out, ',');
-          append_csv_number (out, p->mean[h]);
+          ax_export_append_number (out, p->mean[h]);
           for (guint l = 0; l < p->n_levels && l < result->n_levels; l++)
             {
               g_string_append_c (out, ',');
-              append_csv_number (out, p->lower[l * p->horizon + h]);
+              ax_export_append_number (out, p->lower[l * p->horizon + h]);
               g_string_append_c (out, ',');
-              append_csv_number (out, p->upper[l * p->horizon + h]);
+              ax_export_append_number (out, p->upper[l * p->horizon + h]);
             }
           g_string_append (out, "\r\n");
         }
     }
   return out;
-}
-
-/* Whether @file is the project itself, however it is spelled. */
-static gboolean
-is_project_file (const char *project_path,
-                 GFile      *file)
-{
-  g_autofree char *path = g_file_get_path (file);
-  GStatBuf a, b;
-
-  if (project_path == NULL || path == NULL ||
-      g_stat (project_path, &a) != 0 || g_stat (path, &b) != 0)
-    return FALSE;
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 gboolean
@@ -155,7 +130,7 @@ ax_forecast_write_csv (const AxForecastResult *result,
   g_autofree char *base = g_file_get_basename (output);
   g_autofree char *name = NULL;
 
-  if (is_project_file (project_path, output))
+  if (ax_export_is_project_file (project_path, output))
     {
       g_autofree char *project = g_path_get_basename (project_path);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,

@@ -518,18 +518,6 @@ read_batch (Batch    *b,
   return TRUE;
 }
 
-static void
-append_csv_number (GString *out,
-                   double   v)
-{
-  char buf[64];
-
-  if (!isfinite (v))
-    return;
-  ax_format_real (v, buf, sizeof buf);
-  g_string_append (out, buf);
-}
-
 /* Predicts the batch, appends its CSV lines to b->text and records it. */
 static gboolean
 predict_batch (Batch    *b,
@@ -574,23 +562,23 @@ predict_batch (Batch    *b,
           ax_export_append_field (b->text, k < p->n_classes ? p->class_names[k] : "");
         }
       else
-        append_csv_number (b->text, p->value[r]);
+        ax_export_append_number (b->text, p->value[r]);
       g_string_append_c (b->text, ',');
-      append_csv_number (b->text, p->lower ? p->lower[r] : NAN);
+      ax_export_append_number (b->text, p->lower ? p->lower[r] : NAN);
       g_string_append_c (b->text, ',');
-      append_csv_number (b->text, p->upper ? p->upper[r] : NAN);
+      ax_export_append_number (b->text, p->upper ? p->upper[r] : NAN);
       g_string_append_c (b->text, ',');
-      append_csv_number (b->text, p->confidence ? p->confidence[r] : NAN);
+      ax_export_append_number (b->text, p->confidence ? p->confidence[r] : NAN);
       if (p->task == AX_TASK_CLASSIFICATION && p->probability)
         for (guint k = 0; k < p->n_classes; k++)
           {
             g_string_append_c (b->text, ',');
-            append_csv_number (b->text, p->probability[(gsize) r * p->n_classes + k]);
+            ax_export_append_number (b->text, p->probability[(gsize) r * p->n_classes + k]);
           }
       if (b->has_score)
         {
           g_string_append_c (b->text, ',');
-          append_csv_number (b->text, p->score ? p->score[r] : NAN);
+          ax_export_append_number (b->text, p->score ? p->score[r] : NAN);
         }
       g_string_append (b->text, "\r\n");
 
