@@ -960,62 +960,42 @@ cmd_detect (int argc, char **argv)
   cancellable = cancel_on_interrupt ();
   if (!ax_detect_run (argv[1], config, scores, &monitor, cancellable, &result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&error);
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("Detection interrupted; the project is as it was before"));
-        }
-      else if (error->domain == AX_LEARN_ERROR && error->code == AX_LEARN_ERROR_CONFIG)
+      if (error->domain == AX_LEARN_ERROR && error->code == AX_LEARN_ERROR_CONFIG)
         {
           g_autofree char *base = g_path_get_basename (config_path);
           g_prefix_error (&error, "%s: ", base);
         }
-      return fail (g_steal_pointer (&error));
+      return fail_interrupted (g_steal_pointer (&error),
+                               _("Detection interrupted; the project is as it was before"));
     }
 
   if (opt_json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "detection_id");
-      json_builder_add_int_value (b, result.detection_id);
-      json_builder_set_member_name (b, "detection_name");
-      json_builder_add_string_value (b, result.detection_name);
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, result.dataset_name);
-      json_builder_set_member_name (b, "run_id");
-      json_builder_add_int_value (b, result.run_id);
-      json_builder_set_member_name (b, "started");
-      json_builder_add_string_value (b, result.started);
-      json_builder_set_member_name (b, "finished");
-      json_builder_add_string_value (b, result.finished);
-      json_builder_set_member_name (b, "first_row");
-      json_builder_add_int_value (b, result.first_row);
-      json_builder_set_member_name (b, "rows_scored");
-      json_builder_add_int_value (b, (gint64) result.n_scored);
-      json_builder_set_member_name (b, "rows_skipped");
-      json_builder_add_int_value (b, (gint64) result.n_skipped);
-      json_builder_set_member_name (b, "dataset_rows");
-      json_builder_add_int_value (b, result.n_rows);
-      json_builder_set_member_name (b, "rescored_all");
-      json_builder_add_boolean_value (b, result.rescored_all);
-      json_builder_set_member_name (b, "false_positives_fed_back");
-      json_builder_add_int_value (b, result.n_feedback);
-      json_builder_set_member_name (b, "suppressed");
-      json_builder_add_int_value (b, result.n_suppressed);
+      add_int (b, "detection_id", result.detection_id);
+      add_string (b, "detection_name", result.detection_name);
+      add_string (b, "dataset", result.dataset_name);
+      add_int (b, "run_id", result.run_id);
+      add_string (b, "started", result.started);
+      add_string (b, "finished", result.finished);
+      add_int (b, "first_row", result.first_row);
+      add_int (b, "rows_scored", (gint64) result.n_scored);
+      add_int (b, "rows_skipped", (gint64) result.n_skipped);
+      add_int (b, "dataset_rows", result.n_rows);
+      add_boolean (b, "rescored_all", result.rescored_all);
+      add_int (b, "false_positives_fed_back", result.n_feedback);
+      add_int (b, "suppressed", result.n_suppressed);
       json_builder_set_member_name (b, "thresholds");
       json_builder_begin_object (b);
       for (AxSeverity s = AX_SEVERITY_LOW; s <= AX_SEVERITY_CRITICAL; s++)
         {
-          json_builder_set_member_name (b, ax_severity_to_string (s));
-          json_builder_add_double_value (b, result.thresholds[s]);
+          add_double (b, ax_severity_to_string (s), result.thresholds[s]);
         }
       json_builder_end_object (b);
       if (scores_path)
         {
-          json_builder_set_member_name (b, "scores");
-          json_builder_add_string_value (b, scores_path);
+          add_string (b, "scores", scores_path);
         }
       json_builder_set_member_name (b, "anomalies");
       json_builder_begin_array (b);
@@ -1190,14 +1170,10 @@ cmd_resolve (int argc, char **argv)
         {
           g_autoptr(JsonBuilder) b = json_builder_new ();
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "anomaly_id");
-          json_builder_add_int_value (b, id);
-          json_builder_set_member_name (b, "would_suppress");
-          json_builder_add_int_value (b, n);
-          json_builder_set_member_name (b, "past_anomalies");
-          json_builder_add_int_value (b, n_past);
-          json_builder_set_member_name (b, "applied");
-          json_builder_add_boolean_value (b, FALSE);
+          add_int (b, "anomaly_id", id);
+          add_int (b, "would_suppress", n);
+          add_int (b, "past_anomalies", n_past);
+          add_boolean (b, "applied", FALSE);
           json_builder_end_object (b);
           print_json (b);
         }
@@ -1306,14 +1282,7 @@ cmd_forecast (int argc, char **argv)
 
       cancellable = cancel_on_interrupt ();
       if (!ax_forecast_dataset (argv[1], &request, &monitor, cancellable, &result, &error))
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_clear_error (&error);
-              g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Forecast interrupted"));
-            }
-          return fail (g_steal_pointer (&error));
-        }
+        return fail_interrupted (g_steal_pointer (&error), _("Forecast interrupted"));
       if (output)
         {
           g_autoptr(GFile) file = g_file_new_for_commandline_arg (output);
