@@ -373,6 +373,149 @@ parse_json (const char *text)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* What the CLI tests read back: members of its JSON, its CSV files and
+ * its project, looked into with SQLite directly */
+
+/* The project the CLI tests work on, relative to the fixture's directory. */
+#define PROJECT "project.auspex"
+
+/* Member @name of @o, which must be an object. */
+static inline JsonObject *
+member_object (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    g_error ("member '%s' is not an object", name);
+  return json_node_get_object (node);
+}
+
+/* A number member, or NAN when it is null; a missing member fails. */
+static inline double
+member_number (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL)
+    g_error ("no member '%s'", name);
+  if (JSON_NODE_HOLDS_NULL (node))
+    return NAN;
+  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+  g_assert_true (json_node_get_value_type (node) == G_TYPE_INT64 ||
+                 json_node_get_value_type (node) == G_TYPE_DOUBLE);
+  return json_node_get_double (node);
+}
+
+/* An independent RFC 4180 reader: records as NULL-terminated string arrays. */
+static inline GPtrArray *
+read_csv_records (const char *path)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) field = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *p, *end;
+  gsize len = 0;
+
+  g_file_get_contents (path, &text, &len, &error);
+  g_assert_no_error (error);
+  p = text;
+  end = text + len;
+  while (p < end)
+    {
+      for (;;)
+        {
+          g_string_truncate (field, 0);
+          if (*p == '"')
+            {
+              for (p++; ; p++)
+                {
+                  if (p == end)
+                    g_error ("%s: a quoted field is not closed", path);
+                  if (*p == '"' && p + 1 < end && p[1] == '"')
+                    p++;
+                  else if (*p == '"')
+                    break;
+                  g_string_append_c (field, *p);
+                }
+              p++;
+            }
+          else
+            for (; p < end && *p != ',' && *p != '\r' && *p != '\n'; p++)
+              {
+                if (*p == '"')
+                  g_error ("%s: a quote in an unquoted field", path);
+                g_string_append_c (field, *p);
+              }
+          g_ptr_array_add (fields, g_strndup (field->str, field->len));
+          if (p < end && *p == ',')
+            {
+              p++;
+              continue;
+            }
+          break;
+        }
+      if (p < end && *p == '\r')
+        p++;
+      if (p < end)
+        {
+          if (*p != '\n')
+            g_error ("%s: a carriage return without a line feed", path);
+          p++;
+        }
+      g_ptr_array_add (fields, NULL);
+      g_ptr_array_add (rows, g_ptr_array_steal (fields, NULL));
+    }
+  return rows;
+}
+
+/* The index of column @name in the header record @header, or -1. */
+static inline int
+column_index (char      **header,
+              const char *name)
+{
+  for (int c = 0; header[c]; c++)
+    if (g_str_equal (header[c], name))
+      return c;
+  return -1;
+}
+
+/* A finite number written in full as @text; FALSE for an empty field. */
+static inline gboolean
+parse_finite (const char *text,
+              double     *out)
+{
+  char *end = NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  *out = g_ascii_strtod (text, &end);
+  return *end == '\0' && isfinite (*out);
+}
+
+/* The one integer @sql answers about PROJECT, opened and closed again. */
+static inline gint64
+project_int (Fixture    *fx,
+             const char *sql)
+{
+  g_autofree char *path = fixture_path (fx, PROJECT);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  return v;
+}
+
 /* Raw SQLite, for looking at files without the store */
 
 static inline sqlite3 *

@@ -23,135 +23,6 @@
 
 #include "ax-test-util.h"
 
-#define PROJECT "project.auspex"
-
-/* JSON */
-
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    g_error ("member '%s' is not an object", name);
-  return json_node_get_object (node);
-}
-
-/* A number member, or NAN when it is null; a missing member fails. */
-static double
-member_number (JsonObject *o,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL)
-    g_error ("no member '%s'", name);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return NAN;
-  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
-  g_assert_true (json_node_get_value_type (node) == G_TYPE_INT64 ||
-                 json_node_get_value_type (node) == G_TYPE_DOUBLE);
-  return json_node_get_double (node);
-}
-
-/* An independent RFC 4180 reader: records as NULL-terminated string arrays. */
-static GPtrArray *
-read_csv (const char *path)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) field = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  const char *p, *end;
-  gsize len = 0;
-
-  g_file_get_contents (path, &text, &len, &error);
-  g_assert_no_error (error);
-  p = text;
-  end = text + len;
-  while (p < end)
-    {
-      for (;;)
-        {
-          g_string_truncate (field, 0);
-          if (*p == '"')
-            {
-              for (p++; ; p++)
-                {
-                  if (p == end)
-                    g_error ("%s: a quoted field is not closed", path);
-                  if (*p == '"' && p + 1 < end && p[1] == '"')
-                    p++;
-                  else if (*p == '"')
-                    break;
-                  g_string_append_c (field, *p);
-                }
-              p++;
-            }
-          else
-            for (; p < end && *p != ',' && *p != '\r' && *p != '\n'; p++)
-              {
-                if (*p == '"')
-                  g_error ("%s: a quote in an unquoted field", path);
-                g_string_append_c (field, *p);
-              }
-          g_ptr_array_add (fields, g_strndup (field->str, field->len));
-          if (p < end && *p == ',')
-            {
-              p++;
-              continue;
-            }
-          break;
-        }
-      if (p < end && *p == '\r')
-        p++;
-      if (p < end)
-        {
-          if (*p != '\n')
-            g_error ("%s: a carriage return without a line feed", path);
-          p++;
-        }
-      g_ptr_array_add (fields, NULL);
-      g_ptr_array_add (rows, g_ptr_array_steal (fields, NULL));
-    }
-  return rows;
-}
-
-static gboolean
-parse_number (const char *text,
-              double     *out)
-{
-  char *end = NULL;
-
-  if (text == NULL || text[0] == '\0')
-    return FALSE;
-  *out = g_ascii_strtod (text, &end);
-  return *end == '\0' && isfinite (*out);
-}
-
-/* The project */
-
-static gint64
-project_int (Fixture    *fx,
-             const char *sql)
-{
-  g_autofree char *path = fixture_path (fx, PROJECT);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-  return v;
-}
-
 /* The planted spikes: dataset rows and their ridership, far above the
  * real data's highest day (26 thousand).  60 and 61 are alike, so that a
  * false-positive mark on one teaches about the other; 45 and 80 are not
@@ -411,7 +282,7 @@ assert_scores (Fixture *fx,
                JsonArray  *anomalies)
 {
   g_autofree char *path = fixture_path (fx, name);
-  g_autoptr(GPtrArray) rows = read_csv (path);
+  g_autoptr(GPtrArray) rows = read_csv_records (path);
   static const char *const header[] = { "dataset_row", "group", "time", "score", "severity", NULL };
   g_autofree guint8 *seen = g_new0 (guint8, N_ROWS);
   guint n_flagged = 0;
@@ -424,12 +295,12 @@ assert_scores (Fixture *fx,
       double row = -1, score = -1;
 
       g_assert_cmpuint (g_strv_length (f), ==, 5);
-      g_assert_true (parse_number (f[0], &row));
+      g_assert_true (parse_finite (f[0], &row));
       g_assert_true (row >= 0 && row < N_ROWS && !seen[(guint) row]);
       seen[(guint) row] = 1;
       g_assert_cmpstr (f[1], ==, "");
       g_assert_cmpstr (f[2], ==, g_ptr_array_index (dates, (guint) row));
-      g_assert_true (parse_number (f[3], &score));
+      g_assert_true (parse_finite (f[3], &score));
       g_assert_true (score >= 0 && score <= 1);
       if (g_str_equal (f[4], "none"))
         continue;
@@ -756,7 +627,7 @@ test_group_by (Fixture       *fx,
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *path = fixture_path (fx, "groups.csv");
   g_autofree char *original = dataset_path ("chicago_ridership.csv");
-  g_autoptr(GPtrArray) source = read_csv (original);
+  g_autoptr(GPtrArray) source = read_csv_records (original);
   JsonArray *list;
   GHashTable *groups = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -770,7 +641,7 @@ test_group_by (Fixture       *fx,
     root = parse_json (out);
   }
   list = anomalies_of (root);
-  rows = read_csv (path);
+  rows = read_csv_records (path);
   g_assert_cmpuint (rows->len, ==, N_ROWS + 1);
   for (guint r = 1; r < rows->len; r++)
     {

@@ -21,244 +21,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#define PROJECT "project.auspex"
-
-typedef struct {
-  char *dir;
-} Fixture;
-
-static const char *
-required_env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL || value[0] == '\0')
-    g_error ("%s is not set; run this test through meson test", name);
-  return value;
-}
-
-static char *
-dataset_path (const char *file)
-{
-  return g_build_filename (required_env ("AX_DATASETS"), file, NULL);
-}
-
-static char *
-fixture_path (Fixture    *fx,
-              const char *name)
-{
-  return g_build_filename (fx->dir, name, NULL);
-}
-
-static void
-write_file (Fixture    *fx,
-            const char *name,
-            const char *text)
-{
-  g_autofree char *path = fixture_path (fx, name);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      g_assert_nonnull (dir);
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_unlink (path), ==, 0);
-}
-
-/* Fails the running test and lets it go on (main() makes failures
- * non-fatal), logging the whole message. */
-static void G_GNUC_PRINTF (1, 2)
-check_failed (const char *format,
-              ...)
-{
-  g_autofree char *message = NULL;
-  va_list ap;
-
-  va_start (ap, format);
-  message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_test_message ("FAIL: %s", message);
-  g_test_fail_printf ("%.*s", (int) strcspn (message, "\n"), message);
-}
-
-/* Running auspex-cli */
-
-typedef struct {
-  char *command;
-  int   status;
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_free (CliRun *run)
-{
-  g_free (run->command);
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
-
-static char *
-bytes_to_string (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-
-  return g_strndup (data ? data : "", len);
-}
-
-static GSubprocess *
-cli_spawn (Fixture            *fx,
-           const char * const *args,
-           CliRun             *run)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  GSubprocess *proc;
-
-  g_ptr_array_add (argv, (gpointer) required_env ("AX_CLI"));
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  run->command = g_strjoinv (" ", (char **) argv->pdata + 1);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
-  g_subprocess_launcher_set_cwd (launcher, fx->dir);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return proc;
-}
-
-static void
-cli_wait (GSubprocess *proc,
-          CliRun      *run)
-{
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  run->out = bytes_to_string (out);
-  run->err = bytes_to_string (err);
-  if (!g_subprocess_get_if_exited (proc))
-    {
-      check_failed ("'auspex-cli %s' was killed by signal %d; stderr:\n%s", run->command,
-                    g_subprocess_get_if_signaled (proc) ? g_subprocess_get_term_sig (proc) : 0,
-                    run->err);
-      run->status = -1;
-    }
-  else
-    run->status = g_subprocess_get_exit_status (proc);
-}
-
-static CliRun *
-cli_run_va (Fixture    *fx,
-            const char *first,
-            va_list     ap)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  CliRun *run = g_new0 (CliRun, 1);
-  g_autoptr(GSubprocess) proc = NULL;
-
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) a);
-  g_ptr_array_add (args, NULL);
-  proc = cli_spawn (fx, (const char * const *) args->pdata, run);
-  cli_wait (proc, run);
-  return run;
-}
-
-/* Runs a command that must succeed quietly, and returns what it printed. */
-static char * G_GNUC_NULL_TERMINATED
-cli_ok (Fixture    *fx,
-        const char *first,
-        ...)
-{
-  g_autoptr(CliRun) run = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  run = cli_run_va (fx, first, ap);
-  va_end (ap);
-  if (run->status != 0 || run->err[0] != '\0')
-    g_error ("'auspex-cli %s' exited with %d; stderr:\n%s", run->command, run->status, run->err);
-  return g_steal_pointer (&run->out);
-}
-
-/* Checks that @run failed as the README promises: a non-zero exit, nothing
- * on stdout, exactly one line on stderr, holding @fragment. */
-static void
-assert_failed (CliRun     *run,
-               const char *fragment)
-{
-  const char *nl = strchr (run->err, '\n');
-  g_autofree char *err = g_strchomp (g_strdup (run->err));
-
-  if (run->status == 0)
-    check_failed ("'auspex-cli %s' succeeded but should have failed; stdout:\n%s",
-                  run->command, run->out);
-  else if (run->out[0] != '\0')
-    check_failed ("'auspex-cli %s' failed but printed on stdout:\n%s", run->command, run->out);
-  else if (nl == NULL || nl[1] != '\0')
-    check_failed ("'auspex-cli %s': stderr must be exactly one line, got:\n%s", run->command, err);
-  else if (strstr (run->err, fragment) == NULL)
-    check_failed ("'auspex-cli %s': expected '%s' in the message, got: %s",
-                  run->command, fragment, err);
-}
-
-static void G_GNUC_NULL_TERMINATED
-cli_fails (Fixture    *fx,
-           const char *fragment,
-           const char *first,
-           ...)
-{
-  g_autoptr(CliRun) run = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  run = cli_run_va (fx, first, ap);
-  va_end (ap);
-  assert_failed (run, fragment);
-}
-
-/* JSON */
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data (parser, text, -1, &error))
-    g_error ("not valid JSON (%s):\n%s", error->message, text);
-  return json_node_copy (json_parser_get_root (parser));
-}
+#include "ax-test-util.h"
 
 /* parse_json() of @text, which it frees. */
 static JsonNode *
@@ -269,165 +32,19 @@ parse_json_take (char *text)
   return parse_json (owned);
 }
 
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    g_error ("member '%s' is not an object", name);
-  return json_node_get_object (node);
-}
-
-/* A number member, or NAN when it is null; a missing member fails. */
-static double
-member_number (JsonObject *o,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL)
-    g_error ("no member '%s'", name);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return NAN;
-  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
-  g_assert_true (json_node_get_value_type (node) == G_TYPE_INT64 ||
-                 json_node_get_value_type (node) == G_TYPE_DOUBLE);
-  return json_node_get_double (node);
-}
-
-/* An independent RFC 4180 reader: records as NULL-terminated string arrays. */
-static GPtrArray *
-read_csv (const char *path)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) field = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  const char *p, *end;
-  gsize len = 0;
-
-  g_file_get_contents (path, &text, &len, &error);
-  g_assert_no_error (error);
-  p = text;
-  end = text + len;
-  while (p < end)
-    {
-      for (;;)
-        {
-          g_string_truncate (field, 0);
-          if (*p == '"')
-            {
-              for (p++; ; p++)
-                {
-                  if (p == end)
-                    g_error ("%s: a quoted field is not closed", path);
-                  if (*p == '"' && p + 1 < end && p[1] == '"')
-                    p++;
-                  else if (*p == '"')
-                    break;
-                  g_string_append_c (field, *p);
-                }
-              p++;
-            }
-          else
-            for (; p < end && *p != ',' && *p != '\r' && *p != '\n'; p++)
-              {
-                if (*p == '"')
-                  g_error ("%s: a quote in an unquoted field", path);
-                g_string_append_c (field, *p);
-              }
-          g_ptr_array_add (fields, g_strndup (field->str, field->len));
-          if (p < end && *p == ',')
-            {
-              p++;
-              continue;
-            }
-          break;
-        }
-      if (p < end && *p == '\r')
-        p++;
-      if (p < end)
-        {
-          if (*p != '\n')
-            g_error ("%s: a carriage return without a line feed", path);
-          p++;
-        }
-      g_ptr_array_add (fields, NULL);
-      g_ptr_array_add (rows, g_ptr_array_steal (fields, NULL));
-    }
-  return rows;
-}
-
-static int
-column_index (char      **header,
-              const char *name)
-{
-  for (int c = 0; header[c]; c++)
-    if (g_str_equal (header[c], name))
-      return c;
-  return -1;
-}
-
-static gboolean
-parse_number (const char *text,
-              double     *out)
-{
-  char *end = NULL;
-
-  if (text == NULL || text[0] == '\0')
-    return FALSE;
-  *out = g_ascii_strtod (text, &end);
-  return *end == '\0' && isfinite (*out);
-}
-
 /* The project */
-
-static gint64
-project_int (Fixture    *fx,
-             const char *sql)
-{
-  g_autofree char *path = fixture_path (fx, PROJECT);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-  return v;
-}
 
 /* A project with air_passengers.csv imported as "air". */
 static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *air = dataset_path ("air_passengers.csv");
 
-  fx->dir = g_dir_make_tmp ("ax-test-cli-forecast-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture_init (fx, "ax-test-cli-forecast-XXXXXX");
   g_free (cli_ok (fx, "create", PROJECT, NULL));
   g_free (cli_ok (fx, "import", PROJECT, air, "--name", "air", NULL));
 }
-
-static void
-fixture_tear_down (Fixture       *fx,
-                   gconstpointer  data)
-{
-  remove_tree (fx->dir);
-  g_free (fx->dir);
-}
-
-#define TEST(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 /* Generated data */
 
@@ -457,7 +74,7 @@ write_stores (Fixture *fx)
                               stores[(s + t) % G_N_ELEMENTS (stores)].name,
                               store_sales (stores[(s + t) % G_N_ELEMENTS (stores)].level, t),
                               (t + s) % 4 == 0);
-  write_file (fx, "stores.csv", csv->str);
+  write_file (fx, "stores.csv", csv->str, -1);
   g_free (cli_ok (fx, "import", PROJECT, "stores.csv", "--name", "stores", NULL));
 }
 
@@ -474,7 +91,7 @@ write_demand (Fixture *fx)
       g_string_append_printf (csv, "%04u-%02u-01,P2,%.0f\n", 2021 + t / 12, t % 12 + 1,
                               50 + (double) ((t * 17) % 9) - 4);
     }
-  write_file (fx, "demand.csv", csv->str);
+  write_file (fx, "demand.csv", csv->str, -1);
   g_free (cli_ok (fx, "import", PROJECT, "demand.csv", "--name", "demand", NULL));
 }
 
@@ -521,7 +138,7 @@ assert_forecast_rows (GPtrArray    *rows,
 
       if (g_strcmp0 (row[tc], want) != 0)
         check_failed ("row %u: time is %s, expected %s", first + i, row[tc], want);
-      if (!parse_number (row[fc], &f))
+      if (!parse_finite (row[fc], &f))
         {
           check_failed ("row %u: forecast '%s' is not a number", first + i, row[fc]);
           continue;
@@ -547,7 +164,7 @@ assert_forecast_rows (GPtrArray    *rows,
               check_failed ("no lower_%g/upper_%g columns", levels[l], levels[l]);
               return;
             }
-          if (!parse_number (row[lc], &lo) || !parse_number (row[hc], &hi))
+          if (!parse_finite (row[lc], &lo) || !parse_finite (row[hc], &hi))
             {
               check_failed ("row %u: the %g%% range is not numbers", first + i, levels[l]);
               continue;
@@ -603,7 +220,7 @@ test_air_passengers (Fixture       *fx,
   g_assert_nonnull (strstr (text, "MASE"));
   g_assert_nonnull (strstr (text, "Wrote 12 forecasts"));
 
-  rows = read_csv (out_path);
+  rows = read_csv_records (out_path);
   g_assert_cmpuint (rows->len, ==, 13);
   header = g_ptr_array_index (rows, 0);
   g_assert_cmpuint (g_strv_length (header), ==, 6);
@@ -618,7 +235,7 @@ test_air_passengers (Fixture       *fx,
   for (guint i = 1; i <= 12; i++)
     {
       double f = NAN;
-      parse_number (((char **) g_ptr_array_index (rows, i))[1], &f);
+      parse_finite (((char **) g_ptr_array_index (rows, i))[1], &f);
       sum += f;
       if (i == 7)
         july = f;
@@ -706,7 +323,7 @@ test_levels (Fixture       *fx,
   g_free (cli_ok (fx, "forecast", PROJECT, "--dataset", "air", "--time-column", "month",
                   "--value-column", "passengers", "--horizon", "6", "--level", "50,90,99",
                   "--output", "levels.csv", NULL));
-  rows = read_csv (out_path);
+  rows = read_csv_records (out_path);
   g_assert_cmpuint (rows->len, ==, 7);
   header = g_ptr_array_index (rows, 0);
   g_assert_cmpuint (g_strv_length (header), ==, 8);
@@ -735,7 +352,7 @@ test_group_by (Fixture       *fx,
     }
   g_assert_nonnull (strstr (text, "Wrote 18 forecasts"));
 
-  rows = read_csv (out_path);
+  rows = read_csv_records (out_path);
   g_assert_cmpuint (rows->len, ==, 1 + 3 * 6);
   header = g_ptr_array_index (rows, 0);
   g_assert_cmpstr (header[0], ==, "store");
@@ -768,7 +385,7 @@ test_group_by (Fixture       *fx,
 
     g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
     more = g_strconcat (csv, "2023-11-01,D,12.5,0\n2023-12-01,D,13.5,0\n", NULL);
-    write_file (fx, "stores-d.csv", more);
+    write_file (fx, "stores-d.csv", more, -1);
     g_free (cli_ok (fx, "import", PROJECT, "stores-d.csv", "--name", "stores_d", NULL));
     json = cli_ok (fx, "forecast", PROJECT, "--dataset", "stores_d", "--time-column", "month",
                    "--value-column", "sales", "--group-by", "store", "--horizon", "6", "--json", NULL);
@@ -798,7 +415,7 @@ test_train (Fixture       *fx,
   JsonObject *t, *m, *v, *metrics;
   gint64 model_id;
 
-  write_file (fx, "air.json", AIR_CONFIG);
+  write_file (fx, "air.json", AIR_CONFIG, -1);
   text = cli_ok (fx, "train", PROJECT, "--config", "air.json", "--json", NULL);
   trained = parse_json (text);
   t = json_node_get_object (trained);
@@ -880,7 +497,7 @@ test_train (Fixture       *fx,
   g_free (cli_ok (fx, "forecast", PROJECT, "--model", "air_fc", "--horizon", "3", "--output", "again.csv", NULL));
   {
     g_autofree char *again_path = fixture_path (fx, "again.csv");
-    g_autoptr(GPtrArray) rows = read_csv (again_path);
+    g_autoptr(GPtrArray) rows = read_csv_records (again_path);
 
     g_assert_cmpuint (rows->len, ==, 4);
     assert_forecast_rows (rows, 1, 3, 1960, 12, levels_80_95, 2, NULL, 0);
@@ -904,7 +521,7 @@ test_group_model (Fixture       *fx,
               "{\"model_name\": \"stores_fc\", \"model_type\": \"revenue_forecast\","
               " \"algorithm\": \"ets\", \"dataset\": \"stores\", \"target\": \"sales\","
               " \"time_column\": \"month\", \"group_by\": \"store\", \"horizon\": 3,"
-              " \"prediction_levels\": [90]}");
+              " \"prediction_levels\": [90]}", -1);
   trained = parse_json_take (cli_ok (fx, "train", PROJECT, "--config", "stores.json", "--json", NULL));
   series = json_object_get_array_member (json_node_get_object (trained), "series");
   g_assert_cmpuint (json_array_get_length (series), ==, 3);
@@ -930,7 +547,7 @@ test_group_model (Fixture       *fx,
   write_file (fx, "promo.json",
               "{\"model_name\": \"promo\", \"model_type\": \"sales_forecast\","
               " \"dataset\": \"stores\", \"target\": \"sales\", \"time_column\": \"month\","
-              " \"features\": [\"store\", \"promo\"], \"hyperparameters\": {\"n_estimators\": 10}}");
+              " \"features\": [\"store\", \"promo\"], \"hyperparameters\": {\"n_estimators\": 10}}", -1);
   {
     g_autoptr(JsonNode) reg = parse_json_take (cli_ok (fx, "train", PROJECT, "--config", "promo.json", "--json", NULL));
     JsonObject *validation = member_object (member_object (json_node_get_object (reg), "metrics"), "validation");
@@ -952,7 +569,7 @@ test_inventory (Fixture       *fx,
               " \"dataset\": \"demand\", \"target\": \"units\", \"time_column\": \"month\","
               " \"group_by\": \"product\", \"horizon\": 3,"
               " \"training_config\": {\"service_level\": 0.95, \"lead_time\": 2,"
-              " \"holding_cost\": 2.5, \"ordering_cost\": 50}}");
+              " \"holding_cost\": 2.5, \"ordering_cost\": 50}}", -1);
   trained = parse_json_take (cli_ok (fx, "train", PROJECT, "--config", "stock.json", "--json", NULL));
   series = json_object_get_array_member (json_node_get_object (trained), "series");
   g_assert_cmpuint (json_array_get_length (series), ==, 2);
@@ -992,7 +609,7 @@ test_inventory (Fixture       *fx,
   write_file (fx, "nocost.json",
               "{\"model_type\": \"inventory_optimization\", \"dataset\": \"demand\", \"target\": \"units\","
               " \"time_column\": \"month\", \"group_by\": \"product\","
-              " \"training_config\": {\"service_level\": 0.95, \"ordering_cost\": 50}}");
+              " \"training_config\": {\"service_level\": 0.95, \"ordering_cost\": 50}}", -1);
   cli_fails (fx, "training_config.holding_cost", "train", PROJECT, "--config", "nocost.json", NULL);
 }
 
@@ -1010,7 +627,7 @@ test_errors (Fixture       *fx,
   lines = g_strsplit (air_text, "\n", -1);
   for (guint i = 1; i <= 15; i++)
     g_string_append_printf (short_csv, "%s\n", lines[i]);
-  write_file (fx, "short.csv", short_csv->str);
+  write_file (fx, "short.csv", short_csv->str, -1);
   g_free (cli_ok (fx, "import", PROJECT, "short.csv", "--name", "short", NULL));
   write_stores (fx);
 
@@ -1068,7 +685,7 @@ test_errors (Fixture       *fx,
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
-        write_file (fx, "bad.json", cases[i].config);
+        write_file (fx, "bad.json", cases[i].config, -1);
         cli_fails (fx, cases[i].fragment, "train", PROJECT, "--config", "bad.json", NULL);
       }
   }

@@ -21,145 +21,6 @@
 
 #include "ax-test-util.h"
 
-#define PROJECT "project.auspex"
-
-/* JSON */
-
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    g_error ("member '%s' is not an object", name);
-  return json_node_get_object (node);
-}
-
-/* A number member, or NAN when it is null; a missing member fails. */
-static double
-member_number (JsonObject *o,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL)
-    g_error ("no member '%s'", name);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return NAN;
-  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
-  g_assert_true (json_node_get_value_type (node) == G_TYPE_INT64 ||
-                 json_node_get_value_type (node) == G_TYPE_DOUBLE);
-  return json_node_get_double (node);
-}
-
-/* An independent RFC 4180 reader: records as NULL-terminated string arrays. */
-static GPtrArray *
-read_csv (const char *path)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) field = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  const char *p, *end;
-  gsize len = 0;
-
-  g_file_get_contents (path, &text, &len, &error);
-  g_assert_no_error (error);
-  p = text;
-  end = text + len;
-  while (p < end)
-    {
-      for (;;)
-        {
-          g_string_truncate (field, 0);
-          if (*p == '"')
-            {
-              for (p++; ; p++)
-                {
-                  if (p == end)
-                    g_error ("%s: a quoted field is not closed", path);
-                  if (*p == '"' && p + 1 < end && p[1] == '"')
-                    p++;
-                  else if (*p == '"')
-                    break;
-                  g_string_append_c (field, *p);
-                }
-              p++;
-            }
-          else
-            for (; p < end && *p != ',' && *p != '\r' && *p != '\n'; p++)
-              {
-                if (*p == '"')
-                  g_error ("%s: a quote in an unquoted field", path);
-                g_string_append_c (field, *p);
-              }
-          g_ptr_array_add (fields, g_strndup (field->str, field->len));
-          if (p < end && *p == ',')
-            {
-              p++;
-              continue;
-            }
-          break;
-        }
-      if (p < end && *p == '\r')
-        p++;
-      if (p < end)
-        {
-          if (*p != '\n')
-            g_error ("%s: a carriage return without a line feed", path);
-          p++;
-        }
-      g_ptr_array_add (fields, NULL);
-      g_ptr_array_add (rows, g_ptr_array_steal (fields, NULL));
-    }
-  return rows;
-}
-
-static int
-column_index (char      **header,
-              const char *name)
-{
-  for (int c = 0; header[c]; c++)
-    if (g_str_equal (header[c], name))
-      return c;
-  return -1;
-}
-
-static gboolean
-parse_number (const char *text,
-              double     *out)
-{
-  char *end = NULL;
-
-  if (text == NULL || text[0] == '\0')
-    return FALSE;
-  *out = g_ascii_strtod (text, &end);
-  return *end == '\0' && isfinite (*out);
-}
-
-/* The project */
-
-static gint64
-project_int (Fixture    *fx,
-             const char *sql)
-{
-  g_autofree char *path = fixture_path (fx, PROJECT);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-  return v;
-}
-
 /* A project with churn.csv imported as "churn". */
 static void
 fixture_set_up (Fixture       *fx,
@@ -228,7 +89,7 @@ churn_input (const char *drop,
              const char *with)
 {
   g_autofree char *path = dataset_path ("churn.csv");
-  g_autoptr(GPtrArray) rows = read_csv (path);
+  g_autoptr(GPtrArray) rows = read_csv_records (path);
   char **header = g_ptr_array_index (rows, 0);
   char **first = g_ptr_array_index (rows, 1);
   g_autoptr(GString) json = g_string_new ("{");
@@ -244,7 +105,7 @@ churn_input (const char *drop,
       g_string_append_printf (json, "\"%s\": ", header[c]);
       if (g_strcmp0 (header[c], replace) == 0)
         g_string_append (json, with);
-      else if (parse_number (first[c], &v))
+      else if (parse_finite (first[c], &v))
         g_string_append (json, first[c]);
       else
         g_string_append_printf (json, "\"%s\"", first[c]);
@@ -312,8 +173,8 @@ assert_output (const char         *input,
                const char * const *classes,
                gboolean            has_score)
 {
-  g_autoptr(GPtrArray) in = read_csv (input);
-  g_autoptr(GPtrArray) out = read_csv (output);
+  g_autoptr(GPtrArray) in = read_csv_records (input);
+  g_autoptr(GPtrArray) out = read_csv_records (output);
   char **in_header = g_ptr_array_index (in, 0);
   char **header = g_ptr_array_index (out, 0);
   guint n_in = g_strv_length (in_header);
@@ -349,7 +210,7 @@ assert_output (const char         *input,
       for (guint i = 0; i < n_in; i++)
         if (!g_str_equal (a[i], b[i]))
           check_failed ("row %u, column '%s': '%s' came out as '%s'", r, in_header[i], a[i], b[i]);
-      if (!parse_number (b[confidence], &c))
+      if (!parse_finite (b[confidence], &c))
         check_failed ("row %u: the confidence '%s' is not a number", r, b[confidence]);
       assert_fraction (c, "a confidence");
       if (classes)
@@ -360,7 +221,7 @@ assert_output (const char         *input,
           for (guint k = 0; classes[k]; k++)
             {
               double p = -1;
-              parse_number (b[confidence + 1 + k], &p);
+              parse_finite (b[confidence + 1 + k], &p);
               assert_fraction (p, "a probability");
               sum += p;
             }
@@ -371,16 +232,16 @@ assert_output (const char         *input,
         }
       else
         {
-          g_assert_true (parse_number (b[prediction], &v));
-          g_assert_true (parse_number (b[lower], &lo));
-          g_assert_true (parse_number (b[upper], &hi));
+          g_assert_true (parse_finite (b[prediction], &v));
+          g_assert_true (parse_finite (b[lower], &lo));
+          g_assert_true (parse_finite (b[upper], &hi));
           if (!(lo <= v && v <= hi))
             check_failed ("row %u: the range %g..%g does not hold the prediction %g", r, lo, hi, v);
         }
       if (has_score)
         {
           double s = -1;
-          g_assert_true (parse_number (b[score], &s));
+          g_assert_true (parse_finite (b[score], &s));
           if (!(s >= 0 && s <= 100))
             check_failed ("row %u: the score %g is not in 0..100", r, s);
         }
@@ -647,7 +508,7 @@ test_predict_errors (Fixture       *fx,
              "--output", "out.csv", NULL);
   /* A value that is not of its column's type names line and column. */
   {
-    g_autoptr(GPtrArray) rows = read_csv (churn);
+    g_autoptr(GPtrArray) rows = read_csv_records (churn);
     g_autoptr(GString) text = g_string_new (NULL);
     char **header = g_ptr_array_index (rows, 0);
     int minutes = column_index (header, "total_day_minutes");

@@ -22,9 +22,6 @@
 
 #include "ax-test-util.h"
 
-/* The project every test works on, relative to the test's directory. */
-#define PROJECT "project.auspex"
-
 static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)

@@ -11,38 +11,9 @@
 #include <string.h>
 
 #include "ax-detect.h"
+#include "ax-test-util.h"
 
 /* Data */
-
-typedef struct {
-  guint64 state;
-} Rng;
-
-/* splitmix64 (Steele, Lea, Flood 2014). */
-static guint64
-rng_next (Rng *r)
-{
-  guint64 z = (r->state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-static double
-rng_uniform (Rng *r)
-{
-  return (double) (rng_next (r) >> 11) * 0x1.0p-53;
-}
-
-/* Standard normal by Box–Muller. */
-static double
-rng_normal (Rng *r)
-{
-  double u1 = rng_uniform (r), u2 = rng_uniform (r);
-
-  return sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
-}
 
 static AxMatrix *
 matrix_new (guint n_rows,
