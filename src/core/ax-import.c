@@ -255,11 +255,20 @@ spill_write (Spill   *spill,
 
   if (spill->fd < 0)
     {
-      g_autofree char *path = g_build_filename (spill->dir, ".auspex-import-XXXXXX", NULL);
-      spill->fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+      /* An anonymous file beside the project: it has no name to clean up
+       * and disappears with the process, however that ends.  Where the
+       * file system cannot make one, an unlinked file in the temporary
+       * folder does the same. */
+      spill->fd = open (spill->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      if (spill->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL))
+        {
+          g_autofree char *path = NULL;
+          spill->fd = g_file_open_tmp (NULL, &path, NULL);
+          if (spill->fd >= 0)
+            g_unlink (path);
+        }
       if (spill->fd < 0)
         return spill_error (spill, errno, error);
-      g_unlink (path);
     }
   while (done < spill->buf->len)
     {
