@@ -4,6 +4,7 @@
 #include "ax-detect-job.h"
 #include "ax-export.h"
 #include "ax-store-datasets.h"
+#include "ax-train-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -31,25 +32,6 @@ now_utc (void)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-/* Progress of one stage of a run, as part of the whole. */
-typedef struct {
-  AxProgressFunc  func;
-  gpointer        data;
-  double          base;
-  double          span;
-} Stage;
-
-static void
-stage_progress (double      fraction,
-                const char *detail,
-                gpointer    user_data)
-{
-  Stage *s = user_data;
-
-  ax_progress_report (s->func, s->data,
-                      fraction < 0 ? -1 : s->base + s->span * CLAMP (fraction, 0, 1), detail);
 }
 
 /* Checking the configuration against the dataset */
@@ -471,21 +453,12 @@ first_row_to_score (const Run *run)
 
 static gboolean
 read_data (Run           *run,
-           Stage         *stage,
+           AxProgressStage *stage,
            GCancellable  *cancellable,
            GError       **error)
 {
-  g_autofree char *detail = g_strdup_printf (_("Reading “%s”"), run->info->name);
-  guint n = (guint) MIN (run->info->n_rows, (gint64) G_MAXUINT);
-
-  stage_progress (-1, detail, stage);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  run->data = ax_store_read_rows (run->store, run->info, 0, n, error);
-  if (run->data == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  stage_progress (1, detail, stage);
-  return TRUE;
+  run->data = ax_train_read_rows (run->store, run->info, NULL, stage, cancellable, error);
+  return run->data != NULL;
 }
 
 static gboolean
@@ -503,7 +476,7 @@ detect (const char            *project_path,
   AxTrainMonitor engine_monitor = { 0 };
   AxDetectionInfo detection = { 0 };
   AxDetectionRun stored_run = { 0 };
-  Stage stage = { 0 };
+  AxProgressStage stage = { 0 };
   gboolean in_transaction = FALSE;
 
   result->started = now_utc ();
@@ -552,7 +525,7 @@ detect (const char            *project_path,
 
       stage.base = READ_SHARE;
       stage.span = 1 - READ_SHARE - SAVE_SHARE;
-      engine_monitor.progress = stage_progress;
+      engine_monitor.progress = ax_progress_stage_report;
       engine_monitor.progress_data = &stage;
       if (monitor)
         {
@@ -577,7 +550,7 @@ detect (const char            *project_path,
 
   stage.base = 1 - SAVE_SHARE;
   stage.span = SAVE_SHARE;
-  stage_progress (0, _("Saving the anomalies"), &stage);
+  ax_progress_stage_report (0, _("Saving the anomalies"), &stage);
   if (scores)
     {
       if (!write_scores (run->tmp, run->config, run->data, run->result, cancellable, error))
@@ -623,7 +596,7 @@ detect (const char            *project_path,
       return FALSE;
     }
   g_clear_object (&run->tmp);
-  stage_progress (1, NULL, &stage);
+  ax_progress_stage_report (1, NULL, &stage);
 
   result->detection_name = g_strdup (run->config->detection_name);
   result->dataset_name = g_strdup (run->info->name);

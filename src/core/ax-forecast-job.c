@@ -212,25 +212,6 @@ check_columns (const AxFrame            *frame,
 
 /* Fitting */
 
-/* Progress of one series of a forecast, as part of the whole. */
-typedef struct {
-  AxProgressFunc  func;
-  gpointer        data;
-  double          base;
-  double          span;
-} Stage;
-
-static void
-stage_progress (double      fraction,
-                const char *detail,
-                gpointer    user_data)
-{
-  Stage *s = user_data;
-
-  ax_progress_report (s->func, s->data,
-                      fraction < 0 ? -1 : s->base + s->span * CLAMP (fraction, 0, 1), detail);
-}
-
 /* Appends " (for store “B”)" to @error's message, so that a message
  * still begins with its field. */
 static void
@@ -334,7 +315,7 @@ ax_forecast_run (AxStore                 *store,
   g_auto(GStrv) items = NULL;
   g_autoptr(GError) first_failure = NULL;
   AxTrainMonitor engine_monitor = { 0 };
-  Stage stage = { 0 };
+  AxProgressStage stage = { 0 };
   guint n_items;
   gint64 start;
 
@@ -385,7 +366,7 @@ ax_forecast_run (AxStore                 *store,
     }
   n_items = items ? g_strv_length (items) : 1;
 
-  engine_monitor.progress = stage_progress;
+  engine_monitor.progress = ax_progress_stage_report;
   engine_monitor.progress_data = &stage;
   stage.span = (1 - READ_SHARE) / n_items;
   start = g_get_monotonic_time ();

@@ -18,6 +18,16 @@ void     ax_train_add_number (JsonBuilder      *b,
                               const char       *name,
                               double            v);
 
+/* Reads every row of @info into one frame in chunks, reporting progress
+ * through @stage and checking @cancellable between chunks; with @out_hash,
+ * also the hex SHA-256 of its rows (see ax_train_hash_frame()). */
+AxFrame *ax_train_read_rows    (AxStore              *store,
+                                const AxDatasetInfo  *info,
+                                char                **out_hash,
+                                AxProgressStage      *stage,
+                                GCancellable         *cancellable,
+                                GError              **error);
+
 /* Reads every row of dataset @name of @store into one frame, its
  * description into *@out_info and the hex SHA-256 of its rows (see
  * ax_train_hash_frame()) into *@out_hash, reporting progress from 0 to

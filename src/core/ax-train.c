@@ -145,33 +145,13 @@ append_frame (AxFrame       *dst,
     }
 }
 
-/* Progress of one stage of a job, as part of the whole. */
-typedef struct {
-  AxProgressFunc  func;
-  gpointer        data;
-  double          base;
-  double          span;
-} Stage;
-
-static void
-stage_progress (double      fraction,
-                const char *detail,
-                gpointer    user_data)
-{
-  Stage *s = user_data;
-
-  ax_progress_report (s->func, s->data,
-                      fraction < 0 ? -1 : s->base + s->span * CLAMP (fraction, 0, 1), detail);
-}
-
-/* Reads every row of @info into one frame, hashing it on the way. */
-static AxFrame *
-read_dataset (AxStore              *store,
-              const AxDatasetInfo  *info,
-              char                **out_hash,
-              Stage                *stage,
-              GCancellable         *cancellable,
-              GError              **error)
+AxFrame *
+ax_train_read_rows (AxStore              *store,
+                    const AxDatasetInfo  *info,
+                    char                **out_hash,
+                    AxProgressStage      *stage,
+                    GCancellable         *cancellable,
+                    GError              **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(AxFrame) all = NULL;
@@ -186,7 +166,8 @@ read_dataset (AxStore              *store,
       if (chunk == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       n = chunk->n_rows;
-      ax_train_hash_frame (checksum, chunk, first == 0);
+      if (out_hash)
+        ax_train_hash_frame (checksum, chunk, first == 0);
       if (all == NULL)
         all = g_steal_pointer (&chunk);
       else
@@ -194,11 +175,12 @@ read_dataset (AxStore              *store,
       first += n;
       detail = g_strdup_printf (_("Read %'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " rows of “%s”"),
                                 first, info->n_rows, info->name);
-      stage_progress (info->n_rows ? (double) first / (double) info->n_rows : 1, detail, stage);
+      ax_progress_stage_report (info->n_rows ? (double) first / (double) info->n_rows : 1, detail, stage);
       if (n < READ_ROWS)
         break;
     }
-  *out_hash = g_strdup (g_checksum_get_string (checksum));
+  if (out_hash)
+    *out_hash = g_strdup (g_checksum_get_string (checksum));
   return g_steal_pointer (&all);
 }
 
@@ -374,7 +356,7 @@ ax_train_read_dataset (AxStore         *store,
 {
   g_autoptr(AxDatasetInfo) info = NULL;
   g_autoptr(GError) local = NULL;
-  Stage stage = { progress, progress_data, 0, span };
+  AxProgressStage stage = { progress, progress_data, 0, span };
   AxFrame *frame;
 
   info = ax_store_get_dataset (store, 0, name, &local);
@@ -386,8 +368,8 @@ ax_train_read_dataset (AxStore         *store,
         g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
-  stage_progress (0, _("Reading the dataset"), &stage);
-  frame = read_dataset (store, info, out_hash, &stage, cancellable, error);
+  ax_progress_stage_report (0, _("Reading the dataset"), &stage);
+  frame = ax_train_read_rows (store, info, out_hash, &stage, cancellable, error);
   if (frame != NULL)
     *out_info = g_steal_pointer (&info);
   return frame;
@@ -415,7 +397,7 @@ ax_train_model (const char            *project_path,
   g_autoptr(GError) local = NULL;
   const AxModelReport *report;
   AxTrainMonitor engine_monitor = { 0 };
-  Stage stage = { 0 };
+  AxProgressStage stage = { 0 };
   AxModelInfo model_info = { 0 };
   AxModelVersion version = { 0 };
   gint64 model_id = 0;
@@ -454,14 +436,14 @@ ax_train_model (const char            *project_path,
     }
   stage.base = 0;
   stage.span = READ_SHARE;
-  stage_progress (0, _("Reading the dataset"), &stage);
-  data = read_dataset (store, info, &hash, &stage, cancellable, error);
+  ax_progress_stage_report (0, _("Reading the dataset"), &stage);
+  data = ax_train_read_rows (store, info, &hash, &stage, cancellable, error);
   if (data == NULL)
     return FALSE;
 
   stage.base = READ_SHARE;
   stage.span = 1 - READ_SHARE - SAVE_SHARE;
-  engine_monitor.progress = stage_progress;
+  engine_monitor.progress = ax_progress_stage_report;
   engine_monitor.progress_data = &stage;
   if (monitor)
     {
@@ -477,7 +459,7 @@ ax_train_model (const char            *project_path,
 
   stage.base = 1 - SAVE_SHARE;
   stage.span = SAVE_SHARE;
-  stage_progress (0, _("Saving the model"), &stage);
+  ax_progress_stage_report (0, _("Saving the model"), &stage);
   report = ax_model_get_report (model);
   stored_config = ax_model_config_to_json (ax_model_get_config (model));
   metrics = metrics_json (report);
@@ -506,7 +488,7 @@ ax_train_model (const char            *project_path,
     return FALSE;
   if (!ax_store_save_model_version (store, &model_info, &version, &model_id, &number, error))
     return FALSE;
-  stage_progress (1, NULL, &stage);
+  ax_progress_stage_report (1, NULL, &stage);
 
   result->model_id = model_id;
   result->model_name = g_strdup (config->model_name);

@@ -336,22 +336,6 @@ series_scored (const Run    *run,
   return FALSE;
 }
 
-typedef struct {
-  const AxTrainMonitor *outer;
-  double                base, span;
-} ProgressScope;
-
-static void
-scoped_progress (double      fraction,
-                 const char *detail,
-                 gpointer    data)
-{
-  ProgressScope *scope = data;
-
-  ax_progress_report (scope->outer->progress, scope->outer->progress_data,
-                      scope->base + scope->span * CLAMP (fraction, 0, 1), detail);
-}
-
 /* A matrix and times of the series rows at positions @pos. */
 static AxMatrix *
 series_matrix (Run          *run,
@@ -693,7 +677,7 @@ ax_detection_run (const AxDetectionConfig *config,
 {
   g_auto(Run) run = { 0 };
   AxTrainMonitor sub = { 0 };
-  ProgressScope scope = { monitor, 0, 0 };
+  AxProgressStage scope = { 0 };
   double thresholds[5];
   gboolean replay;
   guint64 skipped;
@@ -747,7 +731,12 @@ ax_detection_run (const AxDetectionConfig *config,
   if (monitor)
     sub = *monitor;
   sub.seed = config->random_seed;
-  sub.progress = monitor && monitor->progress ? scoped_progress : NULL;
+  if (monitor)
+    {
+      scope.func = monitor->progress;
+      scope.data = monitor->progress_data;
+    }
+  sub.progress = scope.func ? ax_progress_stage_report : NULL;
   sub.progress_data = &scope;
 
   for (guint g = 0; g < run.series->len; g++)

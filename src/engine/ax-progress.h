@@ -27,4 +27,25 @@ ax_progress_report (AxProgressFunc func,
     func (fraction, detail, user_data);
 }
 
+/* One stage of a longer operation: reports its own 0..1 as
+ * base .. base + span of the whole.  Pass ax_progress_stage_report as the
+ * stage's AxProgressFunc and the AxProgressStage as its data. */
+typedef struct {
+  AxProgressFunc  func;
+  gpointer        data;
+  double          base;
+  double          span;
+} AxProgressStage;
+
+static inline void
+ax_progress_stage_report (double      fraction,
+                          const char *detail,
+                          gpointer    user_data)
+{
+  AxProgressStage *s = user_data;
+
+  ax_progress_report (s->func, s->data,
+                      fraction < 0 ? -1 : s->base + s->span * CLAMP (fraction, 0, 1), detail);
+}
+
 G_END_DECLS
