@@ -351,9 +351,8 @@ test_window_million_rows (void)
     g_signal_emit_by_name (import_button, "clicked");
     bar = GTK_PROGRESS_BAR (find_descendant (GTK_WIDGET (dialog), GTK_TYPE_PROGRESS_BAR));
     g_assert_nonnull (bar);
-    WAIT_FOR (gtk_progress_bar_get_fraction (bar) > 0.05, 20000);
-    wait_ms (300);  /* past the crossfade to the progress page */
-    screenshot (GTK_WIDGET (dialog), "import-progress.png");
+    /* The import takes about half a second: cancel as soon as it moves. */
+    WAIT_FOR (gtk_progress_bar_get_fraction (bar) > 0.02, 20000);
     g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), <, 1.0);
     gtk_widget_activate_action (GTK_WIDGET (dialog), "import.cancel", NULL);
     WAIT_FOR (gtk_widget_get_visible (import_button), 10000);
