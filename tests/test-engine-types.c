@@ -480,6 +480,107 @@ test_format_real (void)
     }
 }
 
+/* What ax_format_real() promises, the slow way: the first of %.15g, %.16g
+ * and %.17g that reads back as the same double. */
+static void
+assert_real_as_printf (double value)
+{
+  char buf[64], expect[64];
+
+  for (int prec = 15; prec <= 17; prec++)
+    {
+      g_ascii_formatd (expect, sizeof expect, prec == 15 ? "%.15g" : prec == 16 ? "%.16g" : "%.17g", value);
+      if (g_ascii_strtod (expect, NULL) == value)
+        break;
+    }
+  ax_format_real (value, buf, sizeof buf);
+  if (strcmp (buf, expect) != 0)
+    g_error ("%a was written as '%s', not '%s'", value, buf, expect);
+  assert_real_round_trip (value);
+}
+
+static guint64
+rand_bits (void)
+{
+  return ((guint64) g_test_rand_int () << 32) | (guint32) g_test_rand_int ();
+}
+
+static void
+test_format_real_fast (void)
+{
+  double subnormal = DBL_MIN;
+
+  /* Signed zeros, subnormals, integers, powers of two and of ten and
+   * their neighbours (where the rounding interval is lopsided or the
+   * digits roll over to one more). */
+  assert_real_as_printf (0.0);
+  assert_real_as_printf (-0.0);
+  for (int i = 0; i < 60; i++)
+    {
+      subnormal /= 2;
+      assert_real_as_printf (subnormal);
+      assert_real_as_printf (-nextafter (subnormal, 1.0));
+    }
+  for (int k = -1074; k <= 1023; k++)
+    {
+      double p = ldexp (1.0, k);
+      assert_real_as_printf (p);
+      assert_real_as_printf (nextafter (p, 0.0));
+      if (k < 1023)
+        assert_real_as_printf (-nextafter (p, INFINITY));
+    }
+  for (int k = -30; k <= 30; k++)
+    {
+      double p = pow (10.0, k);
+      double below = p, above = p;
+      assert_real_as_printf (p);
+      for (int i = 0; i < 8; i++)
+        {
+          below = nextafter (below, 0.0);
+          above = nextafter (above, INFINITY);
+          assert_real_as_printf (below);
+          assert_real_as_printf (above);
+        }
+      assert_real_as_printf (p * 0.9999999999999999);
+      assert_real_as_printf (p * 9.999999999999999);
+      assert_real_as_printf (p * 9.9999999999999995);
+    }
+  for (gint64 i = -2000; i <= 2000; i++)
+    assert_real_as_printf ((double) i);
+  assert_real_as_printf (99999999999999.99);
+  assert_real_as_printf (999999999999999.9);
+  assert_real_as_printf (9007199254740993.0);
+
+  for (guint i = 0; i < 60000; i++)
+    {
+      guint64 bits = rand_bits ();
+      double v;
+
+      switch (i % 5)
+        {
+        case 0:                 /* uniform in [0, 1) and scaled */
+          v = ldexp ((double) (bits >> 11), -53) * pow (10.0, (int) (bits % 24) - 10);
+          break;
+        case 1:                 /* short decimals, as data files hold */
+          v = (double) (gint64) (bits % 20000001 - 10000000) / pow (10.0, (int) (bits >> 40) % 12);
+          break;
+        case 2:                 /* single-precision values */
+          v = (float) ldexp ((double) (bits >> 11), -53 + (int) (bits % 40) - 20);
+          break;
+        case 3:                 /* integers up to 2^53 */
+          v = (double) (gint64) (bits >> 11) * ((bits & 1) ? -1 : 1);
+          break;
+        default:                /* any exponent, any sign */
+          v = ldexp ((double) ((bits >> 11) | 1), (int) (bits % 2200) - 1126);
+          if (bits & 2)
+            v = -v;
+          break;
+        }
+      if (isfinite (v))
+        assert_real_as_printf (v);
+    }
+}
+
 /* Frames */
 
 static AxFrame *
@@ -855,6 +956,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/types/civil/round-trip", test_civil_round_trip);
   g_test_add_func ("/engine/types/format/date", test_format_date);
   g_test_add_func ("/engine/types/format/real", test_format_real);
+  g_test_add_func ("/engine/types/format/real-fast", test_format_real_fast);
   g_test_add_func ("/engine/frame/append", test_frame_append);
   g_test_add_func ("/engine/frame/truncate", test_frame_truncate);
   g_test_add_func ("/engine/frame/column-to-real", test_frame_column_to_real);

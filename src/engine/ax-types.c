@@ -426,16 +426,289 @@ ax_format_datetime (gint64  seconds,
                               rest / 3600, rest / 60 % 60, rest % 60), size);
 }
 
-void
-ax_format_real (double  value,
-                char   *buf,
-                gsize   size)
+/* The slow, general way: the shortest of %.15g..%.17g that reads back as
+ * the same double. */
+static void
+format_real_printf (double  value,
+                    char   *buf,
+                    gsize   size)
 {
-  /* The shortest of %.15g..%.17g that reads back as the same double. */
   for (int prec = 15; prec <= 17; prec++)
     {
       g_ascii_formatd (buf, size, prec == 15 ? "%.15g" : prec == 16 ? "%.16g" : "%.17g", value);
       if (g_ascii_strtod (buf, NULL) == value)
         return;
     }
+}
+
+#ifdef __SIZEOF_INT128__
+
+/* The fast way, for finite normal values from about 1e-11 to 1e14 (nearly
+ * every value a data set holds): the same text as format_real_printf(), in
+ * exact integer arithmetic.
+ *
+ * A value is m * 2^q with m < 2^53.  Its %.Pg digits are the integer
+ * N = round(m * 2^q * 10^s) with s = P - 1 - e, e the decimal exponent,
+ * rounded half to even as printf does.  With 10^s = 5^s * 2^s and
+ * 5^s < 2^63 (s <= 27), m * 5^s fits in 128 bits, and so does everything
+ * below.  N * 10^-s reads back as the value exactly when it lies inside
+ * the value's rounding interval: between the midpoints to its neighbours,
+ * (4m - 2) * 2^(q-2) and (4m + 2) * 2^(q-2) (4m - 1 below a power of two,
+ * where the lower neighbour is closer), the midpoints themselves included
+ * when m is even (round half to even again). */
+
+typedef unsigned __int128 u128;
+
+static const guint64 pow10_u64[] = {
+  G_GUINT64_CONSTANT (1), G_GUINT64_CONSTANT (10), G_GUINT64_CONSTANT (100),
+  G_GUINT64_CONSTANT (1000), G_GUINT64_CONSTANT (10000), G_GUINT64_CONSTANT (100000),
+  G_GUINT64_CONSTANT (1000000), G_GUINT64_CONSTANT (10000000), G_GUINT64_CONSTANT (100000000),
+  G_GUINT64_CONSTANT (1000000000), G_GUINT64_CONSTANT (10000000000),
+  G_GUINT64_CONSTANT (100000000000), G_GUINT64_CONSTANT (1000000000000),
+  G_GUINT64_CONSTANT (10000000000000), G_GUINT64_CONSTANT (100000000000000),
+  G_GUINT64_CONSTANT (1000000000000000), G_GUINT64_CONSTANT (10000000000000000),
+  G_GUINT64_CONSTANT (100000000000000000), G_GUINT64_CONSTANT (1000000000000000000),
+};
+
+#define MAX_POW5 27
+
+static const guint64 pow5_u64[MAX_POW5 + 1] = {
+  G_GUINT64_CONSTANT (1), G_GUINT64_CONSTANT (5), G_GUINT64_CONSTANT (25),
+  G_GUINT64_CONSTANT (125), G_GUINT64_CONSTANT (625), G_GUINT64_CONSTANT (3125),
+  G_GUINT64_CONSTANT (15625), G_GUINT64_CONSTANT (78125), G_GUINT64_CONSTANT (390625),
+  G_GUINT64_CONSTANT (1953125), G_GUINT64_CONSTANT (9765625), G_GUINT64_CONSTANT (48828125),
+  G_GUINT64_CONSTANT (244140625), G_GUINT64_CONSTANT (1220703125),
+  G_GUINT64_CONSTANT (6103515625), G_GUINT64_CONSTANT (30517578125),
+  G_GUINT64_CONSTANT (152587890625), G_GUINT64_CONSTANT (762939453125),
+  G_GUINT64_CONSTANT (3814697265625), G_GUINT64_CONSTANT (19073486328125),
+  G_GUINT64_CONSTANT (95367431640625), G_GUINT64_CONSTANT (476837158203125),
+  G_GUINT64_CONSTANT (2384185791015625), G_GUINT64_CONSTANT (11920928955078125),
+  G_GUINT64_CONSTANT (59604644775390625), G_GUINT64_CONSTANT (298023223876953125),
+  G_GUINT64_CONSTANT (1490116119384765625), G_GUINT64_CONSTANT (7450580596923828125),
+};
+
+/* Rounds x * 2^g to an integer, half to even, into *out.  FALSE when the
+ * result would not fit the fast range. */
+static gboolean
+scaled_round (u128     x,
+              int      g,
+              guint64 *out)
+{
+  u128 q, rem, half;
+
+  if (g >= 0)
+    {
+      if (g >= 64 || (x >> (64 - g)) != 0)
+        return FALSE;
+      *out = (guint64) (x << g);
+      return TRUE;
+    }
+  if (-g >= 127)
+    return FALSE;
+  q = x >> -g;
+  rem = x - (q << -g);
+  half = (u128) 1 << (-g - 1);
+  if (rem > half || (rem == half && (q & 1)))
+    q++;
+  if ((q >> 63) != 0)
+    return FALSE;
+  *out = (guint64) q;
+  return TRUE;
+}
+
+/* Whether n * 2^-g lies between lo and hi (the ends included when
+ * @inclusive), exactly: 1 or 0, or -1 when out of the fast range. */
+static int
+reads_back (guint64  n,
+            int      g,
+            u128     lo,
+            u128     hi,
+            gboolean inclusive)
+{
+  u128 left = n;
+
+  if (g < 0)
+    {
+      if (-g > 70)                      /* n < 2^57 */
+        return -1;
+      left <<= -g;
+    }
+  else if (g > 0)
+    {
+      if (g >= 127 || (hi >> (127 - g)) != 0)
+        return -1;
+      lo <<= g;
+      hi <<= g;
+    }
+  return inclusive ? lo <= left && left <= hi : lo < left && left < hi;
+}
+
+/* Writes the %.Pg text of n * 10^(e - P + 1), n having exactly P digits. */
+static void
+write_g (char    *buf,
+         gboolean negative,
+         guint64  n,
+         int      prec,
+         int      e)
+{
+  char digits[24];
+  int nd = prec, p = 0;
+
+  for (int i = prec - 1; i >= 0; i--)
+    {
+      digits[i] = (char) ('0' + n % 10);
+      n /= 10;
+    }
+  while (nd > 1 && digits[nd - 1] == '0')
+    nd--;
+  if (negative)
+    buf[p++] = '-';
+  if (e < -4 || e >= prec)
+    {
+      int a = ABS (e);
+
+      buf[p++] = digits[0];
+      if (nd > 1)
+        {
+          buf[p++] = '.';
+          memcpy (buf + p, digits + 1, nd - 1);
+          p += nd - 1;
+        }
+      buf[p++] = 'e';
+      buf[p++] = e < 0 ? '-' : '+';
+      if (a >= 100)
+        buf[p++] = (char) ('0' + a / 100);
+      buf[p++] = (char) ('0' + a / 10 % 10);
+      buf[p++] = (char) ('0' + a % 10);
+    }
+  else if (e >= 0)
+    {
+      memcpy (buf + p, digits, e + 1);
+      p += e + 1;
+      if (nd > e + 1)
+        {
+          buf[p++] = '.';
+          memcpy (buf + p, digits + e + 1, nd - e - 1);
+          p += nd - e - 1;
+        }
+    }
+  else
+    {
+      buf[p++] = '0';
+      buf[p++] = '.';
+      for (int i = 0; i < -e - 1; i++)
+        buf[p++] = '0';
+      memcpy (buf + p, digits, nd);
+      p += nd;
+    }
+  buf[p] = '\0';
+}
+
+/* n = round(m * 2^q * 10^(prec-1-e)): the %.Pg digits if e is right.
+ * FALSE when out of the fast range. */
+static gboolean
+digits_at (guint64  m,
+           int      q,
+           int      prec,
+           int      e,
+           guint64 *n)
+{
+  int s = prec - 1 - e;
+
+  /* value * 10^s = m * 5^s * 2^(q + s) */
+  return s >= 0 && s <= MAX_POW5 && scaled_round ((u128) m * pow5_u64[s], q + s, n);
+}
+
+static gboolean
+format_real_exact (double  value,
+                   char   *buf)
+{
+  guint64 bits, m, n = 0;
+  int biased, q, e0;
+  gboolean negative;
+  guint lower_gap;
+
+  memcpy (&bits, &value, sizeof bits);
+  negative = (bits >> 63) != 0;
+  if ((bits << 1) == 0)
+    {
+      strcpy (buf, negative ? "-0" : "0");
+      return TRUE;
+    }
+  biased = (int) ((bits >> 52) & 0x7ff);
+  m = bits & ((G_GUINT64_CONSTANT (1) << 52) - 1);
+  if (biased == 0 || biased == 0x7ff)
+    return FALSE;                        /* zero, subnormal, infinite, NaN */
+  q = biased - 1075;
+  /* Just above a power of two the lower neighbour is half as far. */
+  lower_gap = m == 0 && biased > 1 ? 1 : 2;
+  m |= G_GUINT64_CONSTANT (1) << 52;
+
+  /* printf's exponent for P digits is the smallest e with
+   * round(value * 10^(P-1-e)) < 10^P.  Start from log10, give or take one,
+   * and step: up while the digits overflow; down while they fall short or,
+   * when they are exactly 10^(P-1), might have been rounded up to it. */
+  e0 = (int) floor (log10 (fabs (value)));
+  for (int prec = 15; prec <= 17; prec++)
+    {
+      gboolean went_up = FALSE;
+      int e = e0, tries = 0;
+
+      for (;;)
+        {
+          int s = prec - 1 - e;
+          guint64 below;
+          int ok;
+
+          if (++tries > 4 || !digits_at (m, q, prec, e, &n))
+            return FALSE;
+          if (n >= pow10_u64[prec])
+            {
+              e++;
+              went_up = TRUE;
+              continue;
+            }
+          if (n < pow10_u64[prec - 1])
+            {
+              e--;
+              continue;
+            }
+          if (n == pow10_u64[prec - 1] && !went_up)
+            {
+              if (!digits_at (m, q, prec, e - 1, &below))
+                return FALSE;
+              if (below < pow10_u64[prec])
+                {
+                  e--;
+                  continue;
+                }
+            }
+          ok = prec == 17 ? 1 : reads_back (n, q + s - 2,
+                                            ((u128) 4 * m - lower_gap) * pow5_u64[s],
+                                            ((u128) 4 * m + 2) * pow5_u64[s], (m & 1) == 0);
+          if (ok < 0)
+            return FALSE;
+          if (ok)
+            {
+              write_g (buf, negative, n, prec, e);
+              return TRUE;
+            }
+          break;
+        }
+    }
+  return FALSE;
+}
+
+#endif
+
+void
+ax_format_real (double  value,
+                char   *buf,
+                gsize   size)
+{
+#ifdef __SIZEOF_INT128__
+  if (size >= 32 && format_real_exact (value, buf))
+    return;
+#endif
+  format_real_printf (value, buf, size);
 }
