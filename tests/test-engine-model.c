@@ -726,6 +726,54 @@ test_prep_missing (void)
     }
 }
 
+static int
+cmp_double (const void *a,
+            const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* The median imputed is the sorted middle, for odd and even counts, with
+ * ties and long runs of one value. */
+static void
+test_prep_median (void)
+{
+  const char *names[] = { "v", NULL };
+  AxColumnType types[] = { AX_COLUMN_REAL };
+  AxPrepOptions opt = { AX_NORMALIZE_NONE, AX_MISSING_MEDIAN, 0 };
+
+  for (guint n = 1; n < 300; n += 1 + n / 20)
+    for (guint kind = 0; kind < 3; kind++)
+      {
+        g_autoptr(AxFrame) f = ax_frame_new (1, names, types, n + 1);
+        g_autofree double *sorted = g_new (double, n);
+        g_autofree guint *rows = iota (n + 1);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(AxPrep) prep = NULL;
+        g_autoptr(AxMatrix) m = NULL;
+        double expect;
+
+        for (guint i = 0; i < n; i++)
+          {
+            guint r = ax_frame_append_row (f);
+            double v = kind == 0 ? g_test_rand_double_range (-5, 5)
+                     : kind == 1 ? (double) g_test_rand_int_range (0, 4)
+                     : (double) (n - i);
+            ax_frame_set_real (f, 0, r, v);
+            sorted[i] = v;
+          }
+        ax_frame_append_row (f);        /* missing */
+        qsort (sorted, n, sizeof (double), cmp_double);
+        expect = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        prep = ax_prep_fit (f, names, NULL, rows, n + 1, &opt, NULL, &error);
+        g_assert_no_error (error);
+        m = ax_prep_transform (prep, f, NULL, f->n_rows, &error);
+        g_assert_no_error (error);
+        g_assert_cmpfloat (ax_matrix_get (m, n, 0), ==, (float) expect);
+      }
+}
+
 /* handle_missing "drop" leaves the incomplete rows out of training. */
 static void
 test_prep_missing_drop (void)
@@ -1654,6 +1702,7 @@ main (int   argc,
   g_test_add_func ("/engine/model/split/time", test_split_time);
   g_test_add_func ("/engine/model/split/errors", test_split_errors);
   g_test_add_func ("/engine/model/prep/missing", test_prep_missing);
+  g_test_add_func ("/engine/model/prep/median", test_prep_median);
   g_test_add_func ("/engine/model/prep/missing-drop", test_prep_missing_drop);
   g_test_add_func ("/engine/model/prep/encoding", test_prep_encoding);
   g_test_add_func ("/engine/model/prep/normalize", test_prep_normalize);

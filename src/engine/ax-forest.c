@@ -606,6 +606,9 @@ typedef struct {
   gint            next;      /* atomic: the next block */
 } PredictJob;
 
+/* Predicts @n rows of @xb: their mean over the trees into @out (n_outputs
+ * per row) and, when @sd is not NULL, the trees' standard deviation into
+ * @sd, in the same walk (@mean is scratch space for it). */
 static void
 predict_block (const AxFitted *f,
                const float    *xb,
@@ -613,13 +616,17 @@ predict_block (const AxFitted *f,
                guint           n,
                gint32         *leaf,
                double         *out,
-               double         *sd)
+               double         *sd,
+               double         *mean)
 {
   guint no = f->n_outputs;
 
   memset (out, 0, (gsize) n * no * sizeof (double));
   if (sd != NULL)
-    memset (sd, 0, n * sizeof (double));
+    {
+      memset (sd, 0, n * sizeof (double));
+      memset (mean, 0, n * sizeof (double));
+    }
 
   for (guint t = 0; t < f->n_trees; t++)
     {
@@ -632,13 +639,15 @@ predict_block (const AxFitted *f,
         ax_tree_walk (nodes, f->depth[t], xb, f->n_features, n, leaf);
       if (sd != NULL)
         {
-          /* Welford's update: out holds the running mean, sd the sum of
-           * squared deviations. */
+          /* The sum as below, for the same prediction to the last bit;
+           * beside it Welford's update: mean the running mean, sd the sum
+           * of squared deviations. */
           for (guint r = 0; r < n; r++)
             {
-              double v = values[leaf[r]], delta = v - out[r];
-              out[r] += delta / (t + 1);
-              sd[r] += delta * (v - out[r]);
+              double v = values[leaf[r]], delta = v - mean[r];
+              out[r] += v;
+              mean[r] += delta / (t + 1);
+              sd[r] += delta * (v - mean[r]);
             }
         }
       else if (no == 1)
@@ -656,7 +665,7 @@ predict_block (const AxFitted *f,
   if (sd != NULL)
     for (guint r = 0; r < n; r++)
       sd[r] = f->n_trees > 0 ? sqrt (sd[r] / f->n_trees) : 0;
-  else if (f->n_trees > 0)
+  if (f->n_trees > 0)
     for (gsize i = 0; i < (gsize) n * no; i++)
       out[i] /= f->n_trees;
 }
@@ -669,19 +678,18 @@ predict_worker (gpointer user_data)
   guint n_rows = job->x->n_rows;
   g_autofree float *xb = g_new0 (float, (gsize) BLOCK_ROWS * f->n_features + 1);
   g_autofree double *mean = job->sd != NULL ? g_new (double, BLOCK_ROWS) : NULL;
+  g_autofree double *scratch = job->out == NULL ? g_new (double, (gsize) BLOCK_ROWS * f->n_outputs) : NULL;
   gint32 leaf[BLOCK_ROWS];
   gint block;
 
   while ((block = g_atomic_int_add (&job->next, 1)) < (gint) ((n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS))
     {
       guint r0 = (guint) block * BLOCK_ROWS, n = MIN (BLOCK_ROWS, n_rows - r0);
-
       gboolean dense = transpose (job->x, r0, n, xb);
 
-      if (job->sd != NULL)
-        predict_block (f, xb, dense, n, leaf, mean, job->sd + r0);
-      else
-        predict_block (f, xb, dense, n, leaf, job->out + (gsize) r0 * f->n_outputs, NULL);
+      predict_block (f, xb, dense, n, leaf,
+                     job->out != NULL ? job->out + (gsize) r0 * f->n_outputs : scratch,
+                     job->sd != NULL ? job->sd + r0 : NULL, mean);
     }
   return NULL;
 }
@@ -717,7 +725,16 @@ ax_forest_predict_spread (const AxFitted *fitted,
                           const AxMatrix *x,
                           double         *sd)
 {
-  PredictJob job = { fitted, x, NULL, sd, 0 };
+  ax_forest_predict_with_spread (fitted, x, NULL, sd);
+}
+
+void
+ax_forest_predict_with_spread (const AxFitted *fitted,
+                               const AxMatrix *x,
+                               double         *out,
+                               double         *sd)
+{
+  PredictJob job = { fitted, x, out, sd, 0 };
 
   g_return_if_fail (fitted != NULL && fitted->magic == FOREST_MAGIC);
   g_return_if_fail (x != NULL && x->n_features == fitted->n_features);
@@ -725,7 +742,9 @@ ax_forest_predict_spread (const AxFitted *fitted,
     {
       for (guint i = 0; i < x->n_rows; i++)
         sd[i] = NAN;
-      return;
+      job.sd = NULL;
+      if (out == NULL)
+        return;
     }
   predict_run (&job);
 }

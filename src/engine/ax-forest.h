@@ -28,4 +28,11 @@ void ax_forest_predict_spread (const AxFitted *fitted,
                                const AxMatrix *x,
                                double         *sd);
 
+/* The forest's prediction into @out (as AxAlgorithm.predict; NULL for
+ * none) and the spread into @sd, in one walk through the trees. */
+void ax_forest_predict_with_spread (const AxFitted *fitted,
+                                    const AxMatrix *x,
+                                    double         *out,
+                                    double         *sd);
+
 G_END_DECLS

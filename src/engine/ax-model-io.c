@@ -51,6 +51,26 @@ ax_model_predict_spread (const AxModel  *model,
   return sd;
 }
 
+double *
+ax_model_predict_raw_spread (const AxModel  *model,
+                             const AxMatrix *x,
+                             double        **spread)
+{
+  double *raw;
+
+  if (model->report.task != AX_TASK_REGRESSION ||
+      g_strcmp0 (model->algo->name, ax_random_forest_algorithm.name) != 0)
+    {
+      *spread = ax_model_predict_spread (model, x);
+      return ax_model_predict_raw (model, x);
+    }
+  /* The prediction and its spread in one walk through the trees. */
+  raw = g_new (double, MAX (x->n_rows, 1));
+  *spread = g_new (double, MAX (x->n_rows, 1));
+  ax_forest_predict_with_spread (model->fitted, x, raw, *spread);
+  return raw;
+}
+
 /* Input conversion */
 
 static gint64
@@ -274,6 +294,7 @@ ax_model_predict (const AxModel  *model,
   g_autoptr(AxMatrix) x = NULL;
   g_autoptr(AxPredictions) p = NULL;
   g_autofree double *raw = NULL;
+  g_autofree double *spread = NULL;
   guint n;
 
   g_return_val_if_fail (model != NULL && input != NULL, NULL);
@@ -282,7 +303,10 @@ ax_model_predict (const AxModel  *model,
       !(x = ax_prep_transform (model->prep, frame, NULL, frame->n_rows, error)))
     return NULL;
   n = x->n_rows;
-  raw = ax_model_predict_raw (model, x);
+  if (r->task == AX_TASK_REGRESSION && ax_calibration_uses_spread (model->cal))
+    raw = ax_model_predict_raw_spread (model, x, &spread);
+  else
+    raw = ax_model_predict_raw (model, x);
 
   p = g_new0 (AxPredictions, 1);
   p->task = r->task;
@@ -296,8 +320,6 @@ ax_model_predict (const AxModel  *model,
 
   if (r->task == AX_TASK_REGRESSION)
     {
-      g_autofree double *spread = ax_calibration_uses_spread (model->cal)
-                                  ? ax_model_predict_spread (model, x) : NULL;
       memcpy (p->value, raw, n * sizeof (double));
       ax_calibration_apply_range (model->cal, raw, spread, n, p->lower, p->upper, p->confidence);
       return g_steal_pointer (&p);
@@ -507,9 +529,18 @@ ax_model_load (GBytes  *blob,
       g_variant_unref (payload);
       payload = swapped;
     }
-  if (!g_variant_is_normal_form (payload))
-    return damaged (error, _("its contents are cut short or changed"));
+  /* Every part but the fitted algorithm's bytes, which its loader checks
+   * itself: checking the normal form of a byte array looks at each byte,
+   * which for a large forest takes longer than loading it. */
   g_variant_get (payload, "(&sv@ayvv)", &json, &prep, &fitted, &cal, &report);
+  {
+    g_autoptr(GVariant) json_v = g_variant_get_child_value (payload, 0);
+
+    if (!g_variant_is_normal_form (json_v) || !g_variant_is_normal_form (prep) ||
+        !g_variant_is_normal_form (cal) || !g_variant_is_normal_form (report) ||
+        g_variant_get_size (payload) < g_variant_get_size (json_v) + g_variant_get_size (fitted))
+      return damaged (error, _("its contents are cut short or changed"));
+  }
 
   model->config = ax_model_config_from_json (json, &local);
   if (model->config == NULL)

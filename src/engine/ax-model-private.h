@@ -29,6 +29,12 @@ double *ax_model_predict_raw    (const AxModel  *model,
  * it has none.  Free with g_free(). */
 double *ax_model_predict_spread (const AxModel  *model,
                                  const AxMatrix *x);
+/* ax_model_predict_raw() and, into *spread, ax_model_predict_spread(),
+ * in one pass where the algorithm can (the forest's trees are walked
+ * once for both). */
+double *ax_model_predict_raw_spread (const AxModel  *model,
+                                     const AxMatrix *x,
+                                     double        **spread);
 /* Frees what @report holds and zeroes it. */
 void    ax_model_report_clear   (AxModelReport  *report);
 

@@ -13,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Permutation importance shuffles each column this many times. */
+/* Permutation importance shuffles each column this many times, among at
+ * most this many validation rows (drawn at random when there are more):
+ * enough to rank the columns, and it keeps the importance from costing as
+ * much as the fit on large data sets. */
 #define PERMUTATION_REPEATS 3
+#define PERMUTATION_ROWS 10000
 #define MAX_CLASSES 100
 
 /* Progress: preparing takes the first tenth, fitting up to 80%, scoring,
@@ -415,9 +419,18 @@ cmp_importance (const void *a,
   return strcmp (x->feature, y->feature);
 }
 
+static int
+cmp_uint (const void *a,
+          const void *b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
 /* Impurity importance summed from features back to columns, and the mean
  * drop of the validation score when a column's values are shuffled among
- * the validation rows (every feature made from the column moves with it). */
+ * the validation rows, or PERMUTATION_ROWS of them (every feature made
+ * from the column moves with it). */
 static gboolean
 measure_importance (AxModel              *model,
                     AxMatrix             *valid,
@@ -430,11 +443,54 @@ measure_importance (AxModel              *model,
   guint n_inputs = ax_prep_get_n_inputs (model->prep), n = valid->n_rows;
   guint n_features = valid->n_features;
   g_autofree double *impurity = model->algo->importance ? model->algo->importance (model->fitted) : NULL;
-  g_autofree double *base_pred = ax_model_predict_raw (model, valid);
-  g_autoptr(AxMetrics) base = ax_metrics_compute (valid_y, n, base_pred);
-  double base_score = ax_metrics_score (base);
-  g_autofree float *saved = g_new (float, n);
-  g_autofree guint *perm = g_new (guint, MAX (n, 1));
+  g_autoptr(AxMatrix) sample = NULL;
+  g_autofree double *sample_y = NULL, *sample_w = NULL;
+  AxTarget sample_t;
+  g_autofree double *base_pred = NULL;
+  g_autoptr(AxMetrics) base = NULL;
+  double base_score;
+  g_autofree float *saved = NULL;
+  g_autofree guint *perm = NULL;
+
+  if (n > PERMUTATION_ROWS)
+    {
+      /* A random sample of the validation rows, in their order. */
+      g_autoptr(GRand) rand = ax_split_rand_new (model->config->random_seed, 0);
+      g_autofree guint *rows = g_new (guint, n);
+
+      for (guint i = 0; i < n; i++)
+        rows[i] = i;
+      for (guint i = 0; i < PERMUTATION_ROWS; i++)
+        {
+          guint k = g_rand_int_range (rand, (gint32) i, (gint32) n), t = rows[i];
+          rows[i] = rows[k];
+          rows[k] = t;
+        }
+      qsort (rows, PERMUTATION_ROWS, sizeof (guint), cmp_uint);
+      sample = ax_matrix_new (PERMUTATION_ROWS, n_features);
+      for (guint f = 0; f < n_features; f++)
+        for (guint i = 0; i < PERMUTATION_ROWS; i++)
+          sample->x[(gsize) f * PERMUTATION_ROWS + i] = valid->x[(gsize) f * n + rows[i]];
+      sample_y = g_new (double, PERMUTATION_ROWS);
+      sample_w = valid_y->weight ? g_new (double, PERMUTATION_ROWS) : NULL;
+      for (guint i = 0; i < PERMUTATION_ROWS; i++)
+        {
+          sample_y[i] = valid_y->y[rows[i]];
+          if (sample_w)
+            sample_w[i] = valid_y->weight[rows[i]];
+        }
+      sample_t = *valid_y;
+      sample_t.y = sample_y;
+      sample_t.weight = sample_w;
+      valid = sample;
+      valid_y = &sample_t;
+      n = PERMUTATION_ROWS;
+    }
+  base_pred = ax_model_predict_raw (model, valid);
+  base = ax_metrics_compute (valid_y, n, base_pred);
+  base_score = ax_metrics_score (base);
+  saved = g_new (float, MAX (n, 1));
+  perm = g_new (guint, MAX (n, 1));
 
   r->n_importance = n_inputs;
   r->importance = g_new0 (AxImportance, n_inputs);
@@ -508,7 +564,10 @@ evaluate (AxModel        *model,
           const AxTarget *test_y)
 {
   AxModelReport *r = &model->report;
-  g_autofree double *pv = ax_model_predict_raw (model, valid);
+  g_autofree double *spread = NULL;
+  g_autofree double *pv = r->task == AX_TASK_CLASSIFICATION
+                          ? ax_model_predict_raw (model, valid)
+                          : ax_model_predict_raw_spread (model, valid, &spread);
   g_autofree double *pt = test ? ax_model_predict_raw (model, test) : NULL;
 
   if (r->task == AX_TASK_CLASSIFICATION)
@@ -520,7 +579,6 @@ evaluate (AxModel        *model,
     }
   else
     {
-      g_autofree double *spread = ax_model_predict_spread (model, valid);
       model->cal = ax_calibration_fit_range (pv, valid_y->y, spread, valid->n_rows,
                                              model->config->prediction_level);
     }

@@ -149,7 +149,49 @@ calendar_parts (Kind    kind,
     parts[5] = (double) ((v - days * 86400) / 3600);
 }
 
-/* Mean, median or mode of @n values (sorted in place). */
+/* Puts the k-th smallest of @n values at v[k], the smaller ones before it
+ * and the larger after (Hoare's selection, median of three pivots). */
+static void
+select_kth (double *v,
+            guint   n,
+            guint   k)
+{
+  guint lo = 0, hi = n - 1;
+
+  while (hi > lo)
+    {
+      guint mid = lo + (hi - lo) / 2, i = lo, j = hi;
+      double a = v[lo], b = v[mid], c = v[hi], pivot;
+
+      pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+      while (i <= j)
+        {
+          while (v[i] < pivot)
+            i++;
+          while (v[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              double t = v[i];
+              v[i] = v[j];
+              v[j] = t;
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        return;
+    }
+}
+
+/* Mean, median or mode of @n values (reordered in place).  Only the mode
+ * sorts them; the median selects. */
 static double
 summary (double    *v,
          guint      n,
@@ -160,12 +202,19 @@ summary (double    *v,
 
   if (n == 0)
     return 0;
-  ax_sort_doubles (v, n);
   switch (how)
     {
     case AX_MISSING_MEDIAN:
-      return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+      select_kth (v, n, n / 2);
+      if (n % 2)
+        return v[n / 2];
+      /* The largest of the lower half. */
+      best = v[0];
+      for (guint i = 1; i < n / 2; i++)
+        best = MAX (best, v[i]);
+      return (best + v[n / 2]) / 2;
     case AX_MISSING_MODE:
+      ax_sort_doubles (v, n);
       best = v[0];
       for (guint i = 0; i < n;)
         {
