@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ax-detect-job.h"
 #include "ax-test-util.h"
 
 /* The planted spikes: dataset rows and their ridership, far above the
@@ -112,7 +113,7 @@ seasonal_config (const char *description,
 }
 
 /* Runs detect with @config (written to config.json) and returns the
- * --json answer. */
+ * --json answer, with every anomaly of the run (--top 0). */
 static JsonNode *
 detect (Fixture    *fx,
         const char *config,
@@ -122,9 +123,10 @@ detect (Fixture    *fx,
 
   write_file (fx, "config.json", config, -1);
   if (scores)
-    out = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--scores", scores, "--json", NULL);
+    out = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--scores", scores, "--json",
+                  "--top", "0", NULL);
   else
-    out = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--json", NULL);
+    out = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--json", "--top", "0", NULL);
   return parse_json (out);
 }
 
@@ -853,6 +855,184 @@ test_interrupted (Fixture       *fx,
   }
 }
 
+/* detect reports a summary and the highest-scoring anomalies (100 by
+ * default, --top N), and says how the thresholds were chosen; anomalies
+ * lists every one. */
+static void
+test_top_and_thresholds (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autofree char *config = seasonal_config ("Daily CTA ridership", "\"threshold\": 2");
+  g_autofree char *out = NULL, *text = NULL;
+  g_autoptr(JsonNode) root = NULL, all = NULL;
+  JsonObject *r, *by;
+  JsonArray *shown, *every;
+  gint64 found, sum = 0;
+  const char *forest =
+    "{\"detection_name\": \"forest_watch\", \"anomaly_type\": \"operational_anomaly\","
+    " \"algorithm\": \"isolation_forest\", \"detection_config\": {\"contamination\": 0.05},"
+    " \"monitored_metrics\": [\"ridership\"], \"detection_frequency\": \"daily\","
+    " \"dataset\": \"chicago\", \"time_column\": \"date\"}";
+
+  write_file (fx, "config.json", config, -1);
+  out = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--json", NULL);
+  root = parse_json (out);
+  r = json_node_get_object (root);
+  shown = json_object_get_array_member (r, "anomalies");
+  found = json_object_get_int_member (r, "anomalies_found");
+  g_test_message ("%" G_GINT64_FORMAT " anomalies found", found);
+  /* A threshold of 2 makes plenty: more than the 100 shown. */
+  g_assert_cmpint (found, >, 100);
+  g_assert_cmpint (json_object_get_int_member (r, "anomalies_shown"), ==, 100);
+  g_assert_cmpuint (json_array_get_length (shown), ==, 100);
+  g_assert_cmpstr (json_object_get_string_member (r, "thresholds_chosen_by"), ==, "configuration");
+  g_assert_false (json_object_has_member (r, "budget_alerts"));
+  by = member_object (r, "anomalies_by_severity");
+  for (guint s = 0; severities[s]; s++)
+    sum += json_object_get_int_member (by, severities[s]);
+  g_assert_cmpint (sum, ==, found);
+
+  /* The 100 shown are the 100 highest scores of all that anomalies lists. */
+  all = list_anomalies (fx, NULL);
+  every = json_node_get_array (all);
+  g_assert_cmpint (json_array_get_length (every), ==, found);
+  {
+    g_autofree double *scores = g_new (double, found);
+    guint n_above = 0;
+    double lowest_shown = member_number (anomaly_at (shown, 99), "anomaly_score");
+
+    for (guint i = 0; i < found; i++)
+      n_above += member_number (anomaly_at (every, i), "anomaly_score") > lowest_shown;
+    g_assert_cmpuint (n_above, <, 100);
+    for (guint i = 1; i < 100; i++)
+      g_assert_cmpfloat (member_number (anomaly_at (shown, i - 1), "anomaly_score"), >=,
+                         member_number (anomaly_at (shown, i), "anomaly_score"));
+  }
+
+  /* Another detection, the isolation forest, in text with --top 3. */
+  write_file (fx, "config.json", forest, -1);
+  text = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--top", "3", NULL);
+  g_test_message ("%s", text);
+  {
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+    guint n_lines = 0, n_rows = 0;
+
+    for (guint i = 0; lines[i]; i++)
+      {
+        n_lines += lines[i][0] != '\0';
+        n_rows += g_ascii_isdigit (lines[i][0]);
+      }
+    /* Summary, thresholds, counts, three anomalies, how many more. */
+    g_assert_cmpuint (n_rows, ==, 3);
+    g_assert_cmpuint (n_lines, ==, 7);
+    g_assert_nonnull (strstr (text, "Thresholds set by the contamination"));
+    g_assert_nonnull (strstr (text, "anomalies " PROJECT " --detection forest_watch lists them all"));
+  }
+
+  /* Its scores hardly reach the guide's 0.7 (only the planted spikes
+   * do): the thresholds that its contamination sets are still four
+   * distinct levels, each with anomalies.  (A changed contamination
+   * rescores every row.) */
+  {
+    g_autofree char *changed = g_strdup (forest);
+    char *at = strstr (changed, "0.05");
+
+    at[3] = '6';
+    write_file (fx, "config.json", changed, -1);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&root, json_node_unref);
+  out = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--json", NULL);
+  root = parse_json (out);
+  r = json_node_get_object (root);
+  g_assert_true (json_object_get_boolean_member (r, "rescored_all"));
+  g_assert_cmpstr (json_object_get_string_member (r, "thresholds_chosen_by"), ==, "contamination");
+  g_assert_cmpint (json_object_get_int_member (r, "replayed_rows"), ==, N_ROWS);
+  g_assert_cmpint (json_object_get_int_member (r, "budget_alerts"), ==, (gint64) floor (0.06 * N_ROWS + 0.5));
+  by = member_object (r, "anomalies_by_severity");
+  for (guint s = 0; severities[s]; s++)
+    {
+      double t = member_number (member_object (r, "thresholds"), severities[s]);
+
+      g_test_message ("%s: %.4f, %" G_GINT64_FORMAT " anomalies", severities[s], t,
+                      json_object_get_int_member (by, severities[s]));
+      g_assert_cmpint (json_object_get_int_member (by, severities[s]), >, 0);
+      if (s > 0)
+        g_assert_cmpfloat (t, >, member_number (member_object (r, "thresholds"), severities[s - 1]) + 0.001);
+    }
+}
+
+/* Cancelling a run while it scores (through the core API, as the window
+ * does): it stops within a chunk of rows, with G_IO_ERROR_CANCELLED, and
+ * the project keeps the earlier run and its anomalies untouched. */
+typedef struct {
+  GCancellable *cancellable;
+  gint64        cancelled_at;
+} ScoringCancel;
+
+static void
+cancel_when_scoring (double      fraction,
+                     const char *detail,
+                     gpointer    user_data)
+{
+  ScoringCancel *c = user_data;
+
+  if (detail && g_str_has_prefix (detail, "Scoring") && c->cancelled_at == 0)
+    {
+      c->cancelled_at = g_get_monotonic_time ();
+      g_cancellable_cancel (c->cancellable);
+    }
+}
+
+static void
+test_cancel_scoring (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *project = fixture_path (fx, PROJECT);
+  g_autofree char *seasonal = seasonal_config ("baseline", "");
+  static const char *const facts[] = {
+    "SELECT count(*) FROM anomalies", "SELECT total(id) FROM anomalies",
+    "SELECT total(run_id) FROM anomalies", "SELECT count(*) FROM detection_runs",
+    "SELECT count(*) FROM detections",
+  };
+  gint64 before[G_N_ELEMENTS (facts)];
+  g_autofree char *scores_path = fixture_path (fx, "cancelled.csv");
+  g_autoptr(GFile) scores = g_file_new_for_path (scores_path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  ScoringCancel cancel = { cancellable, 0 };
+  AxTrainMonitor monitor = { .progress = cancel_when_scoring, .progress_data = &cancel };
+  AxDetectResult result = { 0 };
+  gint64 returned;
+  /* The same detection with another algorithm: every row is rescored. */
+  const char *forest =
+    "{\"detection_name\": \"ridership_watch\", \"anomaly_type\": \"operational_anomaly\","
+    " \"algorithm\": \"isolation_forest\", \"detection_config\": {\"n_estimators\": 300},"
+    " \"monitored_metrics\": [\"ridership\"], \"detection_frequency\": \"daily\","
+    " \"dataset\": \"chicago\", \"time_column\": \"date\"}";
+
+  g_assert_true (ax_detect_run (project, seasonal, NULL, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.anomalies->len, >, 0);
+  ax_detect_result_clear (&result);
+  for (guint i = 0; i < G_N_ELEMENTS (facts); i++)
+    before[i] = project_int (fx, facts[i]);
+
+  g_assert_false (ax_detect_run (project, forest, scores, &monitor, cancellable, &result, &error));
+  returned = g_get_monotonic_time ();
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cancel.cancelled_at, >, 0);
+  g_test_message ("the run returned %.1f ms after the cancel",
+                  (returned - cancel.cancelled_at) / 1000.0);
+  g_assert_cmpint (returned - cancel.cancelled_at, <, G_USEC_PER_SEC);
+  g_assert_null (result.anomalies);
+
+  for (guint i = 0; i < G_N_ELEMENTS (facts); i++)
+    g_assert_cmpint (project_int (fx, facts[i]), ==, before[i]);
+  g_assert_cmpint (before[3], ==, 1);
+  g_assert_false (g_file_test (scores_path, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_empty (Fixture       *fx,
             gconstpointer  data)
@@ -904,6 +1084,8 @@ main (int   argc,
   TEST ("/cli/anomalies/usage-errors", test_usage_errors);
   TEST ("/cli/anomalies/scores-file", test_scores_file);
   TEST ("/cli/anomalies/interrupted", test_interrupted);
+  TEST ("/cli/anomalies/cancel-scoring", test_cancel_scoring);
+  TEST ("/cli/anomalies/top-and-thresholds", test_top_and_thresholds);
   TEST ("/cli/anomalies/empty", test_empty);
   TEST ("/cli/anomalies/help", test_help);
 

@@ -109,7 +109,7 @@ fit_and_score (const char           *name,
   state = d->fit (&fit, params, monitor, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (state);
-  out = d->score (state, &score, &error);
+  out = d->score (state, &score, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (out);
   g_assert_cmpuint (out->n_rows, ==, score_x->n_rows);
@@ -339,8 +339,9 @@ test_iforest_threads (void)
       g_assert_cmpmem (one->score, n * sizeof (double), other->score, n * sizeof (double));
       g_assert_cmpmem (one->contribution, cells, other->contribution, cells);
       g_assert_cmpmem (one->direction, cells, other->direction, cells);
-      g_assert_cmpmem (one->expected_low, cells, other->expected_low, cells);
-      g_assert_cmpmem (one->expected_high, cells, other->expected_high, cells);
+      g_assert_false (one->ranges_per_row);
+      g_assert_cmpmem (one->expected_low, nm * sizeof (double), other->expected_low, nm * sizeof (double));
+      g_assert_cmpmem (one->expected_high, nm * sizeof (double), other->expected_high, nm * sizeof (double));
     }
 }
 
@@ -414,6 +415,88 @@ test_iforest_cancel (void)
   state = d->fit (&fit, params, NULL, cancellable, &error);
   g_assert_null (state);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* Scoring stops between chunks of rows once cancelled. */
+typedef struct {
+  GCancellable *cancellable;
+  gint          scoring;      /* atomic: the main thread is about to score */
+  gint64        cancelled_at;
+} ScoreCancel;
+
+static gpointer
+cancel_soon (gpointer user_data)
+{
+  ScoreCancel *c = user_data;
+
+  while (!g_atomic_int_get (&c->scoring))
+    g_usleep (100);
+  g_usleep (5000);
+  c->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (c->cancellable);
+  return NULL;
+}
+
+static void
+test_iforest_score_cancel (void)
+{
+  /* 200,000 rows take a tenth of a second to score in a release build
+   * and seconds under the sanitizers; the cancel comes 5 ms in. */
+  guint n = 200000, nm = 2;
+  g_autofree double *truth = g_new (double, n);
+  g_autoptr(AxMatrix) x = gaussian_with_outliers (n, nm, 31, truth);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(AxParams) params = NULL;
+  g_autoptr(GError) error = NULL;
+  const AxDetector *d = detector ("isolation_forest");
+  AxTrainMonitor monitor = { .seed = 3, .n_threads = 2 };
+  AxSeries series = { x, NULL };
+  ScoreCancel data = { cancellable, 0, 0 };
+  AxDetectorState *state;
+  GThread *thread;
+  gint64 returned;
+
+  params = ax_detector_check_params (d, NULL, &error);
+  g_assert_no_error (error);
+  state = d->fit (&series, params, &monitor, NULL, &error);
+  g_assert_no_error (error);
+
+  thread = g_thread_new ("cancel-soon", cancel_soon, &data);
+  g_atomic_int_set (&data.scoring, 1);
+  g_assert_null (d->score (state, &series, cancellable, &error));
+  returned = g_get_monotonic_time ();
+  g_thread_join (thread);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_test_message ("score returned %.1f ms after the cancel",
+                  (returned - data.cancelled_at) / 1000.0);
+  /* A chunk is 4,096 rows: milliseconds even under the sanitizers. */
+  g_assert_cmpint (returned - data.cancelled_at, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* Already cancelled: nothing is scored, for every detector's score. */
+  g_assert_null (d->score (state, &series, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  d->free (state);
+  for (guint k = 0; k < 2; k++)
+    {
+      const AxDetector *other = detector (k == 0 ? "robust_zscore" : "seasonal");
+      guint small = 2000;
+      g_autoptr(AxMatrix) few = gaussian_with_outliers (small, nm, 32, truth);
+      g_autofree double *days = g_new (double, small);
+      AxSeries timed = { few, days };
+      g_autoptr(AxParams) p = ax_detector_check_params (other, NULL, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < small; i++)
+        days[i] = 18000 + i / 24.0;
+      state = other->fit (&timed, p, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_null (other->score (state, &timed, cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      other->free (state);
+    }
 }
 
 /* An outlier in one metric only names that metric first, with the
@@ -520,9 +603,9 @@ test_iforest_ranges (void)
       g_assert_cmpfloat (low, <, 8);
       g_assert_cmpfloat (high, >, 12);
       g_assert_cmpfloat (high, <, 13.5);
-      /* The same range on every row. */
-      g_assert_cmpfloat (s->expected_low[(gsize) (n - 1) * nm + m], ==, low);
-      g_assert_cmpfloat (s->expected_high[(gsize) (n - 1) * nm + m], ==, high);
+      /* The same range on every row, kept once per metric. */
+      g_assert_false (s->ranges_per_row);
+      g_assert_cmpuint (ax_scores_range_at (s, n - 1, m), ==, m);
     }
   /* A planted outlier lies outside its metric's range, on its side. */
   for (guint i = 50; i < n; i += 100)
@@ -576,11 +659,11 @@ test_iforest_small_and_errors (void)
   set (one, 0, 1, 2);
   state = d->fit (&s_one, params, NULL, NULL, &error);
   g_assert_no_error (error);
-  scores = d->score (state, &s_one, &error);
+  scores = d->score (state, &s_one, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (scores->score[0], ==, 0.5);
 
-  g_assert_null (d->score (state, &s_three, &error));
+  g_assert_null (d->score (state, &s_three, NULL, &error));
   g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA);
   d->free (state);
 }
@@ -707,6 +790,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/iforest/threads", test_iforest_threads);
   g_test_add_func ("/engine/iforest/seed", test_iforest_seed);
   g_test_add_func ("/engine/iforest/cancel", test_iforest_cancel);
+  g_test_add_func ("/engine/iforest/score-cancel", test_iforest_score_cancel);
   g_test_add_func ("/engine/iforest/contributions", test_iforest_contributions);
   g_test_add_func ("/engine/iforest/many-metrics", test_iforest_many_metrics);
   g_test_add_func ("/engine/iforest/ranges", test_iforest_ranges);

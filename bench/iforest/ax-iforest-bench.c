@@ -293,7 +293,7 @@ main (int    argc,
     die ("fit: %s", error->message);
 
   start = g_get_monotonic_time ();
-  scores = detector->score (state, &series, &error);
+  scores = detector->score (state, &series, NULL, &error);
   score_s = seconds_since (start);
   if (scores == NULL)
     die ("score: %s", error->message);

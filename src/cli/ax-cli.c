@@ -929,6 +929,44 @@ print_anomaly_line (const AxAnomalyRecord *a,
   g_print ("%s\n", line->str);
 }
 
+/* How the applied thresholds were chosen, for detect's report: "alert_budget",
+ * "contamination" or "configuration". */
+static const char *
+thresholds_chosen_by (const AxDetectResult *result,
+                      const char           *config_json)
+{
+  g_autoptr(AxDetectionConfig) config = NULL;
+
+  if (result->budget_alerts == 0)
+    return "configuration";
+  config = ax_detection_config_from_json (config_json, NULL);
+  return config && config->threshold_config.budget_alerts > 0 ? "alert_budget" : "contamination";
+}
+
+/* "low 0.612, medium 0.646, high 0.672, critical 0.689", to three
+ * decimals, or more where that would show two levels alike. */
+static char *
+thresholds_text (const double *thresholds)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  int digits = 3;
+
+  for (AxSeverity a = AX_SEVERITY_LOW; a < AX_SEVERITY_CRITICAL; a++)
+    for (; digits < 9; digits++)
+      {
+        char one[G_ASCII_DTOSTR_BUF_SIZE], next[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_snprintf (one, sizeof one, "%.*f", digits, thresholds[a]);
+        g_snprintf (next, sizeof next, "%.*f", digits, thresholds[a + 1]);
+        if (strcmp (one, next) != 0)
+          break;
+      }
+  for (AxSeverity a = AX_SEVERITY_LOW; a <= AX_SEVERITY_CRITICAL; a++)
+    g_string_append_printf (s, "%s%s %.*f", a > AX_SEVERITY_LOW ? ", " : "",
+                            ax_severity_to_string (a), digits, thresholds[a]);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
 static int
 cmd_detect (int argc, char **argv)
 {
@@ -938,13 +976,17 @@ cmd_detect (int argc, char **argv)
   g_autofree char *config = NULL;
   g_autoptr(GFile) scores = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
+  gint top = 100;
   GOptionEntry entries[] = {
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, N_("The detection's configuration (JSON, as in the guide)"), N_("FILE") },
     { "scores", 0, 0, G_OPTION_ARG_FILENAME, &scores_path, N_("Also write every scored row with its score and severity (CSV)"), N_("FILE") },
+    { "top", 0, 0, G_OPTION_ARG_INT, &top, N_("Show the N highest-scoring anomalies of the run (default 100; 0 shows them all; `anomalies` lists them all)"), N_("N") },
     { NULL }
   };
   AxTrainMonitor monitor = { .progress = cli_progress, .step = cli_step };
   AxDetectResult result = { 0 };
+  guint n_shown, counts[AX_SEVERITY_CRITICAL + 1] = { 0 };
+  const char *chosen_by;
 
   if (!parse (ctx, entries, &argc, &argv))
     return 2;
@@ -954,6 +996,8 @@ cmd_detect (int argc, char **argv)
     return fail_usage (ctx, _("detect needs --config FILE: the detection's configuration"));
   if (!g_file_get_contents (config_path, &config, NULL, &error))
     return fail (g_steal_pointer (&error));
+  if (top < 0)
+    return fail_usage (ctx, _("--top takes a number of anomalies, 0 or more"));
   if (scores_path)
     scores = g_file_new_for_commandline_arg (scores_path);
 
@@ -968,6 +1012,13 @@ cmd_detect (int argc, char **argv)
       return fail_interrupted (g_steal_pointer (&error),
                                _("Detection interrupted; the project is as it was before"));
     }
+
+  /* The anomalies come most severe first, and severity rises with the
+   * score: the first N are the N highest scores. */
+  n_shown = top == 0 ? result.anomalies->len : MIN ((guint) top, result.anomalies->len);
+  for (guint i = 0; i < result.anomalies->len; i++)
+    counts[((AxAnomalyRecord *) g_ptr_array_index (result.anomalies, i))->severity]++;
+  chosen_by = thresholds_chosen_by (&result, config);
 
   if (opt_json)
     {
@@ -993,13 +1044,26 @@ cmd_detect (int argc, char **argv)
           add_double (b, ax_severity_to_string (s), result.thresholds[s]);
         }
       json_builder_end_object (b);
+      add_string (b, "thresholds_chosen_by", chosen_by);
+      if (result.budget_alerts > 0)
+        {
+          add_int (b, "budget_alerts", result.budget_alerts);
+          add_int (b, "replayed_rows", (gint64) result.n_replayed);
+        }
       if (scores_path)
         {
           add_string (b, "scores", scores_path);
         }
+      add_int (b, "anomalies_found", result.anomalies->len);
+      json_builder_set_member_name (b, "anomalies_by_severity");
+      json_builder_begin_object (b);
+      for (AxSeverity s = AX_SEVERITY_LOW; s <= AX_SEVERITY_CRITICAL; s++)
+        add_int (b, ax_severity_to_string (s), counts[s]);
+      json_builder_end_object (b);
+      add_int (b, "anomalies_shown", n_shown);
       json_builder_set_member_name (b, "anomalies");
       json_builder_begin_array (b);
-      for (guint i = 0; i < result.anomalies->len; i++)
+      for (guint i = 0; i < n_shown; i++)
         json_builder_add_value (b, ax_anomaly_record_to_json (g_ptr_array_index (result.anomalies, i)));
       json_builder_end_array (b);
       json_builder_end_object (b);
@@ -1030,8 +1094,23 @@ cmd_detect (int argc, char **argv)
                               "%'" G_GUINT64_FORMAT " rows were not scored: a value they need is missing\n",
                               (gulong) result.n_skipped),
                  result.n_skipped);
-      for (guint i = 0; i < result.anomalies->len; i++)
+      if (result.budget_alerts > 0)
+        {
+          g_autofree char *levels = thresholds_text (result.thresholds);
+          g_print (g_strcmp0 (chosen_by, "alert_budget") == 0
+                   ? _("Thresholds set by the alert budget, %'u alerts on %'" G_GUINT64_FORMAT " rows of history: %s\n")
+                   : _("Thresholds set by the contamination, %'u alerts on %'" G_GUINT64_FORMAT " rows of history: %s\n"),
+                   result.budget_alerts, result.n_replayed, levels);
+        }
+      if (result.anomalies->len > 0)
+        g_print (_("By severity: %'u critical, %'u high, %'u medium, %'u low\n"),
+                 counts[AX_SEVERITY_CRITICAL], counts[AX_SEVERITY_HIGH],
+                 counts[AX_SEVERITY_MEDIUM], counts[AX_SEVERITY_LOW]);
+      for (guint i = 0; i < n_shown; i++)
         print_anomaly_line (g_ptr_array_index (result.anomalies, i), FALSE);
+      if (n_shown < result.anomalies->len)
+        g_print (_("… and %'u more; auspex-cli anomalies %s --detection %s lists them all\n"),
+                 result.anomalies->len - n_shown, argv[1], result.detection_name);
     }
   ax_detect_result_clear (&result);
   return 0;

@@ -544,6 +544,8 @@ detect (const char            *project_path,
       result->n_skipped = run->result->n_skipped;
       result->n_suppressed = run->result->n_suppressed;
       memcpy (result->thresholds, run->result->thresholds, sizeof result->thresholds);
+      result->budget_alerts = run->result->budget_alerts;
+      result->n_replayed = run->result->n_replayed;
       for (guint i = 0; i < run->result->anomalies->len; i++)
         g_ptr_array_add (records, record_from_anomaly (run->result, g_ptr_array_index (run->result->anomalies, i)));
     }

@@ -45,6 +45,10 @@ typedef struct {
   guint       n_suppressed;     /* anomalies the feedback pushed below "low" */
   double      thresholds[5];    /* as applied, indexed by AxSeverity */
   GPtrArray  *anomalies;        /* AxAnomalyRecord as stored, most severe first */
+  guint       budget_alerts;    /* the alerts the thresholds were set to raise on the
+                                 * replayed history (alert budget or contamination);
+                                 * 0: the configured thresholds */
+  guint64     n_replayed;       /* rows of history replayed to choose them */
 } AxDetectResult;
 
 /* Frees what @result holds and zeroes it.  ax_detect_run() fills @result

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* Rows a detector scores between two checks of its GCancellable. */
+#define AX_DETECT_CANCEL_ROWS 4096u
+
 /* The @k-th smallest of @v[0..n) (0-based), reordering @v so that the
  * values before position k are no greater and those after no smaller
  * (Hoare's selection); and the median of @v, reordering it (the mean of
@@ -26,13 +29,16 @@ AxSeverity ax_severity_for_score (const double *thresholds,
                                   double        score);
 
 /* The thresholds of an alert budget (ax-feedback.c): @k of the @n
- * replayed @scores (reordered) reach "low", and the higher levels keep the
- * proportions the @configured thresholds give on them.  @out receives
- * five thresholds indexed by AxSeverity. */
+ * replayed @scores (reordered) reach "low"; the higher levels keep the
+ * proportions the @configured thresholds give on them when the scores
+ * are @calibrated to the guide's scale, else the configured relative
+ * positions between "low" and the highest score.  @out receives five
+ * thresholds indexed by AxSeverity, increasing. */
 void   ax_alert_budget_thresholds (const double *configured,
                                    double       *scores,
                                    guint         n,
                                    guint         k,
+                                   gboolean      calibrated,
                                    double       *out);
 
 /* False-positive feedback (ax-feedback.c).

@@ -61,20 +61,36 @@ typedef struct {
   const double   *time;          /* n_rows, days since 1970-01-01 (fractional), or NULL */
 } AxSeries;
 
-/* A detector's output for each scored row. */
+/* A detector's output for each scored row.  The expected range is kept
+ * per row when it varies (the seasonal baseline) and once per metric when
+ * it is the same for every row (the isolation forest, the robust z-score):
+ * read it through ax_scores_range_at(). */
 typedef struct {
   guint    n_rows;
   guint    n_metrics;
   double  *score;                /* n_rows, 0..1 */
-  double  *expected_low;         /* n_rows x n_metrics, [row * n_metrics + m] */
+  gboolean ranges_per_row;       /* FALSE: expected_low/high hold n_metrics values */
+  double  *expected_low;         /* n_rows x n_metrics, [row * n_metrics + m], or n_metrics */
   double  *expected_high;
   double  *contribution;         /* n_rows x n_metrics, >= 0, summing to 1 per row */
   double  *direction;            /* n_rows x n_metrics: +1 above expected, -1 below, 0 inside */
 } AxScores;
 
+/* Expected ranges per row. */
 AxScores *ax_scores_new  (guint n_rows, guint n_metrics);
+/* One expected range per metric, shared by every row. */
+AxScores *ax_scores_new_shared_ranges (guint n_rows, guint n_metrics);
 void      ax_scores_free (AxScores *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxScores, ax_scores_free)
+
+/* Where metric @m's expected range for @row is in expected_low/high. */
+static inline gsize
+ax_scores_range_at (const AxScores *s,
+                    guint           row,
+                    guint           m)
+{
+  return s->ranges_per_row ? (gsize) row * s->n_metrics + m : m;
+}
 
 typedef struct _AxDetectorState AxDetectorState;   /* a fitted detector, opaque */
 
@@ -89,9 +105,11 @@ typedef struct {
                              const AxTrainMonitor *monitor,
                              GCancellable         *cancellable,
                              GError              **error);
-  /* Scores @score's rows; may use several threads. */
+  /* Scores @score's rows; may use several threads.  Checks @cancellable
+   * (nullable) between chunks of rows: G_IO_ERROR_CANCELLED, NULL. */
   AxScores        *(*score) (const AxDetectorState *state,
                              const AxSeries        *score,
+                             GCancellable          *cancellable,
                              GError               **error);
   void             (*free)  (AxDetectorState       *state);
 } AxDetector;
@@ -183,6 +201,10 @@ typedef struct {
   AxSeverity *scored_severity;
   GPtrArray  *anomalies;         /* AxAnomaly*, most severe first */
   double      thresholds[5];     /* as applied (the alert budget's choice when set) */
+  guint       budget_alerts;     /* alerts the replayed history was set to raise (the
+                                  * alert budget, or contamination x the replayed rows);
+                                  * 0: the configured thresholds were applied */
+  guint64     n_replayed;        /* rows of history replayed to set the thresholds */
   guint       n_suppressed;      /* anomalies that feedback pushed below "low" */
   guint64     n_skipped;         /* rows from first_row on not scored: a metric, the time
                                   * or the group missing */

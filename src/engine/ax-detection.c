@@ -395,7 +395,13 @@ fit_and_score (Run                  *run,
   g_clear_pointer (&x, ax_matrix_free);
   x = series_matrix (run, s, pos, n, times);
   series = (AxSeries) { x, run->time_col >= 0 ? times : NULL };
-  scores = det->score (state, &series, error);
+  if (monitor != NULL)
+    {
+      g_autofree char *detail =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Scoring %'u row", "Scoring %'u rows", n), n);
+      ax_progress_report (monitor->progress, monitor->progress_data, 1, detail);
+    }
+  scores = det->score (state, &series, cancellable, error);
   det->free (state);
   if (scores == NULL)
     return FALSE;
@@ -414,8 +420,10 @@ fit_and_score (Run                  *run,
         {
           gsize at = row - run->first_row;
           run->raw[at] = score;
-          memcpy (run->expected_low + at * M, scores->expected_low + (gsize) i * M, M * sizeof (double));
-          memcpy (run->expected_high + at * M, scores->expected_high + (gsize) i * M, M * sizeof (double));
+          memcpy (run->expected_low + at * M, scores->expected_low + ax_scores_range_at (scores, i, 0),
+                  M * sizeof (double));
+          memcpy (run->expected_high + at * M, scores->expected_high + ax_scores_range_at (scores, i, 0),
+                  M * sizeof (double));
           memcpy (run->contribution + at * M, scores->contribution + (gsize) i * M, M * sizeof (double));
           memcpy (run->direction + at * M, scores->direction + (gsize) i * M, M * sizeof (double));
         }
@@ -681,7 +689,7 @@ ax_detection_run (const AxDetectionConfig *config,
   double thresholds[5];
   gboolean replay;
   guint64 skipped;
-  guint n_fit = 0, n_done = 0;
+  guint n_fit = 0, n_done = 0, budget = 0;
   AxDetectionResult *result;
   gsize span;
 
@@ -758,12 +766,18 @@ ax_detection_run (const AxDetectionConfig *config,
     }
 
   if (replay)
-    ax_alert_budget_thresholds (config->threshold_config.thresholds,
-                                (double *) run.replay_scores->data, run.replay_scores->len,
-                                replay_alerts (&run), thresholds);
+    {
+      budget = replay_alerts (&run);
+      ax_alert_budget_thresholds (config->threshold_config.thresholds,
+                                  (double *) run.replay_scores->data, run.replay_scores->len,
+                                  budget, !detector_has_param (run.detector, "contamination"),
+                                  thresholds);
+    }
   else
     memcpy (thresholds, config->threshold_config.thresholds, sizeof thresholds);
   result = collect (&run, thresholds, feedback, n_feedback);
+  result->budget_alerts = budget;
+  result->n_replayed = replay ? run.replay_scores->len : 0;
   result->n_skipped = skipped;
   if (monitor)
     ax_progress_report (monitor->progress, monitor->progress_data, 1, NULL);

@@ -10,12 +10,23 @@
  * calibrated to the guide's thresholds) has such a budget by default, K =
  * contamination × the replayed rows, as scikit-learn sets its offset; an
  * explicit alert_budget takes precedence and contamination 0 keeps the
- * configured thresholds.  medium, high and critical keep the configured
+ * configured thresholds.
+ *
+ * medium, high and critical: for a detector whose scores follow the
+ * guide's scale (seasonal, robust_zscore) they keep the configured
  * thresholds' proportions: if the configured thresholds would make 40% of
  * the replay's alerts medium or worse, the budget's "medium" is set where
- * 40% of its K alerts are (and so on; when the configured thresholds
- * raise no alert on the replay, at the same relative positions in the gap
- * between the new "low" and 1).  The replay uses raw scores, so that
+ * 40% of its K alerts are (at least one alert, and fewer than the level
+ * below has, so that the levels stay apart).  For the isolation forest,
+ * whose scores are not on that scale (most rows score above the guide's
+ * 0.5, hardly any reach 0.7), and for a configured level that no replayed
+ * score reaches, a level is placed at its configured relative position
+ * in the gap between the last level placed (by count, else "low") and
+ * the highest replayed score: with the guide's 0.5, 0.7, 0.85 and 0.95,
+ * medium, high and critical sit 40%, 70% and 90% of the way from the new
+ * "low" to the top score, so that they are distinct and the top replayed
+ * rows reach each.  Only where scores tie do two levels come within a
+ * rounding step of each other.  The replay uses raw scores, so that
  * marking false positives lowers the number of alerts below the budget
  * rather than raising others in their place.
  *
@@ -80,31 +91,49 @@ ax_alert_budget_thresholds (const double *configured,
                             double       *scores,
                             guint         n,
                             guint         k,
+                            gboolean      calibrated,
                             double       *out)
 {
-  guint n_cfg_low = 0;
+  guint n_cfg_low = 0, k_prev = k;
+  int base = AX_SEVERITY_LOW;     /* the last level placed by a count */
+  double top;
 
   memcpy (out, configured, 5 * sizeof (double));
   if (n == 0)
     return;
   qsort (scores, n, sizeof (double), double_desc);
+  top = scores[0];
   out[AX_SEVERITY_LOW] = CLAMP (threshold_for_count (scores, n, k), 1e-9, 1);
   for (guint i = 0; i < n && scores[i] >= configured[AX_SEVERITY_LOW]; i++)
     n_cfg_low++;
   for (int s = AX_SEVERITY_MEDIUM; s <= AX_SEVERITY_CRITICAL; s++)
     {
-      double t;
+      guint n_cfg = 0;
+      gboolean placed = FALSE;
+      double t = 0;
 
-      if (n_cfg_low > 0)
+      for (guint i = 0; i < n && scores[i] >= configured[s]; i++)
+        n_cfg++;
+      /* By count: the configured share of the budget's alerts, at least
+       * one and fewer than the level below takes. */
+      if (calibrated && n_cfg > 0 && n_cfg_low > 0 && base == s - 1 && k_prev > 1)
         {
-          guint n_cfg = 0;
-          for (guint i = 0; i < n && scores[i] >= configured[s]; i++)
-            n_cfg++;
-          t = threshold_for_count (scores, n, (guint) floor ((double) k * n_cfg / n_cfg_low + 0.5));
+          guint ks = (guint) floor ((double) k * n_cfg / n_cfg_low + 0.5);
+
+          ks = MIN (MAX (ks, 1), k_prev - 1);
+          t = threshold_for_count (scores, n, ks);
+          placed = t > out[s - 1];
+          if (placed)
+            {
+              k_prev = ks;
+              base = s;
+            }
         }
-      else
-        t = out[AX_SEVERITY_LOW] + (configured[s] - configured[AX_SEVERITY_LOW]) /
-            (1 - configured[AX_SEVERITY_LOW]) * (1 - out[AX_SEVERITY_LOW]);
+      /* Otherwise in the gap up to the highest replayed score, at the
+       * configured relative position. */
+      if (!placed)
+        t = out[base] + (configured[s] - configured[base]) / (1 - configured[base]) *
+                        (top - out[base]);
       /* Keep the levels in order even where scores tie. */
       out[s] = MIN (MAX (t, nextafter (out[s - 1], 2)), 1);
     }

@@ -731,6 +731,7 @@ seasonal_fit (const AxSeries       *fit,
 static AxScores *
 seasonal_score (const AxDetectorState *state,
                 const AxSeries        *series,
+                GCancellable          *cancellable,
                 GError               **error)
 {
   const AxMatrix *x = series->x;
@@ -752,6 +753,11 @@ seasonal_score (const AxDetectorState *state,
     {
       double t = series->time[i], zmax = 0, sum = 0;
 
+      if (i % AX_DETECT_CANCEL_ROWS == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ax_scores_free (s);
+          return NULL;
+        }
       for (guint m = 0; m < n_metrics; m++)
         {
           const MetricModel *model = &state->models[m];

@@ -26,6 +26,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-detect-private.h"
 #include "ax-detectors-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -207,6 +208,7 @@ zscore_fit (const AxSeries       *series,
 static AxScores *
 zscore_score (const AxDetectorState *state,
               const AxSeries        *series,
+              GCancellable          *cancellable,
               GError               **error)
 {
   const ZScore *z = (const ZScore *) state;
@@ -228,13 +230,24 @@ zscore_score (const AxDetectorState *state,
       return NULL;
     }
 
-  out = ax_scores_new (x->n_rows, nm);
+  out = ax_scores_new_shared_ranges (x->n_rows, nm);
+  for (guint m = 0; m < nm; m++)
+    {
+      out->expected_low[m] = z->median[m] - z->threshold * z->scale[m];
+      out->expected_high[m] = z->median[m] + z->threshold * z->scale[m];
+    }
   z2 = g_new (double, nm);
   for (guint i = 0; i < x->n_rows; i++)
     {
       gsize at = (gsize) i * nm;
       double max_z = 0, total = 0;
       guint n_present = 0, n_infinite = 0;
+
+      if (i % AX_DETECT_CANCEL_ROWS == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ax_scores_free (out);
+          return NULL;
+        }
 
       for (guint m = 0; m < nm; m++)
         {
@@ -246,11 +259,9 @@ zscore_score (const AxDetectorState *state,
           n_present += !isnan (d);
           n_infinite += isinf (z2[m]);
           max_z = MAX (max_z, zm);
-          out->expected_low[at + m] = z->median[m] - z->threshold * z->scale[m];
-          out->expected_high[at + m] = z->median[m] + z->threshold * z->scale[m];
           out->direction[at + m] = isnan (d) ? 0
-                                   : value > out->expected_high[at + m] ? 1
-                                   : value < out->expected_low[at + m] ? -1 : 0;
+                                   : value > out->expected_high[m] ? 1
+                                   : value < out->expected_low[m] ? -1 : 0;
         }
       /* Shares of the squared z; a z that overflowed takes it all (shared
        * with any other that did), and with every z 0 the metrics that
