@@ -7,8 +7,12 @@
 
 #include "ax-config.h"
 #include "ax-window.h"
+#include "ax-anomalies-page.h"
+#include "ax-dashboard-page.h"
 #include "ax-data-view.h"
 #include "ax-import-dialog.h"
+#include "ax-models-page.h"
+#include "ax-predictions-page.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -19,12 +23,17 @@ struct _AxWindow {
   AdwApplicationWindow  parent_instance;
 
   AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *switcher_title;
   GtkStack             *main_stack;
+  AdwViewStack         *view_stack;
   GtkWidget            *recent_box;
   GtkListBox           *recent_list;
   GtkWidget            *import_button;
   AxDataView           *data_view;
+  AxDashboardPage      *dashboard_page;
+  AxModelsPage         *models_page;
+  AxPredictionsPage    *predictions_page;
+  AxAnomaliesPage      *anomalies_page;
 
   AxProject            *project;
   GtkFileChooserNative *chooser;
@@ -56,6 +65,23 @@ GtkWidget *
 ax_window_get_data_view (AxWindow *self)
 {
   return GTK_WIDGET (self->data_view);
+}
+
+GtkWidget *
+ax_window_get_page (AxWindow   *self,
+                    const char *name)
+{
+  return adw_view_stack_get_child_by_name (self->view_stack, name);
+}
+
+void
+ax_window_show_page (AxWindow   *self,
+                     const char *name)
+{
+  g_return_if_fail (AX_IS_WINDOW (self));
+
+  if (self->project && adw_view_stack_get_child_by_name (self->view_stack, name))
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
 static void
@@ -164,14 +190,14 @@ update_title (AxWindow *self)
       /* ~/Documents reads better than /home/ada/Documents. */
       if (g_str_has_prefix (dir, g_get_home_dir ()))
         home = g_strconcat ("~", dir + strlen (g_get_home_dir ()), NULL);
-      adw_window_title_set_title (self->window_title, title);
-      adw_window_title_set_subtitle (self->window_title, home ? home : dir);
+      adw_view_switcher_title_set_title (self->switcher_title, title);
+      adw_view_switcher_title_set_subtitle (self->switcher_title, home ? home : dir);
       gtk_window_set_title (GTK_WINDOW (self), title);
     }
   else
     {
-      adw_window_title_set_title (self->window_title, "Auspex");
-      adw_window_title_set_subtitle (self->window_title, NULL);
+      adw_view_switcher_title_set_title (self->switcher_title, "Auspex");
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
       gtk_window_set_title (GTK_WINDOW (self), "Auspex");
     }
 }
@@ -184,17 +210,24 @@ set_project (AxWindow  *self,
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_set_object (&self->project, project);
   ax_data_view_set_project (self->data_view, project);
+  ax_dashboard_page_set_project (self->dashboard_page, project);
+  ax_models_page_set_project (self->models_page, project);
+  ax_predictions_page_set_project (self->predictions_page, project);
+  ax_anomalies_page_set_project (self->anomalies_page, project);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, project != NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-project", project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", project != NULL);
   gtk_widget_set_visible (self->import_button, project != NULL);
 
   if (project)
     {
       g_signal_connect_swapped (project, "notify::path", G_CALLBACK (update_title), self);
       remember (project);
+      adw_view_stack_set_visible_child_name (self->view_stack, "dashboard");
       gtk_stack_set_visible_child_name (self->main_stack, "project");
     }
   else
@@ -234,6 +267,12 @@ open_project_at (AxWindow *self,
 }
 
 static void
+show_imported (AxWindow *self)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "data");
+}
+
+static void
 import_file (AxWindow *self,
              GFile    *file)
 {
@@ -247,6 +286,7 @@ import_file (AxWindow *self,
   dialog = ax_import_dialog_new (GTK_WINDOW (self), self->project, file);
   g_signal_connect_object (dialog, "imported", G_CALLBACK (ax_data_view_dataset_imported),
                            self->data_view, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (show_imported), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -462,7 +502,18 @@ find_activated (GtkWidget  *widget,
                 const char *action,
                 GVariant   *param)
 {
-  ax_data_view_focus_filter (AX_WINDOW (widget)->data_view);
+  AxWindow *self = AX_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "data");
+  ax_data_view_focus_filter (self->data_view);
+}
+
+static void
+show_page_activated (GtkWidget  *widget,
+                     const char *action,
+                     GVariant   *param)
+{
+  ax_window_show_page (AX_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
 /* Drag and drop: a project opens, anything else is imported. */
@@ -530,13 +581,22 @@ ax_window_class_init (AxWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = ax_window_close_request;
 
   g_type_ensure (AX_TYPE_DATA_VIEW);
+  g_type_ensure (AX_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (AX_TYPE_MODELS_PAGE);
+  g_type_ensure (AX_TYPE_PREDICTIONS_PAGE);
+  g_type_ensure (AX_TYPE_ANOMALIES_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/auspex/Auspex/ui/ax-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AxWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, AxWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AxWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AxWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, AxWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AxWindow, recent_box);
   gtk_widget_class_bind_template_child (widget_class, AxWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, AxWindow, data_view);
+  gtk_widget_class_bind_template_child (widget_class, AxWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, AxWindow, models_page);
+  gtk_widget_class_bind_template_child (widget_class, AxWindow, predictions_page);
+  gtk_widget_class_bind_template_child (widget_class, AxWindow, anomalies_page);
   gtk_widget_class_bind_template_child (widget_class, AxWindow, import_button);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated);
 
@@ -545,6 +605,7 @@ ax_window_class_init (AxWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-project", NULL, close_project_activated);
   gtk_widget_class_install_action (widget_class, "win.new-window", NULL, new_window_activated);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_activated);
 }
 
 static void

@@ -32,5 +32,12 @@ void       ax_window_toast          (AxWindow      *self,
                                      const char    *message);
 AdwToastOverlay *ax_window_get_toast_overlay (AxWindow *self);
 GtkWidget *ax_window_get_data_view  (AxWindow      *self);
+/* The project's views, by name: "dashboard", "data", "models",
+ * "predictions", "anomalies". */
+GtkWidget *ax_window_get_page       (AxWindow      *self,
+                                     const char    *name);
+/* Brings view @name forward (also the action win.show-page). */
+void       ax_window_show_page      (AxWindow      *self,
+                                     const char    *name);
 
 G_END_DECLS

@@ -134,6 +134,24 @@ static const char *const migrations[] = {
   "  resolved_at           TEXT);"
   "CREATE INDEX anomalies_by_detection ON anomalies (detection_id, status);"
   "CREATE INDEX anomalies_by_run ON anomalies (run_id);",
+
+  /* 3 -> 4: what the window adds.  A prediction can get the value that
+   * really happened (actual, JSON like output's prediction, and when it
+   * was recorded) and the analyst's context notes; a model keeps its
+   * retraining schedule, the degradation rule that triggers a retrain (a
+   * metric falling by retrain_drop on recorded actuals) and when a version
+   * was last deployed; a detection can be switched off for the scheduler
+   * without losing its configuration. */
+  "ALTER TABLE predictions ADD COLUMN actual TEXT CHECK (actual IS NULL OR json_valid (actual));"
+  "ALTER TABLE predictions ADD COLUMN actual_recorded TEXT;"
+  "ALTER TABLE predictions ADD COLUMN context TEXT CHECK (context IS NULL OR json_valid (context));"
+  "CREATE INDEX predictions_by_created ON predictions (created);"
+  "ALTER TABLE models ADD COLUMN retrain_frequency TEXT NOT NULL DEFAULT 'never'"
+  "  CHECK (retrain_frequency IN ('never', 'daily', 'weekly', 'monthly'));"
+  "ALTER TABLE models ADD COLUMN retrain_metric TEXT;"
+  "ALTER TABLE models ADD COLUMN retrain_drop REAL;"
+  "ALTER TABLE models ADD COLUMN deployed TEXT;"
+  "ALTER TABLE detections ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;",
 };
 
 int

@@ -1,0 +1,16 @@
+/* ax-models-page.h — Models page: the project's models, their training, evaluation and versions */
+#pragma once
+
+#include <adwaita.h>
+#include "ax-project.h"
+
+G_BEGIN_DECLS
+
+#define AX_TYPE_MODELS_PAGE (ax_models_page_get_type ())
+G_DECLARE_FINAL_TYPE (AxModelsPage, ax_models_page, AX, MODELS_PAGE, AdwBin)
+
+/* Shows @project (or nothing, when NULL); reloads on its "changed" signal. */
+void ax_models_page_set_project (AxModelsPage *self,
+                                AxProject *project);
+
+G_END_DECLS
