@@ -583,6 +583,127 @@ test_coverage_simulated (void)
   g_assert_cmpfloat (fabs (c95 - 95), <, 3.5);
 }
 
+/* ------------------------------------------------------------ calibration */
+
+typedef struct {
+  double cover80, cover95;       /* on the held-out periods, percent */
+  double backtest80, backtest95; /* the report's (calibrated) backtest, mean */
+  double own80;                  /* the model's own 80% range in the backtest, mean */
+  double level80;                /* the model level giving the 80% range, mean */
+} Calibration;
+
+/* Simulates @reps local-level series, y_t = l_{t-1} + e_t, l_t = l_{t-1}
+ * + 0.2 e_t, of 72 months and 12 more held out, fits each with @o and
+ * scores the ranges on the held-out months.  The innovations are Gaussian
+ * (sd 2), or with @contaminated a mixture: sd 1 nine times in ten, sd 5
+ * otherwise, more peaked than the Gaussian of the same variance (sd 1.84)
+ * that the model assumes, so that its 80% ranges hold about 90% at one
+ * step while its 95% ranges hold about 95%. */
+static void
+calibration_run (const AxForecastOptions *o,
+                 gboolean                 contaminated,
+                 guint                    reps,
+                 guint64                  seed,
+                 Calibration             *out)
+{
+  Rng rng = { seed };
+  guint n = 72, h = 12, in80 = 0, in95 = 0, n_bt = 0;
+
+  memset (out, 0, sizeof *out);
+  for (guint r = 0; r < reps; r++)
+    {
+      double y[84], level = 100;
+      g_autoptr(AxTimeSeries) s = NULL;
+      g_autoptr(AxForecaster) fc = NULL;
+      g_autoptr(AxForecastPrediction) p = NULL;
+      const AxForecastReport *rep;
+
+      for (guint t = 0; t < n + h; t++)
+        {
+          double e = contaminated ? (rng_uniform (&rng) < 0.1 ? 5 : 1) * rng_normal (&rng)
+                                  : 2 * rng_normal (&rng);
+          y[t] = level + e;
+          level += 0.2 * e;
+        }
+      s = ax_series_new (AX_FREQUENCY_MONTHLY, n, (double[]) { 0 }, y);
+      fc = fit (s, o);
+      p = predict (fc, h);
+      rep = ax_forecast_get_report (fc);
+      for (guint i = 0; i < h; i++)
+        {
+          in80 += y[n + i] >= p->lower[i] && y[n + i] <= p->upper[i];
+          in95 += y[n + i] >= p->lower[h + i] && y[n + i] <= p->upper[h + i];
+        }
+      /* The 95% range holds the 80% one. */
+      for (guint i = 0; i < h; i++)
+        {
+          g_assert_cmpfloat (p->lower[h + i], <=, p->lower[i]);
+          g_assert_cmpfloat (p->upper[h + i], >=, p->upper[i]);
+        }
+      if (rep->backtest_origins >= 2)
+        {
+          out->backtest80 += rep->backtest.coverage[0];
+          out->backtest95 += rep->backtest.coverage[1];
+          out->own80 += rep->model_coverage[0];
+          out->level80 += rep->range_levels[0];
+          n_bt++;
+        }
+    }
+  out->cover80 = 100.0 * in80 / (reps * h);
+  out->cover95 = 100.0 * in95 / (reps * h);
+  out->backtest80 /= MAX (n_bt, 1);
+  out->backtest95 /= MAX (n_bt, 1);
+  out->own80 /= MAX (n_bt, 1);
+  out->level80 /= MAX (n_bt, 1);
+}
+
+/* The model is the one simulated: calibrating its ranges on the backtest
+ * keeps them at their stated rate. */
+static void
+test_calibration_right_model (void)
+{
+  AxForecastOptions o = options_for (AX_FORECAST_ETS, "ANN", 12);
+  Calibration c;
+
+  o.integer = o.nonnegative = 0;
+  calibration_run (&o, FALSE, 300, 31, &c);
+  g_test_message ("ETS(A,N,N), Gaussian: held out %.1f%% and %.1f%%; backtest %.1f%% and "
+                  "%.1f%%; 80%% from the model's %.1f%% range", c.cover80, c.cover95,
+                  c.backtest80, c.backtest95, c.level80);
+  g_assert_cmpfloat (fabs (c.cover80 - 80), <, 4);
+  g_assert_cmpfloat (fabs (c.cover95 - 95), <, 3);
+  g_assert_cmpfloat (fabs (c.backtest80 - 80), <, 5);
+  g_assert_cmpfloat (fabs (c.backtest95 - 95), <, 4);
+}
+
+/* Peaked errors: the model's own 80% ranges are too wide, its 95% ranges
+ * about right.  The calibration narrows the 80% ranges (a lower model
+ * level) and brings both within a few points of their rate, on series
+ * it never saw; with a single origin (no calibration) the 80% ranges
+ * stay too wide. */
+static void
+test_calibration_peaked_errors (void)
+{
+  AxForecastOptions o = options_for (AX_FORECAST_AUTO, NULL, 12);
+  Calibration cal, raw;
+
+  o.integer = o.nonnegative = 0;
+  calibration_run (&o, TRUE, 300, 47, &cal);
+  o.backtest_origins = 1;
+  calibration_run (&o, TRUE, 300, 47, &raw);
+  g_test_message ("contaminated: held out %.1f%% and %.1f%% (uncalibrated %.1f%% and %.1f%%); "
+                  "backtest %.1f%% and %.1f%%, the model's own 80%% range %.1f%%; 80%% from "
+                  "the model's %.1f%% range", cal.cover80, cal.cover95, raw.cover80,
+                  raw.cover95, cal.backtest80, cal.backtest95, cal.own80, cal.level80);
+  g_assert_cmpfloat (raw.cover80, >, 84);
+  g_assert_cmpfloat (fabs (cal.cover80 - 80), <, 4);
+  g_assert_cmpfloat (fabs (cal.cover95 - 95), <, 3);
+  g_assert_cmpfloat (cal.own80, >, 84);
+  g_assert_cmpfloat (cal.level80, <, 78);
+  /* Checked with two origins, the calibration is a little wider. */
+  g_assert_cmpfloat (fabs (cal.backtest80 - 80), <, 6);
+}
+
 /* ----------------------------------------------------------- constraints */
 
 static void
@@ -748,6 +869,9 @@ test_air_passengers (void)
 
 /* ------------------------------------------------------- saving, loading */
 
+/* One more than the format version ax-forecast-io.c writes. */
+#define BLOB_NEXT_VERSION 3
+
 static void
 check_round_trip (const AxForecaster *fc,
                   const AxFrame      *future)
@@ -777,6 +901,70 @@ check_round_trip (const AxForecaster *fc,
   g_assert_cmpmem (a->cum_sd, sizeof (double) * a->horizon, b->cum_sd, sizeof (double) * b->horizon);
 }
 
+/* A blob of format version 2 rewritten as version 1 (without the
+ * calibration at the end) loads as a forecaster fitted before the ranges
+ * were calibrated: the model's own ranges, which are those of the same
+ * model fitted with a single backtest origin. */
+#define BLOB_V2_TYPE "((subadadasadaubbms)(usuadiiubusu)t(uuuddadauadm(suddddddadu)mvu)" \
+                     "(usuadbbu(udddddad)a(su(udddddad))das)(uadad))"
+
+static void
+check_version_1 (const AxForecaster      *fc,
+                 const AxTimeSeries      *series,
+                 const AxForecastOptions *options)
+{
+  g_autoptr(GBytes) blob = ax_forecast_save (fc);
+  g_autoptr(GBytes) body = g_bytes_new_from_bytes (blob, 8, g_bytes_get_size (blob) - 8);
+  g_autoptr(GVariant) v2 = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (BLOB_V2_TYPE),
+                                                                        body, FALSE));
+  GVariant *children[5];
+  g_autoptr(GVariant) v1 = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GBytes) old = NULL;
+  g_autoptr(AxForecaster) back = NULL, single = NULL;
+  g_autoptr(AxForecastPrediction) a = NULL, b = NULL, c = NULL;
+  g_autoptr(GError) error = NULL;
+  AxForecastOptions o = *options;
+  const AxForecastReport *r;
+  guint32 version = GUINT32_TO_LE (1);
+  gboolean moved = FALSE;
+
+  g_assert_cmpuint (G_BYTE_ORDER, ==, G_LITTLE_ENDIAN);
+  g_assert_true (g_variant_is_normal_form (v2));
+  for (guint i = 0; i < 5; i++)
+    children[i] = g_variant_get_child_value (v2, i);
+  v1 = g_variant_ref_sink (g_variant_new_tuple (children, 5));
+  for (guint i = 0; i < 5; i++)
+    g_variant_unref (children[i]);
+  g_byte_array_append (bytes, (const guint8 *) "AXFC", 4);
+  g_byte_array_append (bytes, (const guint8 *) &version, 4);
+  g_byte_array_append (bytes, g_variant_get_data (v1), g_variant_get_size (v1));
+  old = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+
+  back = ax_forecast_load (old, &error);
+  g_assert_no_error (error);
+  r = ax_forecast_get_report (back);
+  for (guint l = 0; l < r->n_levels; l++)
+    {
+      g_assert_cmpfloat (r->range_levels[l], ==, r->levels[l]);
+      g_assert_cmpfloat (r->model_coverage[l], ==, r->backtest.coverage[l]);
+      moved |= ax_forecast_get_report (fc)->range_levels[l] != r->levels[l];
+    }
+  o.backtest_origins = 1;
+  single = fit (series, &o);
+  a = predict (back, 0);
+  b = predict (single, 0);
+  c = predict (fc, 0);
+  g_assert_cmpmem (a->mean, sizeof (double) * a->horizon, c->mean, sizeof (double) * c->horizon);
+  g_assert_cmpmem (a->lower, sizeof (double) * a->horizon * a->n_levels,
+                   b->lower, sizeof (double) * b->horizon * b->n_levels);
+  g_assert_cmpmem (a->upper, sizeof (double) * a->horizon * a->n_levels,
+                   b->upper, sizeof (double) * b->horizon * b->n_levels);
+  /* The calibrated forecaster moved its ranges, so the two differ. */
+  g_assert_true (moved);
+  g_assert_true (memcmp (a->lower, c->lower, sizeof (double) * a->horizon * a->n_levels) != 0);
+}
+
 static void
 test_save_load (void)
 {
@@ -791,13 +979,14 @@ test_save_load (void)
   g_autoptr(GBytes) newer = NULL, cut = NULL;
 
   check_round_trip (fc, NULL);
+  check_version_1 (fc, air, &o);
   o.method = AX_FORECAST_SNAIVE;
   {
     g_autoptr(AxForecaster) sn = fit (air, &o);
     check_round_trip (sn, NULL);
   }
 
-  copy[4] = 2;
+  copy[4] = BLOB_NEXT_VERSION;
   newer = g_bytes_new (copy, size);
   g_assert_null (ax_forecast_load (newer, &error));
   g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB);
@@ -1113,6 +1302,10 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/forecast/ranges/widen", test_ranges_widen);
   g_test_add_func ("/engine/forecast/ranges/coverage-analytical", test_coverage_analytical);
   g_test_add_func ("/engine/forecast/ranges/coverage-simulated", test_coverage_simulated);
+  g_test_add_func ("/engine/forecast/ranges/calibration-right-model",
+                   test_calibration_right_model);
+  g_test_add_func ("/engine/forecast/ranges/calibration-peaked-errors",
+                   test_calibration_peaked_errors);
   g_test_add_func ("/engine/forecast/constraints/counts", test_constraints_counts);
   g_test_add_func ("/engine/forecast/multi-seasonal", test_multi_seasonal);
   g_test_add_func ("/engine/forecast/accuracy/by-hand", test_accuracy_by_hand);

@@ -246,6 +246,18 @@ add_model (JsonBuilder            *b,
   json_builder_add_int_value (b, r->backtest_origins);
   json_builder_set_member_name (b, "backtest");
   ax_forecast_add_accuracy (b, &r->backtest, r->n_levels, r->levels);
+  /* The ranges' calibration: each level's range is the model's own range
+   * at range_level, and its own range held model_coverage of the backtest. */
+  json_builder_set_member_name (b, "calibration");
+  json_builder_begin_object (b);
+  for (guint l = 0; l < r->n_levels; l++)
+    {
+      g_autofree char *level = ax_forecast_bound_name ("range_level", r->levels[l]);
+      g_autofree char *cover = ax_forecast_bound_name ("model_coverage", r->levels[l]);
+      ax_train_add_number (b, level, r->range_levels[l]);
+      ax_train_add_number (b, cover, r->model_coverage[l]);
+    }
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "candidates");
   json_builder_begin_array (b);
   for (guint c = 0; c < r->n_candidates; c++)

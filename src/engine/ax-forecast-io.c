@@ -6,6 +6,10 @@
  * again, which gives the very same states) and the report.  Doubles are
  * stored as their bits, so a loaded forecaster predicts exactly what the
  * saved one did.  A blob from a newer format version is refused.
+ *
+ * Version 2 adds the ranges' calibration (the backtest origins, the
+ * sorted scores, the model's own backtest coverage); a version 1 blob
+ * loads without calibration, as it was fitted.
  */
 
 #include "ax-config.h"
@@ -17,7 +21,7 @@
 #include <string.h>
 
 #define BLOB_MAGIC   "AXFC"
-#define BLOB_VERSION 1u
+#define BLOB_VERSION 2u
 #define BLOB_HEADER  8
 
 #define ACC_TYPE     "(udddddad)"
@@ -26,7 +30,9 @@
 #define ETS_TYPE     "(suddddddadu)"
 #define MODEL_TYPE   "(uuuddadauadm" ETS_TYPE "mvu)"
 #define REPORT_TYPE  "(usuadbbu" ACC_TYPE "a(su" ACC_TYPE ")das)"
-#define BLOB_TYPE    "(" SERIES_TYPE OPTIONS_TYPE "t" MODEL_TYPE REPORT_TYPE ")"
+#define CALIB_TYPE   "(uadad)"
+#define BLOB_TYPE_V1 "(" SERIES_TYPE OPTIONS_TYPE "t" MODEL_TYPE REPORT_TYPE ")"
+#define BLOB_TYPE    "(" SERIES_TYPE OPTIONS_TYPE "t" MODEL_TYPE REPORT_TYPE CALIB_TYPE ")"
 
 static GVariant *
 doubles (const double *v,
@@ -95,7 +101,8 @@ ax_forecast_save (const AxForecaster *fc)
                            (guint32) r->candidates[c].method,
                            accuracy_to_variant (&r->candidates[c].backtest));
 
-  v = g_variant_new ("(@" SERIES_TYPE "@" OPTIONS_TYPE "t@" MODEL_TYPE "@" REPORT_TYPE ")",
+  v = g_variant_new ("(@" SERIES_TYPE "@" OPTIONS_TYPE "t@" MODEL_TYPE "@" REPORT_TYPE
+                     "@" CALIB_TYPE ")",
     g_variant_new ("(sub@ad@ad@as@ad@aubbms)", s->name != NULL ? s->name : "",
                    (guint32) s->frequency, s->datetime,
                    doubles (s->time, s->n), doubles (s->y, s->n),
@@ -117,7 +124,9 @@ ax_forecast_save (const AxForecaster *fc)
                    (guint32) r->method, r->name, r->horizon, doubles (r->levels, r->n_levels),
                    r->nonnegative, r->integer, r->backtest_origins,
                    accuracy_to_variant (&r->backtest), g_variant_builder_end (&cands),
-                   r->seconds, r->notes));
+                   r->seconds, r->notes),
+    g_variant_new ("(u@ad@ad)", fc->calib_origins, doubles (fc->calib, fc->n_calib),
+                   doubles (r->model_coverage, AX_FORECAST_MAX_LEVELS)));
   blob = g_variant_ref_sink (v);
   if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
     {
@@ -262,7 +271,7 @@ ax_forecast_load (GBytes  *bytes,
 {
   AxBlobReader reader;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GVariant) v = NULL, sv = NULL, ov = NULL, mv = NULL, rv = NULL;
+  g_autoptr(GVariant) v = NULL, sv = NULL, ov = NULL, mv = NULL, rv = NULL, cv = NULL;
   g_autoptr(GVariant) levels = NULL, rlevels = NULL, acc = NULL;
   g_autoptr(GVariantIter) cands = NULL;
   g_autoptr(AxForecaster) fc = g_new0 (AxForecaster, 1);
@@ -281,7 +290,9 @@ ax_forecast_load (GBytes  *bytes,
                           _("The forecast was saved by a newer version of Auspex (format %u); "
                             "this version reads format %u"), version, BLOB_VERSION);
   body = g_bytes_new_from_bytes (bytes, reader.pos, ax_blob_reader_remaining (&reader));
-  v = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (BLOB_TYPE), body, FALSE));
+  v = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (version >= 2 ? BLOB_TYPE
+                                                                    : BLOB_TYPE_V1),
+                                                    body, FALSE));
   if (version == 0 || !g_variant_is_normal_form (v))
     return damaged (error), NULL;
   if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
@@ -290,8 +301,12 @@ ax_forecast_load (GBytes  *bytes,
       g_variant_unref (v);
       v = native;
     }
-  g_variant_get (v, "(@" SERIES_TYPE "@" OPTIONS_TYPE "t@" MODEL_TYPE "@" REPORT_TYPE ")",
-                 &sv, &ov, &fc->seed, &mv, &rv);
+  if (version >= 2)
+    g_variant_get (v, "(@" SERIES_TYPE "@" OPTIONS_TYPE "t@" MODEL_TYPE "@" REPORT_TYPE
+                   "@" CALIB_TYPE ")", &sv, &ov, &fc->seed, &mv, &rv, &cv);
+  else
+    g_variant_get (v, "(@" SERIES_TYPE "@" OPTIONS_TYPE "t@" MODEL_TYPE "@" REPORT_TYPE ")",
+                   &sv, &ov, &fc->seed, &mv, &rv);
 
   if ((fc->series = series_from_variant (sv, error)) == NULL)
     return NULL;
@@ -336,5 +351,30 @@ ax_forecast_load (GBytes  *bytes,
       accuracy_from_variant (cacc, &r->candidates[c].backtest);
     }
   ax_forecast_report_model (r, fc->model);
+
+  for (guint l = 0; l < AX_FORECAST_MAX_LEVELS; l++)
+    {
+      r->model_coverage[l] = r->backtest.coverage[l];
+      r->range_levels[l] = l < r->n_levels ? r->levels[l] : NAN;
+    }
+  if (cv != NULL)
+    {
+      g_autoptr(GVariant) scores = NULL, cover = NULL;
+      const double *sc, *mc;
+      gsize ns, nc;
+
+      g_variant_get (cv, "(u@ad@ad)", &fc->calib_origins, &scores, &cover);
+      sc = g_variant_get_fixed_array (scores, &ns, sizeof (double));
+      mc = g_variant_get_fixed_array (cover, &nc, sizeof (double));
+      if (nc != AX_FORECAST_MAX_LEVELS || (ns > 0 && fc->calib_origins < 2))
+        return damaged (error), NULL;
+      for (gsize i = 0; i < ns; i++)
+        if (!(sc[i] >= 0 && sc[i] <= 1) || (i > 0 && sc[i] < sc[i - 1]))
+          return damaged (error), NULL;
+      fc->n_calib = ns;
+      fc->calib = ns > 0 ? g_memdup2 (sc, sizeof (double) * ns) : NULL;
+      memcpy (r->model_coverage, mc, sizeof r->model_coverage);
+      ax_forecast_calibrated_levels (fc, r->levels, r->n_levels, r->range_levels);
+    }
   return g_steal_pointer (&fc);
 }

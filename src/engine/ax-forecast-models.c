@@ -526,6 +526,50 @@ ax_fc_model_name (const AxFcModel *model)
 
 /* ---------------------------------------------------------------- ranges */
 
+/* The CDF of step @i's distribution at @y. */
+static double
+dist_cdf (const AxFcDist *d,
+          guint           i,
+          double          y)
+{
+  double below = 0, tied = 0, u;
+
+  if (d->paths == NULL)
+    {
+      if (d->sd[i] > 0)
+        return ax_normal_cdf ((y - d->mean[i]) / d->sd[i]);
+      return y < d->mean[i] ? 0 : y > d->mean[i] ? 1 : 0.5;
+    }
+  for (guint p = 0; p < d->n_paths; p++)
+    {
+      double x = d->paths[(gsize) p * d->h + i];
+      below += x < y;
+      tied += x == y;
+    }
+  /* Beyond every path: as far out as the paths can tell. */
+  u = (below + 0.5 * tied) / d->n_paths;
+  return CLAMP (u, 0.5 / d->n_paths, 1 - 0.5 / d->n_paths);
+}
+
+double
+ax_fc_dist_pit (const AxFcDist *d,
+                guint           i,
+                double          y,
+                gboolean        integer)
+{
+  double above, below;
+
+  if (!isfinite (y) || !isfinite (d->mean[i]))
+    return NAN;
+  if (!integer)
+    return dist_cdf (d, i, y);
+  /* A rounded bound holds y once the quantile is within half a unit of
+   * it: y is as far out as y - 0.5 (above the median) or y + 0.5. */
+  above = dist_cdf (d, i, y - 0.5);
+  below = dist_cdf (d, i, y + 0.5);
+  return above > 0.5 ? above : below < 0.5 ? below : 0.5;
+}
+
 void
 ax_fc_dist_ranges (const AxFcDist *d,
                    const double   *levels,

@@ -244,6 +244,16 @@ void       ax_fc_dist_ranges    (const AxFcDist *d,
                                  double         *lower,
                                  double         *upper);
 
+/* Where @y falls in step @i's distribution: its CDF there (the PIT
+ * value), in [0, 1]; NAN for a NAN @y.  With @integer, for ranges whose
+ * bounds are rounded: the CDF at y - 0.5 above the median, at y + 0.5
+ * below it, 0.5 in between, so that y is in the rounded central range at
+ * level x exactly when |2 u - 1| <= x. */
+double     ax_fc_dist_pit       (const AxFcDist *d,
+                                 guint           i,
+                                 double          y,
+                                 gboolean        integer);
+
 double     ax_normal_quantile   (double p);
 double     ax_normal_cdf        (double x);
 
@@ -275,6 +285,13 @@ guint      ax_frequency_calendar (AxFrequency freq, double time_days, double *ou
  * 365.25, 52 weeks → 52.18). */
 double     ax_period_exact       (AxFrequency freq, guint period);
 
+/* The levels (percent) of the model's own distribution that give the
+ * calibrated ranges at @levels (see ax-forecast.c). */
+void       ax_forecast_calibrated_levels (const AxForecaster *fc,
+                                          const double       *levels,
+                                          guint               n_levels,
+                                          double             *out);
+
 /* Fills the report's model fields (name, ETS parameters, seasons). */
 void       ax_forecast_report_model (AxForecastReport *report, const AxFcModel *model);
 
@@ -287,6 +304,11 @@ struct _AxForecaster {
   guint64            seed;
   AxFcModel         *model;          /* fitted on the whole series */
   AxForecastReport   report;
+  /* The ranges' calibration (ax-forecast.c): the sorted scores |2u - 1|
+   * of the model's backtest PIT values u, from calib_origins origins. */
+  guint              n_calib;
+  double            *calib;
+  guint              calib_origins;
 };
 
 G_END_DECLS

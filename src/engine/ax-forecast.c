@@ -19,14 +19,43 @@
  * the lowest MASE is chosen; a candidate that cannot be fitted at some
  * origin is not chosen.  The backtests of the candidates and origins run
  * in parallel.
+ *
+ * The ranges' calibration (with at least two origins): a model's ranges
+ * assume its own error law (Gaussian innovations of the estimated
+ * variance), and real errors are often more peaked, which makes an 80%
+ * range hold more than 80% while the 95% range is about right; nor do
+ * the model's ranges know that the model was chosen among others.  So
+ * each backtest value y is scored by the central level of the forecast
+ * distribution F it needed, c = |2 F(y) - 1| (half a unit nearer the
+ * median for whole-number ranges), taken from the candidate the *other*
+ * origins choose, so that the scores carry the error of choosing as well.
+ * With G the share of the n scores at most x out of n + 1 (the split
+ * conformal count), the range at level L is the model's own range at
+ * level x, the smallest with
+ *
+ *     (1 - w) x + w G(x) >= L,    w = K / (K + 1)
+ *
+ * for K origins: the backtest counts as K origins of evidence against one
+ * origin's worth for the model's own levels, which keeps a short backtest
+ * from swinging the ranges.  Every level gets its own x, the point
+ * forecasts do not change, and the ranges still widen with the horizon
+ * as the model's do.  The calibration uses the backtest alone, and the
+ * backtest reports its coverage honestly: each origin's ranges are
+ * calibrated on the other origins and checked on their own.
  */
 
 #include "ax-config.h"
 #include "ax-forecast-private.h"
+#include "ax-stats.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+
+/* The ranges' calibration: the backtest counts as this many origins'
+ * worth of evidence less than it is against the model's own levels. */
+#define CALIBRATION_PRIOR_ORIGINS 1.0
+#define CALIBRATION_MAX_LEVEL     0.999999
 
 static const char *const method_names[AX_N_FORECAST_METHODS] = {
   "auto", "ets", "naive", "snaive", "drift", "ml",
@@ -129,6 +158,7 @@ ax_forecast_free (AxForecaster *fc)
     ax_params_free (fc->ml_params);
   ax_fc_model_free (fc->model);
   report_clear (&fc->report);
+  g_free (fc->calib);
   g_free (fc);
 }
 
@@ -186,6 +216,7 @@ typedef struct {
   gboolean             nonnegative, integer;
   /* Results per candidate: K * h forecasts, ranges, and failures. */
   double             **mean, **lower, **upper;
+  double             **pit;          /* K * h PIT values per candidate */
   gint                *failed;
   gint                 next;
   GCancellable        *cancellable;
@@ -238,6 +269,8 @@ backtest_worker (gpointer data)
       for (guint i = 0; i < h; i++)
         {
           bt->mean[c][k * h + i] = mu[i];
+          bt->pit[c][k * h + i] = ax_fc_dist_pit (dist, i, bt->fc->series->y[T + i],
+                                                  bt->integer);
           for (guint l = 0; l < o->n_levels; l++)
             {
               bt->lower[c][l * K * h + k * h + i] = lo[l * h + i];
@@ -274,7 +307,9 @@ run_backtest (AxForecaster       *fc,
               guint               h,
               guint               n_threads,
               GCancellable       *cancellable,
-              AxForecastCandidate *out)
+              AxForecastCandidate *out,
+              double            **pit,
+              double            **abserr)
 {
   const AxForecastOptions *o = &fc->options;
   const AxTimeSeries *s = fc->series;
@@ -316,9 +351,13 @@ run_backtest (AxForecaster       *fc,
   bt.mean = g_new0 (double *, n_cand);
   bt.lower = g_new0 (double *, n_cand);
   bt.upper = g_new0 (double *, n_cand);
+  bt.pit = pit;
   bt.failed = g_new0 (gint, n_cand);
   for (guint c = 0; c < n_cand; c++)
     {
+      bt.pit[c] = g_new (double, K * h);
+      for (guint i = 0; i < K * h; i++)
+        bt.pit[c][i] = NAN;
       bt.mean[c] = g_new0 (double, K * h);
       bt.lower[c] = g_new0 (double, K * h * o->n_levels);
       bt.upper[c] = g_new0 (double, K * h * o->n_levels);
@@ -340,8 +379,15 @@ run_backtest (AxForecaster       *fc,
   for (guint c = 0; c < n_cand; c++)
     {
       if (!bt.failed[c])
-        ax_forecast_accuracy (actual, bt.mean[c], bt.lower[c], bt.upper[c], K * h,
-                              o->n_levels, scale, &out[c].backtest);
+        {
+          ax_forecast_accuracy (actual, bt.mean[c], bt.lower[c], bt.upper[c], K * h,
+                                o->n_levels, scale, &out[c].backtest);
+          abserr[c] = g_new (double, K * h);
+          for (guint i = 0; i < K * h; i++)
+            abserr[c][i] = fabs (actual[i] - bt.mean[c][i]);
+        }
+      else
+        g_clear_pointer (&pit[c], g_free);
       g_free (bt.mean[c]);
       g_free (bt.lower[c]);
       g_free (bt.upper[c]);
@@ -350,6 +396,147 @@ run_backtest (AxForecaster       *fc,
   g_free (bt.lower);
   g_free (bt.upper);
   g_free (bt.failed);
+}
+
+/* ----------------------------------------------------------- calibration */
+
+/* The weight of a backtest of @origins origins against the model's own
+ * levels. */
+static double
+calibration_weight (guint origins)
+{
+  return origins / (origins + CALIBRATION_PRIOR_ORIGINS);
+}
+
+/* The central level x (0..1) of the model's distribution whose ranges
+ * should hold a share @level (0..1) of values: the smallest x with
+ * (1 - w) x + w G(x) >= level, where G(x) is the number of the @n sorted
+ * @scores at most x over n + 1.  When even x = 1 falls short, the backtest
+ * cannot vouch for so high a level: the model's own level, or the largest
+ * score when that is higher.  @n == 0 gives @level. */
+static double
+calibrate_level (const double *scores,
+                 guint         n,
+                 double        w,
+                 double        level)
+{
+  if (n == 0 || !(w > 0))
+    return level;
+  /* On [scores[j-1], scores[j]) G is j / (n + 1). */
+  for (guint j = 0; j <= n; j++)
+    {
+      double lo = j > 0 ? scores[j - 1] : 0, hi = j < n ? scores[j] : 1;
+      double x = (level - w * j / (n + 1.0)) / (1 - w);
+      if (x < lo)
+        return MIN (lo, CALIBRATION_MAX_LEVEL);
+      if (x < hi)
+        return MIN (x, CALIBRATION_MAX_LEVEL);
+    }
+  return MIN (MAX (level, scores[n - 1]), CALIBRATION_MAX_LEVEL);
+}
+
+void
+ax_forecast_calibrated_levels (const AxForecaster *fc,
+                               const double       *levels,
+                               guint               n_levels,
+                               double             *out)
+{
+  double w = calibration_weight (fc->calib_origins);
+
+  for (guint l = 0; l < n_levels; l++)
+    out[l] = 100 * calibrate_level (fc->calib, fc->n_calib, w, levels[l] / 100);
+}
+
+/* The candidate with the lowest mean absolute error on the backtest
+ * origins other than @skip (G_MAXUINT: none). */
+static guint
+best_without (const double * const *abserr,
+              guint                 n_cand,
+              guint                 K,
+              guint                 h,
+              guint                 skip)
+{
+  guint best = G_MAXUINT;
+  double best_mae = INFINITY;
+
+  for (guint c = 0; c < n_cand; c++)
+    {
+      double sum = 0;
+      guint k = 0;
+      if (abserr[c] == NULL)
+        continue;
+      for (guint j = 0; j < K * h; j++)
+        if (j / h != skip && isfinite (abserr[c][j]))
+          sum += abserr[c][j], k++;
+      if (k > 0 && sum / k < best_mae)
+        best = c, best_mae = sum / k;
+    }
+  return best;
+}
+
+/* Fits the ranges' calibration to the backtest (@pit and @abserr: per
+ * candidate, K origins of h values; NULL for a candidate that failed) and
+ * scores it.  Each origin contributes the PIT values of the candidate
+ * that the other origins choose, so that the calibration sees the errors
+ * of choosing a model as well as of the model; each origin's ranges are
+ * then checked against a calibration from the other origins alone. */
+static void
+calibrate (AxForecaster        *fc,
+           const double * const *pit,
+           const double * const *abserr,
+           guint                 n_cand)
+{
+  AxForecastReport *r = &fc->report;
+  guint K = r->backtest_origins, h = r->horizon, n = 0;
+  g_autofree double *score = NULL, *rest = NULL;
+  g_autofree guint *origin = NULL;
+  double inside[AX_FORECAST_MAX_LEVELS] = { 0 };
+
+  for (guint l = 0; l < AX_FORECAST_MAX_LEVELS; l++)
+    {
+      r->model_coverage[l] = r->backtest.coverage[l];
+      r->range_levels[l] = l < r->n_levels ? r->levels[l] : NAN;
+    }
+  if (K < 2)
+    return;
+  score = g_new (double, (gsize) K * h);
+  origin = g_new (guint, (gsize) K * h);
+  for (guint k = 0; k < K; k++)
+    {
+      guint c = best_without (abserr, n_cand, K, h, k);
+      for (guint i = 0; c != G_MAXUINT && i < h; i++)
+        if (isfinite (pit[c][k * h + i]))
+          {
+            score[n] = fabs (2 * pit[c][k * h + i] - 1);
+            origin[n++] = k;
+          }
+    }
+  if (n == 0)
+    return;
+
+  rest = g_new (double, n);
+  for (guint k = 0; k < K; k++)
+    {
+      guint m = 0;
+      for (guint j = 0; j < n; j++)
+        if (origin[j] != k)
+          rest[m++] = score[j];
+      ax_sort_doubles (rest, m);
+      for (guint l = 0; l < r->n_levels; l++)
+        {
+          double x = calibrate_level (rest, m, calibration_weight (K - 1), r->levels[l] / 100);
+          for (guint j = 0; j < n; j++)
+            inside[l] += origin[j] == k && score[j] <= x;
+        }
+    }
+  for (guint l = 0; l < r->n_levels; l++)
+    r->backtest.coverage[l] = 100 * inside[l] / n;
+
+  ax_sort_doubles (score, n);
+  fc->calib = g_steal_pointer (&score);
+  fc->n_calib = n;
+  fc->calib_origins = K;
+  ax_forecast_calibrated_levels (fc, r->levels, r->n_levels, r->range_levels);
 }
 
 /* --------------------------------------------------------------- fitting */
@@ -406,6 +593,7 @@ ax_forecast_fit (const AxTimeSeries           *series,
   AxFcFitInput in = { 0 };
   AxForecastMethod methods[AX_N_FORECAST_METHODS];
   AxFcModel *full[AX_N_FORECAST_METHODS] = { NULL };
+  double *pit[AX_N_FORECAST_METHODS] = { NULL }, *abserr[AX_N_FORECAST_METHODS] = { NULL };
   guint n_cand = 0, m, ets_m, n_threads, best = 0;
   AxEtsSpec pattern;
 
@@ -541,7 +729,7 @@ ax_forecast_fit (const AxTimeSeries           *series,
   r->n_candidates = n_cand;
   r->candidates = g_new0 (AxForecastCandidate, n_cand);
   run_backtest (fc, &in, methods, full, n_cand, r->horizon, n_threads, cancellable,
-                r->candidates);
+                r->candidates, pit, abserr);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto failed;
 
@@ -570,8 +758,13 @@ ax_forecast_fit (const AxTimeSeries           *series,
   fc->model = g_steal_pointer (&full[best]);
   ax_forecast_report_model (r, fc->model);
   r->backtest = r->candidates[best].backtest;
+  calibrate (fc, (const double * const *) pit, (const double * const *) abserr, n_cand);
   for (guint c = 0; c < n_cand; c++)
-    ax_fc_model_free (full[c]);
+    {
+      ax_fc_model_free (full[c]);
+      g_free (pit[c]);
+      g_free (abserr[c]);
+    }
   g_ptr_array_add (notes, NULL);
   r->notes = (char **) g_ptr_array_free (g_steal_pointer (&notes), FALSE);
   r->seconds = g_timer_elapsed (timer, NULL);
@@ -580,7 +773,11 @@ ax_forecast_fit (const AxTimeSeries           *series,
 
 failed:
   for (guint c = 0; c < n_cand; c++)
-    ax_fc_model_free (full[c]);
+    {
+      ax_fc_model_free (full[c]);
+      g_free (pit[c]);
+      g_free (abserr[c]);
+    }
   return NULL;
 }
 
@@ -681,6 +878,7 @@ ax_forecast_predict (const AxForecaster *fc,
   g_autoptr(AxForecastPrediction) p = g_new0 (AxForecastPrediction, 1);
   g_autoptr(AxFcDist) dist = NULL;
   g_autofree double *drivers = NULL;
+  double calibrated[AX_FORECAST_MAX_LEVELS];
 
   if (levels == NULL)
     levels = r->levels, n_levels = r->n_levels;
@@ -712,7 +910,8 @@ ax_forecast_predict (const AxForecaster *fc,
     p->time[i] = s->frequency == AX_FREQUENCY_WEEKLY
                  ? s->time[s->n - 1] + 7.0 * (i + 1)
                  : ax_frequency_advance (s->frequency, s->time[s->n - 1], (int) i + 1);
-  ax_fc_dist_ranges (dist, levels, n_levels, r->nonnegative, r->integer,
+  ax_forecast_calibrated_levels (fc, levels, n_levels, calibrated);
+  ax_fc_dist_ranges (dist, calibrated, n_levels, r->nonnegative, r->integer,
                      p->mean, p->lower, p->upper);
   return g_steal_pointer (&p);
 }

@@ -185,7 +185,9 @@ typedef struct {
   guint             period;
   gboolean          multi_seasonal;
   /* Rolling-origin backtest: number of origins (default 3; each origin
-   * forecasts @horizon periods ahead from a shorter history). */
+   * forecasts @horizon periods ahead from a shorter history).  With two
+   * or more, the ranges are calibrated on the backtest (see
+   * AxForecastReport.range_levels); with one they are the model's own. */
   guint             backtest_origins;
   /* The ml method: a registry algorithm ("gradient_boosting" by default)
    * and its hyperparameters (nullable: defaults).  Borrowed. */
@@ -252,6 +254,15 @@ typedef struct {
   AxForecastCandidate *candidates;
   double              seconds;
   char              **notes;        /* translated sentences, NULL-terminated */
+  /* Calibrated ranges (with at least two backtest origins): the range at
+   * levels[l] is the model's own range at range_levels[l] percent, the
+   * level its backtest calls for; model_coverage[l] is the share of the
+   * backtest its own range at levels[l] held.  backtest.coverage is then
+   * that of the calibrated ranges, each origin's ranges calibrated on the
+   * other origins alone.  Without calibration range_levels are levels and
+   * model_coverage is backtest.coverage. */
+  double              range_levels[AX_FORECAST_MAX_LEVELS];
+  double              model_coverage[AX_FORECAST_MAX_LEVELS];
 } AxForecastReport;
 
 typedef struct _AxForecaster AxForecaster;
