@@ -297,7 +297,7 @@ predict_json (const char       *project_path,
   JsonNode *root;
   JsonObject *object;
   const char *inputs[1], *outputs[1];
-  gint64 id = 0;
+  gint64 id = 0, t0;
 
   memset (result, 0, sizeof *result);
   if (!json_parser_load_from_data (parser, input_json, -1, &local))
@@ -334,9 +334,11 @@ predict_json (const char       *project_path,
   frame = frame_from_json (result->model, result->model_name, object, error);
   if (frame == NULL)
     return FALSE;
+  t0 = g_get_monotonic_time ();
   result->predictions = ax_model_predict (result->model, frame, error);
   if (result->predictions == NULL)
     return FALSE;
+  result->model_seconds = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
 
   input = json_to_string (root, FALSE);
   append_output_json (output, result->predictions, 0);
@@ -532,15 +534,18 @@ predict_batch (Batch    *b,
   g_autofree gint64 *ids = NULL;
   g_autoptr(GString) json = g_string_new (NULL);
   g_autofree char *created = NULL;
+  gint64 t0;
 
   if (b->records->len == 0)
     return TRUE;
   frame = batch_frame (b, error);
   if (frame == NULL)
     return FALSE;
+  t0 = g_get_monotonic_time ();
   p = ax_model_predict (result->model, frame, error);
   if (p == NULL)
     return FALSE;
+  result->model_seconds += (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
 
   inputs = g_ptr_array_new_full (p->n_rows, g_free);
   outputs = g_ptr_array_new_full (p->n_rows, g_free);

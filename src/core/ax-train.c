@@ -168,10 +168,26 @@ ax_train_read_rows (AxStore              *store,
       n = chunk->n_rows;
       if (out_hash)
         ax_train_hash_frame (checksum, chunk, first == 0);
-      if (all == NULL)
+      if (all == NULL && n < READ_ROWS)
         all = g_steal_pointer (&chunk);
       else
-        append_frame (all, chunk);
+        {
+          if (all == NULL)
+            {
+              /* Room for every row at once: no doubling, no slack. */
+              g_autofree const char **names = g_new0 (const char *, chunk->n_columns + 1);
+              g_autofree AxColumnType *types = g_new0 (AxColumnType, chunk->n_columns + 1);
+
+              for (guint c = 0; c < chunk->n_columns; c++)
+                {
+                  names[c] = chunk->columns[c].name;
+                  types[c] = chunk->columns[c].type;
+                }
+              all = ax_frame_new (chunk->n_columns, names, types,
+                                  (guint) MAX (info->n_rows, (gint64) n));
+            }
+          append_frame (all, chunk);
+        }
       first += n;
       detail = g_strdup_printf (_("Read %'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " rows of “%s”"),
                                 first, info->n_rows, info->name);
@@ -452,10 +468,10 @@ ax_train_model (const char            *project_path,
       engine_monitor.n_threads = monitor->n_threads;
     }
   engine_monitor.seed = config->random_seed;
-  model = ax_model_train (config, data, &engine_monitor, cancellable, error);
+  /* The dataset goes as soon as the model's inputs are made from it. */
+  model = ax_model_train_take (config, g_steal_pointer (&data), &engine_monitor, cancellable, error);
   if (model == NULL)
     return FALSE;
-  g_clear_pointer (&data, ax_frame_free);
 
   stage.base = 1 - SAVE_SHARE;
   stage.span = SAVE_SHARE;

@@ -97,6 +97,11 @@ typedef struct {
   /* ax_predict_json() only: the prediction and the input it was made on. */
   AxPredictions  *predictions;
   JsonNode       *input;
+  /* Wall-clock seconds in the model itself (ax_model_predict(): the rows
+   * converted to its inputs, prepared, predicted with their ranges and
+   * confidence), summed over the batches; without reading, writing or
+   * recording. */
+  double          model_seconds;
 } AxPredictResult;
 
 /* Frees what @result holds and zeroes it.  The predict functions fill

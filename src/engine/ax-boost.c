@@ -121,26 +121,16 @@ param_string (const AxParams *params,
   return value != NULL ? value : def;
 }
 
-/* The matrix row-major, as XGDMatrixCreateFromMat wants it. */
-static float *
-to_row_major (const AxMatrix *m)
+/* @m's column-major floats as a NumPy-style array interface, which
+ * XGBoost reads in place through the strides: no row-major copy. */
+static char *
+array_interface (const AxMatrix *m)
 {
-  gsize n = m->n_rows, f = m->n_features;
-  float *out = g_new (float, n * f);
-
-  for (gsize i0 = 0; i0 < n; i0 += TRANSPOSE_BLOCK)
-    {
-      gsize i1 = MIN (i0 + TRANSPOSE_BLOCK, n);
-
-      for (gsize j = 0; j < f; j++)
-        {
-          const float *col = m->x + j * n;
-
-          for (gsize i = i0; i < i1; i++)
-            out[i * f + j] = col[i];
-        }
-    }
-  return out;
+  return g_strdup_printf ("{\"data\": [%" G_GUINTPTR_FORMAT ", true], \"shape\": [%u, %u],"
+                          " \"strides\": [%u, %" G_GSIZE_FORMAT "], \"typestr\": \"<f4\","
+                          " \"version\": 3}",
+                          (guintptr) m->x, m->n_rows, m->n_features,
+                          (guint) sizeof (float), (gsize) m->n_rows * sizeof (float));
 }
 
 /* A DMatrix of @m, NAN being missing, with its labels and weights when
@@ -152,11 +142,11 @@ make_dmatrix (const AxMatrix  *m,
               int              n_threads,
               GError         **error)
 {
-  g_autofree float *rows = to_row_major (m);
+  g_autofree char *data = array_interface (m);
+  g_autofree char *config = g_strdup_printf ("{\"missing\": NaN, \"nthread\": %d}", n_threads);
   g_auto(DMatrixHandle) d = NULL;
 
-  if (!xgb_ok (XGDMatrixCreateFromMat_omp (rows, m->n_rows, m->n_features,
-                                           NAN, &d, n_threads), error))
+  if (!xgb_ok (XGDMatrixCreateFromDense (data, config, &d), error))
     return NULL;
 
   if (y != NULL)
@@ -597,8 +587,7 @@ boost_predict (const AxFitted *fitted,
 {
   AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
   g_autoptr(GError) error = NULL;
-  g_auto(DMatrixHandle) d = NULL;
-  g_autofree char *config = NULL;
+  g_autofree char *values = NULL, *config = NULL;
   const bst_ulong *shape;
   bst_ulong dim;
   const float *p;
@@ -611,16 +600,16 @@ boost_predict (const AxFitted *fitted,
     return;
   quiet_xgboost ();
 
-  d = make_dmatrix (x, NULL, NULL, 0, &error);
-  if (d == NULL)
-    goto failed;
-
+  /* In place, as XGBoost's Python package predicts on an array: no
+   * DMatrix (a sparse copy) to build. */
+  values = array_interface (x);
   config = g_strdup_printf ("{\"type\": 0, \"training\": false, \"iteration_begin\": 0,"
-                            " \"iteration_end\": %u, \"strict_shape\": false}",
+                            " \"iteration_end\": %u, \"strict_shape\": false, \"missing\": NaN,"
+                            " \"cache_id\": 0}",
                             fitted->best_iteration + 1);
 
   g_mutex_lock (&f->lock);
-  rc = XGBoosterPredictFromDMatrix (fitted->booster, d, config, &shape, &dim, &p);
+  rc = XGBoosterPredictFromDense (fitted->booster, values, config, NULL, &shape, &dim, &p);
   if (rc == 0)
     {
       if (fitted->task == AX_TASK_CLASSIFICATION && fitted->n_classes == 2)
@@ -640,7 +629,6 @@ boost_predict (const AxFitted *fitted,
   if (rc == 0)
     return;
 
-failed:
   /* Only a broken installation gets here: the matrix was checked. */
   g_warning ("%s", error->message);
   for (gsize i = 0; i < n_out; i++)

@@ -613,12 +613,15 @@ note_rows_without (GPtrArray  *notes,
                                              n, column));
 }
 
-AxModel *
-ax_model_train (const AxModelConfig  *config,
-                const AxFrame        *data,
-                const AxTrainMonitor *monitor,
-                GCancellable         *cancellable,
-                GError              **error)
+/* The pipeline; frees *owned (which is @data) once it is no longer
+ * needed when @owned is given. */
+static AxModel *
+train (const AxModelConfig  *config,
+       const AxFrame        *data,
+       AxFrame             **owned,
+       const AxTrainMonitor *monitor,
+       GCancellable         *cancellable,
+       GError              **error)
 {
   static const AxTrainMonitor no_monitor = { 0 };
   gint64 start = g_get_monotonic_time ();
@@ -730,6 +733,16 @@ ax_model_train (const AxModelConfig  *config,
   t_train = (AxTarget) { target.task, target.n_classes, y_train, NULL };
   t_valid = (AxTarget) { target.task, target.n_classes, y_valid, NULL };
   t_test = (AxTarget) { target.task, target.n_classes, y_test, NULL };
+  /* Nothing below reads the dataset. */
+  if (owned != NULL)
+    {
+      data = NULL;
+      g_clear_pointer (owned, ax_frame_free);
+    }
+  g_clear_pointer (&target.y, g_free);
+  g_clear_pointer (&rows, g_free);
+  g_clear_pointer (&row_y, g_free);
+  g_clear_pointer (&row_time, g_free);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -764,4 +777,28 @@ ax_model_train (const AxModelConfig  *config,
   model->report.seconds = (g_get_monotonic_time () - start) / 1e6;
   ax_progress_report (monitor->progress, monitor->progress_data, 1, _("Trained"));
   return g_steal_pointer (&model);
+}
+
+AxModel *
+ax_model_train (const AxModelConfig  *config,
+                const AxFrame        *data,
+                const AxTrainMonitor *monitor,
+                GCancellable         *cancellable,
+                GError              **error)
+{
+  return train (config, data, NULL, monitor, cancellable, error);
+}
+
+AxModel *
+ax_model_train_take (const AxModelConfig  *config,
+                     AxFrame              *data,
+                     const AxTrainMonitor *monitor,
+                     GCancellable         *cancellable,
+                     GError              **error)
+{
+  AxFrame *owned = data;
+  AxModel *model = train (config, data, &owned, monitor, cancellable, error);
+
+  g_clear_pointer (&owned, ax_frame_free);
+  return model;
 }

@@ -128,6 +128,14 @@ AxModel             *ax_model_train       (const AxModelConfig  *config,
                                            const AxTrainMonitor *monitor,
                                            GCancellable         *cancellable,
                                            GError              **error);
+/* ax_model_train() that takes @data and frees it as soon as the model's
+ * inputs are prepared from it, before fitting: the dataset and the
+ * algorithm's own copies are then never in memory together. */
+AxModel             *ax_model_train_take  (const AxModelConfig  *config,
+                                           AxFrame              *data,
+                                           const AxTrainMonitor *monitor,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
 void                 ax_model_free        (AxModel              *model);
 const AxModelConfig *ax_model_get_config  (const AxModel        *model);
 const AxModelReport *ax_model_get_report  (const AxModel        *model);
