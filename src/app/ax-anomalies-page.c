@@ -9,6 +9,7 @@ struct _AxAnomaliesPage {
   AdwBin     parent_instance;
 
   AxProject *project;
+  gint64     shown_anomaly;
 };
 
 G_DEFINE_FINAL_TYPE (AxAnomaliesPage, ax_anomalies_page, ADW_TYPE_BIN)
@@ -20,6 +21,15 @@ ax_anomalies_page_set_project (AxAnomaliesPage *self,
   g_return_if_fail (AX_IS_ANOMALIES_PAGE (self));
 
   g_set_object (&self->project, project);
+}
+
+void
+ax_anomalies_page_show_anomaly (AxAnomaliesPage *self,
+                                gint64           id)
+{
+  g_return_if_fail (AX_IS_ANOMALIES_PAGE (self));
+
+  self->shown_anomaly = id;
 }
 
 static void

@@ -13,4 +13,10 @@ G_DECLARE_FINAL_TYPE (AxAnomaliesPage, ax_anomalies_page, AX, ANOMALIES_PAGE, Ad
 void ax_anomalies_page_set_project (AxAnomaliesPage *self,
                                    AxProject *project);
 
+/* Shows anomaly @id of the project in detail (its chart, root cause and
+ * verdict), as the dashboard and the desktop notifications open it.  The
+ * caller switches the window to this page. */
+void ax_anomalies_page_show_anomaly (AxAnomaliesPage *self,
+                                     gint64           id);
+
 G_END_DECLS
