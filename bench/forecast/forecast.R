@@ -151,6 +151,22 @@ cat(sprintf("%-18s %-9s %5s %3s | %26s | %22s | %22s | %22s | %26s\n",
             fmt3(sapply(tools, pooled, what = "cov95"), 1, 7),
             fmt3(sapply(tools, total_of), 3, 8)))
 
+# Auspex's own backtest, before the held-out periods: how its model's
+# ranges did there, the model levels the calibrated ranges therefore use,
+# and how the calibrated ranges did (each origin calibrated on the others).
+cat("\nAuspex's backtest (before the held-out periods): the model's own ranges held, the model level each range uses, the calibrated ranges held\n")
+cat(sprintf("  %-18s %5s | %-15s | %-15s | %-15s\n", "series", "rows", "own  80%   95%",
+            "level 80%  95%", "calib 80%  95%"))
+for (i in seq_len(nrow(auspex_fit))) {
+  a <- auspex_fit[i, ]
+  cat(sprintf("  %-18s %5d | %6.1f %6.1f   | %6.1f %6.1f   | %6.1f %6.1f\n", a$name, a$bt_rows,
+              a$own80, a$own95, a$level80, a$level95, a$bt80, a$bt95))
+}
+bw <- auspex_fit$bt_rows
+cat(sprintf("  %-18s %5d | %6.1f %6.1f   |                 | %6.1f %6.1f\n", "pooled", sum(bw),
+            sum(bw * auspex_fit$own80) / sum(bw), sum(bw * auspex_fit$own95) / sum(bw),
+            sum(bw * auspex_fit$bt80) / sum(bw), sum(bw * auspex_fit$bt95) / sum(bw)))
+
 cat("\nModels chosen:\n")
 for (r in results)
   cat(sprintf("  %-18s auspex %-28s ets %-14s %s\n", r$series$name, r$auspex_model,

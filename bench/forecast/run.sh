@@ -79,7 +79,8 @@ Rscript "$HERE/forecast.R" export "$WORK" "$ROOT/data/datasets" || die "exportin
 
 PROJECT=$WORK/bench.auspex
 "$CLI" create "$PROJECT" >/dev/null || die "auspex-cli create failed"
-printf 'name\tmodel\tseconds\twall\n' >"$WORK/auspex.tsv"
+printf 'name\tmodel\tseconds\twall\tbt_rows\town80\town95\tlevel80\tlevel95\tbt80\tbt95\n' \
+  >"$WORK/auspex.tsv"
 tail -n +2 "$WORK/series.tsv" | while IFS=$'\t' read -r name frequency period horizon; do
   "$CLI" import "$PROJECT" "$WORK/$name.train.csv" --name "$name" >/dev/null ||
     die "auspex-cli import $name failed"
