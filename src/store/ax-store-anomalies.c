@@ -138,7 +138,8 @@ bind_text_or_null (sqlite3_stmt *stmt,
                          "d.created, d.updated, d.last_run, d.rows_scored_until, d.dataset_imported_at, " \
                          "(SELECT count(*) FROM detection_runs WHERE detection_id = d.id), " \
                          "(SELECT count(*) FROM anomalies WHERE detection_id = d.id AND status = 'open'), " \
-                         "(SELECT count(*) FROM anomalies WHERE detection_id = d.id)"
+                         "(SELECT count(*) FROM anomalies WHERE detection_id = d.id), " \
+                         "d.enabled"
 
 static gpointer
 detection_from_row (sqlite3_stmt *stmt)
@@ -159,6 +160,7 @@ detection_from_row (sqlite3_stmt *stmt)
   info->n_runs = (guint) sqlite3_column_int64 (stmt, 11);
   info->n_open = sqlite3_column_int64 (stmt, 12);
   info->n_anomalies = sqlite3_column_int64 (stmt, 13);
+  info->enabled = sqlite3_column_int (stmt, 14) != 0;
   return info;
 }
 
@@ -213,6 +215,29 @@ ax_store_delete_detection (AxStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   if (!ax_store_step_done (self, stmt, _("Could not delete the anomaly detection"), error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_NOT_FOUND,
+                   _("The project has no anomaly detection with id %" G_GINT64_FORMAT), id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ax_store_set_detection_enabled (AxStore   *self,
+                                gint64     id,
+                                gboolean   enabled,
+                                GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self, "UPDATE detections SET enabled = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, enabled ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 2, id);
+  if (!ax_store_step_done (self, stmt, _("Could not turn monitoring of the anomaly detection on or off"), error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {

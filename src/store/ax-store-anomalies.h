@@ -55,6 +55,7 @@ typedef struct {
   guint    n_runs;
   gint64   n_open;             /* anomalies still open */
   gint64   n_anomalies;        /* every anomaly, whatever its status */
+  gboolean enabled;            /* monitored: the scheduler runs it at its detection_frequency */
 } AxDetectionInfo;
 
 void ax_detection_info_free (AxDetectionInfo *info);
@@ -147,6 +148,14 @@ AxDetectionInfo *ax_store_get_detection      (AxStore      *self,
 gboolean         ax_store_delete_detection   (AxStore      *self,
                                               gint64        id,
                                               GError      **error);
+
+/* Turns monitoring of detection @id on or off (detections.enabled): the
+ * scheduler runs only enabled detections; running one by hand is always
+ * possible.  AX_STORE_ERROR_NOT_FOUND if there is none with @id. */
+gboolean         ax_store_set_detection_enabled (AxStore   *self,
+                                                 gint64     id,
+                                                 gboolean   enabled,
+                                                 GError   **error);
 
 /* The runs of detection @detection_id, oldest first; a GPtrArray of
  * AxDetectionRun. */
