@@ -1,0 +1,156 @@
+/* ax-model-admin.h — deploying, versions, retraining and evaluation data
+ *
+ * What the Models workspace does with a model besides training it once:
+ * activate and deactivate it (deploy), roll back to an earlier version,
+ * keep its retraining schedule and degradation rule, find the models whose
+ * retraining is due (for the scheduler), and train with a live validation
+ * curve, storing with the version a bounded sample of the held-out rows
+ * (actual, predicted, probabilities) for its evaluation charts.
+ *
+ * Functions taking a project path open their own connection and may run
+ * in any thread; those taking an AxStore use that connection.
+ */
+#pragma once
+
+#include "ax-train.h"
+#include "ax-store-model-admin.h"
+
+G_BEGIN_DECLS
+
+/* Rows of the held-out part kept with a version for its charts. */
+#define AX_MODEL_SAMPLE_MAX 2000
+
+/* Model types that may be fitted as a time-series forecast. */
+gboolean    ax_model_admin_type_forecasts    (AxModelType  type);
+/* The algorithm a new model of @type starts with. */
+const char *ax_model_admin_default_algorithm (AxModelType  type);
+/* Whether @type predicts a class (churn, lead scoring) rather than a number. */
+gboolean    ax_model_admin_type_classifies   (AxModelType  type);
+
+/* The hyperparameters @algorithm takes (from the registry), terminated by
+ * { NULL }; NULL for a name the registry does not have. */
+const AxParamSpec *ax_model_admin_algorithm_params (const char *algorithm);
+
+/* The field a configuration error names: the text before the first ": "
+ * ("hyperparameters.max_depth" of "hyperparameters.max_depth: must be
+ * ..."), or NULL when the message names none. */
+char       *ax_model_admin_error_field       (const GError *error);
+
+/* Checks @config_json as training will, without the data: the error
+ * names the field (see ax_model_config_from_json()).  A forecast model's
+ * configuration is checked for its dataset, target and time column. */
+gboolean    ax_model_admin_check_config      (const char   *config_json,
+                                              GError      **error);
+
+/* The one number a model is judged by from its stored metrics JSON:
+ * R² for regression, ROC-AUC for two classes (else accuracy), sMAPE for a
+ * forecast; on the test rows when there are some, else validation.
+ * Returns FALSE when the metrics hold none; *@name is static ("r2",
+ * "roc_auc", "accuracy", "smape"). */
+gboolean    ax_model_admin_headline          (const char   *metrics_json,
+                                              const char  **name,
+                                              double       *value);
+
+/* Deploying */
+
+/* Activates or deactivates model @model_id; activating stamps its
+ * deployed time. */
+gboolean    ax_model_admin_set_active        (AxStore      *store,
+                                              gint64        model_id,
+                                              gboolean      active,
+                                              GError      **error);
+/* Makes @version of model @model_id the active one and activates the
+ * model (stamping its deployed time). */
+gboolean    ax_model_admin_rollback          (AxStore      *store,
+                                              gint64        model_id,
+                                              guint         version,
+                                              GError      **error);
+
+/* Retraining */
+
+/* Stores the retraining schedule: @frequency "never", "daily", "weekly"
+ * or "monthly"; @metric (NULL or "" for no degradation rule) one of r2,
+ * mae, rmse, mape, accuracy, precision, recall, f1, roc_auc, log_loss;
+ * @drop > 0, in the metric's own units, how far it may worsen.  Errors
+ * name the field (retrain_frequency, retrain_metric, retrain_drop). */
+gboolean    ax_model_admin_set_retraining    (AxStore      *store,
+                                              gint64        model_id,
+                                              const char   *frequency,
+                                              const char   *metric,
+                                              double        drop,
+                                              GError      **error);
+
+/* @metric measured on the actual values recorded for the predictions of
+ * version @version of model @model_id: *@value, over *@n_rows rows (0 and
+ * NAN when none are recorded).  Also the same metric as stored with the
+ * version (test rows, else validation) in *@baseline (NAN if none). */
+gboolean    ax_model_admin_measure_actuals   (AxStore      *store,
+                                              gint64        model_id,
+                                              guint         version,
+                                              const char   *metric,
+                                              double       *value,
+                                              double       *baseline,
+                                              guint        *n_rows,
+                                              GError      **error);
+
+typedef enum {
+  AX_RETRAIN_DUE_SCHEDULE,      /* the frequency has elapsed since the latest version */
+  AX_RETRAIN_DUE_DEGRADATION,   /* the metric on recorded actuals fell by the drop */
+} AxRetrainReason;
+
+typedef struct {
+  gint64           model_id;
+  char            *model_name;
+  AxRetrainReason  reason;
+  char            *detail;      /* translated sentence saying why */
+} AxModelDue;
+
+void        ax_model_due_free                (AxModelDue   *due);
+
+/* Degradation needs at least this many recorded actuals. */
+#define AX_RETRAIN_MIN_ACTUALS 5
+
+/* The models whose retraining is due at @now: those whose frequency has
+ * elapsed since their latest version, and those whose degradation rule
+ * holds on the recorded actuals of their active version; a GPtrArray of
+ * AxModelDue, ordered by model name. */
+GPtrArray  *ax_model_admin_list_due          (const char   *project_path,
+                                              GDateTime    *now,
+                                              GError      **error);
+
+/* The configuration to retrain model @model_id with: its active version's
+ * (as stored). */
+char       *ax_model_admin_retrain_config    (AxStore      *store,
+                                              gint64        model_id,
+                                              GError      **error);
+
+/* Training with a live curve */
+
+/* A job running ax_train_model() that also keeps each step's validation
+ * score as it comes, and afterwards stores with the new version a sample
+ * of at most AX_MODEL_SAMPLE_MAX held-out rows as metrics member "sample":
+ * {"part": "test" or "validation", "actual": [...], "predicted": [...]
+ * and for classification "probabilities": [[p per class], ...]} (classes
+ * as indices into the metrics' "classes").  A model whose split cannot be
+ * retraced exactly is stored without the sample. */
+AxJob         *ax_model_admin_train_job_new    (const char *project_path,
+                                                const char *config_json);
+AxTrainResult *ax_model_admin_train_job_get_result (AxJob  *job);
+/* Copies the curve points from @from on (AxCurvePoint) into @out and
+ * returns how many there are in all; callable from any thread while the
+ * job runs. */
+guint          ax_model_admin_train_job_get_curve  (AxJob  *job,
+                                                    guint   from,
+                                                    GArray *out);
+
+/* ROC of a binary classifier: @positive[i] TRUE when row i is of the
+ * positive class, @score[i] its probability.  Fills *@fpr and *@tpr
+ * (from (0,0) to (1,1), one point per distinct score) and returns the
+ * number of points. */
+gsize       ax_model_admin_roc               (const gboolean *positive,
+                                              const double   *score,
+                                              gsize           n,
+                                              double        **fpr,
+                                              double        **tpr);
+
+G_END_DECLS
