@@ -20,6 +20,7 @@
 #include "ax-export.h"
 #include "ax-forecast-job.h"
 #include "ax-import.h"
+#include "ax-predictions.h"
 #include "ax-store-datasets.h"
 #include "ax-train.h"
 
@@ -893,6 +894,60 @@ cmd_models (int argc, char **argv)
   return 0;
 }
 
+/* Records the outcomes that really happened, matched to predictions on a
+ * key column, so that accuracy can be followed over time. */
+static int
+cmd_actuals (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("PROJECT --model ID --csv FILE --key COLUMN --value COLUMN — record actual outcomes"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model = NULL, *csv = NULL, *key = NULL, *value = NULL;
+  GOptionEntry entries[] = {
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("The model whose predictions the outcomes are of: its id or name"), N_("ID") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("The outcomes: a file (CSV, TSV, JSON, NDJSON or XLSX) with the key and value columns"), N_("FILE") },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &key, N_("The column identifying a row, also in the predictions' input"), N_("COLUMN") },
+    { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("The column holding the actual outcome"), N_("COLUMN") },
+    { NULL }
+  };
+  g_autoptr(AxStore) store = NULL;
+  g_autoptr(GFile) file = NULL;
+  AxActualsReport report = { 0 };
+  gint64 model_id = 0;
+  guint version = 0;
+
+  if (!parse (ctx, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return fail_usage (ctx, _("actuals takes one argument: the project"));
+  if (model == NULL || csv == NULL || key == NULL || value == NULL)
+    return fail_usage (ctx, _("actuals needs --model ID, --csv FILE, --key COLUMN and --value COLUMN"));
+  store = ax_store_open (argv[1], &error);
+  if (store == NULL || !ax_train_resolve_model (store, model, &model_id, &version, &error))
+    return fail (g_steal_pointer (&error));
+  g_clear_pointer (&store, ax_store_close);
+  file = g_file_new_for_commandline_arg (csv);
+  if (!ax_predictions_record_actuals (argv[1], model_id, file, key, value, NULL, &report, &error))
+    return fail (g_steal_pointer (&error));
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      add_int (b, "model_id", model_id);
+      add_int (b, "rows", (gint64) report.n_rows);
+      add_int (b, "matched", (gint64) report.n_matched);
+      add_int (b, "unmatched", (gint64) report.n_unmatched);
+      add_int (b, "invalid", (gint64) report.n_invalid);
+      add_int (b, "updated", (gint64) report.n_updated);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    g_print (_("Recorded %" G_GUINT64_FORMAT " actual outcomes from %" G_GUINT64_FORMAT " rows "
+               "(%" G_GUINT64_FORMAT " rows matched no prediction, %" G_GUINT64_FORMAT " had no readable value)\n"),
+             report.n_updated, report.n_rows, report.n_unmatched, report.n_invalid);
+  return 0;
+}
+
 /* Anomalies */
 
 /* "2010-05-03 (row 3391)", or "row 3391" without a time. */
@@ -1411,6 +1466,7 @@ static const Command commands[] = {
   { "train",    "PROJECT --config FILE", N_("Train a model, or a new version of it"), cmd_train },
   { "predict",  "PROJECT --model ID",   N_("Predict with a model: --input JSON, or --csv FILE --output FILE"), cmd_predict },
   { "models",   "PROJECT",              N_("List the models of a project, their versions and metrics"), cmd_models },
+  { "actuals",  "PROJECT --model ID",   N_("Record actual outcomes of predictions from a file: --csv, --key, --value"), cmd_actuals },
   { "forecast", "PROJECT --dataset NAME", N_("Forecast a series: --time-column, --value-column, --horizon; or --model ID"), cmd_forecast },
   { "detect",   "PROJECT --config FILE", N_("Run an anomaly detection, creating or updating it"), cmd_detect },
   { "anomalies", "PROJECT",             N_("List the anomalies found: --detection, --severity, --status, --since, --until"), cmd_anomalies },
