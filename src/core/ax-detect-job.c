@@ -163,7 +163,6 @@ record_from_anomaly (const AxDetectionResult *r,
 {
   AxAnomalyRecord *rec = g_new0 (AxAnomalyRecord, 1);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) context = a->context ? json_from_string (a->context, NULL) : NULL;
 
   rec->dataset_row = a->row;
   rec->time = a->time;
@@ -210,7 +209,8 @@ record_from_anomaly (const AxDetectionResult *r,
   json_builder_end_array (b);
   rec->root_cause = builder_to_string (b);
 
-  rec->context = context && JSON_NODE_HOLDS_OBJECT (context) ? json_to_string (context, FALSE) : g_strdup ("{}");
+  /* The engine writes the context as a JSON object already. */
+  rec->context = g_strdup (a->context ? a->context : "{}");
   return rec;
 }
 
@@ -547,7 +547,11 @@ detect (const char            *project_path,
       result->budget_alerts = run->result->budget_alerts;
       result->n_replayed = run->result->n_replayed;
       for (guint i = 0; i < run->result->anomalies->len; i++)
-        g_ptr_array_add (records, record_from_anomaly (run->result, g_ptr_array_index (run->result->anomalies, i)));
+        {
+          if (i % 1024 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          g_ptr_array_add (records, record_from_anomaly (run->result, g_ptr_array_index (run->result->anomalies, i)));
+        }
     }
 
   stage.base = 1 - SAVE_SHARE;
@@ -577,8 +581,7 @@ detect (const char            *project_path,
   stored_run.thresholds = thresholds;
   stored_run.n_suppressed = result->n_suppressed;
 
-  /* The last moment a cancel still leaves no trace.  The run and the
-   * scores file appear together: the file is moved into place inside the
+  /* The run and the scores file appear together: the file is moved into place inside the
    * transaction, and removed again if the commit fails. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error) || !ax_store_begin (run->store, error))
     return FALSE;
@@ -587,6 +590,10 @@ detect (const char            *project_path,
                                     result->rescored_all && run->stored != NULL,
                                     (AxAnomalyRecord *const *) records->pdata, records->len,
                                     &result->detection_id, &result->run_id, error))
+    goto fail;
+  /* Saving many anomalies takes a while: a cancel meanwhile still rolls
+   * back. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
   if (run->tmp && !g_file_move (run->tmp, scores, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, error))
     goto fail;

@@ -493,8 +493,14 @@ anomaly_context (const Run *run,
       json_builder_begin_object (b);
       for (guint m = 0; m < run->n_metrics; m++)
         {
+          double v = run->values[(gsize) nb[k] * run->n_metrics + m];
+
+          /* A missing value is null: JSON has no NaN. */
           json_builder_set_member_name (b, run->config->monitored_metrics[m]);
-          json_builder_add_double_value (b, run->values[(gsize) nb[k] * run->n_metrics + m]);
+          if (isfinite (v))
+            json_builder_add_double_value (b, v);
+          else
+            json_builder_add_null_value (b);
         }
       json_builder_end_object (b);
       json_builder_end_object (b);
@@ -629,11 +635,14 @@ detector_has_param (const AxDetector *det,
   return FALSE;
 }
 
+/* NULL, with @error set, when @cancellable is cancelled meanwhile. */
 static AxDetectionResult *
 collect (Run              *run,
          const double     *thresholds,
          const AxFeedback *feedback,
-         guint             n_feedback)
+         guint             n_feedback,
+         GCancellable     *cancellable,
+         GError          **error)
 {
   AxDetectionResult *r = g_new0 (AxDetectionResult, 1);
   guint M = run->n_metrics;
@@ -653,6 +662,11 @@ collect (Run              *run,
       double raw = run->raw[at], score;
       AxSeverity severity;
 
+      if (at % AX_DETECT_CANCEL_ROWS == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ax_detection_result_free (r);
+          return NULL;
+        }
       if (isnan (raw))
         continue;
       for (guint m = 0; m < M; m++)
@@ -775,7 +789,9 @@ ax_detection_run (const AxDetectionConfig *config,
     }
   else
     memcpy (thresholds, config->threshold_config.thresholds, sizeof thresholds);
-  result = collect (&run, thresholds, feedback, n_feedback);
+  result = collect (&run, thresholds, feedback, n_feedback, cancellable, error);
+  if (result == NULL)
+    return NULL;
   result->budget_alerts = budget;
   result->n_replayed = replay ? run.replay_scores->len : 0;
   result->n_skipped = skipped;
