@@ -69,6 +69,7 @@ struct _AxChartFrame {
   AxRect              area;           /* left for axes and data */
   AxRect              plot;           /* where data goes (after ax_chart_frame_axes) */
   gboolean            exporting;
+  gboolean            legend_inside;  /* set by legend(): the kind draws it */
   GArray             *legend;         /* private to ax-chart.c */
 };
 
@@ -77,6 +78,10 @@ const GdkRGBA *ax_chart_frame_series_color (AxChartFrame *frame, guint i);
 
 void ax_chart_frame_add_legend (AxChartFrame *frame, AxLegendKind kind,
                                 const GdkRGBA *color, const char *label);
+
+/* Draws the legend stacked in the bottom right corner of @rect (for kinds
+ * that set frame->legend_inside), when it fits. */
+void ax_chart_frame_legend_in_corner (AxChartFrame *frame, const AxRect *rect);
 
 /* Text: @xalign/@yalign 0 = left/top of the text at (x, y), 0.5 centred, 1
  * right/bottom.  @max_width > 0 ellipsizes.  Returns the drawn size. */

@@ -174,8 +174,14 @@ ax_scale_format_value (double v)
     return format_grouped (v / 1e6, 2, TRUE, "M");
   if (a >= 1000)
     return format_grouped (v, 0, FALSE, "");
-  if (a >= 1 || a == 0)
+  if (a == 0)
+    return g_strdup ("0");
+  if (a >= 100)
+    return format_grouped (v, 1, TRUE, "");
+  if (a >= 10)
     return format_grouped (v, 2, TRUE, "");
+  if (a >= 1)
+    return format_grouped (v, 3, TRUE, "");
   /* Small values: four significant digits. */
   return format_grouped (v, MIN (12, 3 - (int) floor (log10 (a))), TRUE, "");
 }

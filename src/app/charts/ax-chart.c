@@ -244,35 +244,95 @@ draw_swatch (AxChartFrame     *frame,
 
 /* Lays the legend out in rows under the title, left-aligned with the area,
  * and shrinks the area by the rows' height. */
+/* Flows the legend's items into rows @max_w wide from (@x0, @y0); draws
+ * them when @draw.  Returns the height taken. */
+static double
+flow_legend (AxChartFrame *frame,
+             double        x0,
+             double        y0,
+             double        max_w,
+             gboolean      draw)
+{
+  const double gap = 18, swatch = 16 + 6;
+  double x = x0, y = y0, row_h = 0;
+
+  for (guint i = 0; i < frame->legend->len; i++)
+    {
+      LegendItem *item = &g_array_index (frame->legend, LegendItem, i);
+      double w, h;
+
+      ax_chart_frame_text_size (frame, item->label, FALSE, &w, &h);
+      w = MIN (w, max_w - swatch);
+      if (x > x0 && swatch + w > x0 + max_w - x)
+        {
+          x = x0;
+          y += row_h + 4;
+        }
+      row_h = MAX (row_h, h);
+      if (draw)
+        {
+          draw_swatch (frame, item, x, y + h / 2);
+          ax_chart_frame_text (frame, item->label, x + swatch, y, 0, 0, &frame->style->fg, FALSE,
+                               max_w - swatch, NULL, NULL);
+        }
+      x += swatch + w + gap;
+    }
+  return y + row_h - y0;
+}
+
+/* Lays the legend out in rows under the title and shrinks the area by
+ * their height.  A small chart whose legend would take more than a
+ * quarter of it goes without (the tooltip still names each series). */
 static void
 draw_legend (AxChartFrame *frame)
 {
-  const double gap = 18, swatch = 16 + 6;
-  double x = frame->area.x, y = frame->area.y, row_h = 0, max_w = frame->area.w;
+  double h;
+
+  if (frame->legend->len == 0 || frame->legend_inside)
+    return;
+  h = flow_legend (frame, frame->area.x, frame->area.y, frame->area.w, FALSE);
+  if (h > frame->area.h * 0.25)
+    return;
+  flow_legend (frame, frame->area.x, frame->area.y, frame->area.w, TRUE);
+  frame->area.y += h + 10;
+  frame->area.h -= h + 10;
+}
+
+void
+ax_chart_frame_legend_in_corner (AxChartFrame *frame,
+                                 const AxRect *rect)
+{
+  const double pad = 8, swatch = 16 + 6;
+  double w = 0, h = 0, y;
+  GdkRGBA bg = frame->style->bg;
 
   if (frame->legend->len == 0)
     return;
   for (guint i = 0; i < frame->legend->len; i++)
     {
-      LegendItem *item = &g_array_index (frame->legend, LegendItem, i);
-      double w, h, avail;
-
-      ax_chart_frame_text_size (frame, item->label, FALSE, &w, &h);
-      avail = frame->area.x + max_w - x - swatch;
-      if (x > frame->area.x && swatch + w > avail)
-        {
-          x = frame->area.x;
-          y += row_h + 4;
-        }
-      row_h = MAX (row_h, h);
-      draw_swatch (frame, item, x, y + h / 2);
-      ax_chart_frame_text (frame, item->label, x + swatch, y, 0, 0, &frame->style->fg, FALSE,
-                           max_w - swatch, &w, NULL);
-      x += swatch + w + gap;
+      double iw, ih;
+      ax_chart_frame_text_size (frame, g_array_index (frame->legend, LegendItem, i).label, FALSE, &iw, &ih);
+      w = MAX (w, swatch + iw);
+      h += ih + (i ? 2 : 0);
     }
-  y += row_h + 10;
-  frame->area.h -= y - frame->area.y;
-  frame->area.y = y;
+  /* Only where it leaves most of the plot visible. */
+  if (w + 2 * pad > rect->w * 0.75 || h + 2 * pad > rect->h * 0.6)
+    return;
+  bg.alpha = 0.85;
+  ax_chart_set_source (frame->cr, &bg, 1);
+  cairo_rectangle (frame->cr, rect->x + rect->w - w - 2 * pad - 4, rect->y + rect->h - h - 2 * pad - 4,
+                   w + 2 * pad, h + 2 * pad);
+  cairo_fill (frame->cr);
+  y = rect->y + rect->h - h - pad - 4;
+  for (guint i = 0; i < frame->legend->len; i++)
+    {
+      LegendItem *item = &g_array_index (frame->legend, LegendItem, i);
+      double ih, x = rect->x + rect->w - w - pad - 4;
+      ax_chart_frame_text_size (frame, item->label, FALSE, NULL, &ih);
+      draw_swatch (frame, item, x, y + ih / 2);
+      ax_chart_frame_text (frame, item->label, x + swatch, y, 0, 0, &frame->style->fg, FALSE, -1, NULL, NULL);
+      y += ih + 2;
+    }
 }
 
 /* Axes */
@@ -350,11 +410,13 @@ compute_ticks (AxAxis  *axis,
     ax_scale_time_ticks (lo, hi, max_ticks, &axis->ticks);
   else
     {
-      if (axis->nice)
-        ax_scale_nice_range (&axis->lo, &axis->hi, max_ticks);
-      else if (axis->hi <= axis->lo)
-        ax_scale_nice_range (&axis->lo, &axis->hi, max_ticks);
+      /* Widen to a finer step than the ticks' so that a small chart's few
+       * ticks do not leave half the plot empty. */
+      if (axis->nice || axis->hi <= axis->lo)
+        ax_scale_nice_range (&axis->lo, &axis->hi, MAX (max_ticks, 5));
       ax_scale_linear_ticks (axis->lo, axis->hi, max_ticks, &axis->ticks);
+      for (guint m = max_ticks + 1; axis->ticks.n < 2 && m <= 10; m++)
+        ax_scale_linear_ticks (axis->lo, axis->hi, m, &axis->ticks);
     }
 }
 
@@ -392,6 +454,17 @@ ax_chart_frame_axes (AxChartFrame *frame,
   double x_lo = x->lo, x_hi = x->hi, y_lo = y->lo, y_hi = y->hi;
 
   ax_chart_frame_text_size (frame, "0", FALSE, NULL, &lh);
+  /* Axis titles only where they fit whole: an ellipsized title says less
+   * than none, and a tiny chart needs the room for data. */
+  if (y_title && *y_title)
+    {
+      double tw;
+      ax_chart_frame_text_size (frame, y_title, FALSE, &tw, NULL);
+      if (tw > a.h - 3 * lh)
+        y_title = NULL;
+    }
+  if (x_title && *x_title && a.h < 6 * lh)
+    x_title = NULL;
   bottom = lh + pad;
   if (x_title && *x_title)
     bottom += lh + pad / 2;

@@ -457,8 +457,9 @@ nearest_x (AxLineChart *self,
             double d;
             if (!isfinite (l->y[j]))
               continue;
-            /* Horizontal distance matters most: the pointer sits over a date. */
-            d = (qx - px) * (qx - px) + 0.1 * (qy - py) * (qy - py);
+            /* The pointer sits over a date: the nearest in x wins (to half
+             * a pixel), and y only chooses between layers at that x. */
+            d = round (fabs (qx - px) * 2) * 1e6 + fabs (qy - py);
             if (d < best)
               best = d, best_x = l->x[j];
           }

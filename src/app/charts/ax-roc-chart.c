@@ -60,6 +60,8 @@ roc_chart_legend (AxChart      *chart,
       ax_chart_frame_add_legend (frame, AX_LEGEND_LINE, ax_chart_frame_series_color (frame, i), label);
     }
   ax_chart_frame_add_legend (frame, AX_LEGEND_DASHED, &frame->style->axis, _("Chance"));
+  /* In the empty corner under the curves, as ROC plots usually have it. */
+  frame->legend_inside = TRUE;
 }
 
 static void
@@ -109,6 +111,7 @@ roc_chart_draw (AxChart      *chart,
       cairo_stroke (cr);
     }
   cairo_restore (cr);
+  ax_chart_frame_legend_in_corner (frame, &frame->plot);
 
   if (!frame->exporting)
     {
