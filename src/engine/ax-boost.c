@@ -34,7 +34,9 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (BoosterHandle, XGBoosterFree, NULL)
 #define BLOB_HEADER_SIZE  32u  /* magic, version, task, n_classes, n_features, best_iteration, u64 length */
 
 /* Rows transposed per block: one block of every column stays in cache. */
-#define TRANSPOSE_BLOCK   256u
+/* XGBoost's default number of histogram bins, given to the quantile
+ * DMatrix and the booster alike (they must agree). */
+#define MAX_BIN 256
 
 /* Probabilities are clipped this far from 0 and 1 for the log loss. */
 #define LOG_LOSS_EPS      1e-15
@@ -162,6 +164,70 @@ make_dmatrix (const AxMatrix  *m,
       !xgb_ok (XGDMatrixSetFloatInfo (d, "weight", weight, m->n_rows), error))
     return NULL;
 
+  return g_steal_pointer (&d);
+}
+
+/* The training rows as XGBoost's quantile DMatrix, which its Python
+ * package builds for "hist" too: only the histogram bins of the values
+ * (a byte each), where a DMatrix keeps a sparse copy (8 bytes a value)
+ * from which training then makes the bins.  XGBoost asks for the data
+ * through an iterator: here one batch, the whole matrix read in place. */
+typedef struct {
+  DMatrixHandle   proxy;
+  const char     *data;          /* array interface */
+  const float    *label;
+  const float    *weight;        /* nullable */
+  guint           n_rows;
+  gboolean        given;
+  int             rc;
+} QuantileBatch;
+
+static void
+quantile_reset (DataIterHandle handle)
+{
+  ((QuantileBatch *) handle)->given = FALSE;
+}
+
+static int
+quantile_next (DataIterHandle handle)
+{
+  QuantileBatch *q = handle;
+
+  if (q->given)
+    return 0;
+  q->given = TRUE;
+  q->rc = XGProxyDMatrixSetDataDense (q->proxy, q->data);
+  if (q->rc == 0)
+    q->rc = XGDMatrixSetFloatInfo (q->proxy, "label", q->label, q->n_rows);
+  if (q->rc == 0 && q->weight != NULL)
+    q->rc = XGDMatrixSetFloatInfo (q->proxy, "weight", q->weight, q->n_rows);
+  return q->rc == 0;
+}
+
+static DMatrixHandle
+make_quantile_dmatrix (const AxMatrix  *m,
+                       const AxTarget  *y,
+                       const float     *weight,
+                       int              n_threads,
+                       GError         **error)
+{
+  g_autofree char *data = array_interface (m);
+  g_autofree float *label = g_new (float, MAX (m->n_rows, 1));
+  g_autofree char *config = g_strdup_printf ("{\"missing\": NaN, \"nthread\": %d, \"max_bin\": %d}",
+                                             n_threads, MAX_BIN);
+  g_auto(DMatrixHandle) proxy = NULL;
+  g_auto(DMatrixHandle) d = NULL;
+  QuantileBatch q = { 0 };
+
+  for (guint i = 0; i < m->n_rows; i++)
+    label[i] = (float) y->y[i];
+  if (!xgb_ok (XGProxyDMatrixCreate (&proxy), error))
+    return NULL;
+  q = (QuantileBatch) { proxy, data, label, weight, m->n_rows, FALSE, 0 };
+  if (!xgb_ok (XGQuantileDMatrixCreateFromCallback (&q, proxy, NULL, quantile_reset, quantile_next,
+                                                    config, &d), error) ||
+      !xgb_ok (q.rc, error))
+    return NULL;
   return g_steal_pointer (&d);
 }
 
@@ -456,7 +522,7 @@ boost_fit (const AxMatrix       *train,
   n_threads = monitor->n_threads > 0 ? (int) monitor->n_threads : (int) g_get_num_processors ();
 
   weight = row_weights (train_y, train->n_rows, balanced);
-  dtrain = make_dmatrix (train, train_y, weight, n_threads, error);
+  dtrain = make_quantile_dmatrix (train, train_y, weight, n_threads, error);
   if (dtrain == NULL)
     return NULL;
 
@@ -482,6 +548,7 @@ boost_fit (const AxMatrix       *train,
   /* XGBoost's seed is a signed 64-bit integer. */
   if (!set_param (booster, "verbosity", "0", error) ||
       !set_param (booster, "tree_method", "hist", error) ||
+      !set_int (booster, "max_bin", MAX_BIN, error) ||
       !set_int (booster, "nthread", n_threads, error) ||
       !set_int (booster, "seed", (gint64) (monitor->seed & G_MAXINT64), error) ||
       !set_int (booster, "max_depth", (gint64) param_number (params, "max_depth"), error) ||
