@@ -163,6 +163,9 @@ ax_application_startup (GApplication *app)
     { "data.rename", { "F2", NULL } },
     { "data.export", { "<Control>e", NULL } },
     { "data.delete", { "Delete", NULL } },
+    { "models.new", { "<Control><Shift>m", NULL } },
+    { "models.train", { "F5", "<Control>r" } },
+    { "models.delete", { "Delete", NULL } },
   };
 
   G_APPLICATION_CLASS (ax_application_parent_class)->startup (app);

@@ -13,4 +13,10 @@ G_DECLARE_FINAL_TYPE (AxModelsPage, ax_models_page, AX, MODELS_PAGE, AdwBin)
 void ax_models_page_set_project (AxModelsPage *self,
                                 AxProject *project);
 
+/* Selects the model called @name; FALSE if the project has none. */
+gboolean ax_models_page_select (AxModelsPage *self,
+                                const char   *name);
+/* The training job running, or NULL. */
+AxJob   *ax_models_page_get_job (AxModelsPage *self);
+
 G_END_DECLS

@@ -340,7 +340,7 @@ ax_model_admin_train_job_get_curve (AxJob  *job,
 
   g_mutex_lock (&d->lock);
   n = d->curve->len;
-  if (from < n)
+  if (out && from < n)
     g_array_append_vals (out, &g_array_index (d->curve, AxCurvePoint, from), n - from);
   g_mutex_unlock (&d->lock);
   return n;

@@ -136,7 +136,8 @@ char       *ax_model_admin_retrain_config    (AxStore      *store,
 AxJob         *ax_model_admin_train_job_new    (const char *project_path,
                                                 const char *config_json);
 AxTrainResult *ax_model_admin_train_job_get_result (AxJob  *job);
-/* Copies the curve points from @from on (AxCurvePoint) into @out and
+/* Copies the curve points from @from on (AxCurvePoint) into @out (may be
+ * NULL) and
  * returns how many there are in all; callable from any thread while the
  * job runs. */
 guint          ax_model_admin_train_job_get_curve  (AxJob  *job,

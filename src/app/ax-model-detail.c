@@ -1,0 +1,917 @@
+/* ax-model-detail.c — the selected model's overview, evaluation, versions and retraining
+ *
+ * Everything here is read from the store (the version's configuration,
+ * metrics with the held-out sample, curve and importance) and redrawn on
+ * each change of the project; nothing is kept that the store does not
+ * hold.
+ */
+
+#include "ax-config.h"
+#include "ax-models-page-private.h"
+#include "ax-charts.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+/* Formatting metrics */
+
+static const struct { const char *name; const char *label; } metric_labels[] = {
+  { "r2", N_("R²") }, { "mae", N_("MAE") }, { "rmse", N_("RMSE") }, { "mape", N_("MAPE") },
+  { "accuracy", N_("Accuracy") }, { "precision", N_("Precision") }, { "recall", N_("Recall") },
+  { "f1", N_("F1") }, { "roc_auc", N_("ROC-AUC") }, { "log_loss", N_("Log loss") },
+  { "smape", N_("sMAPE") }, { "mase", N_("MASE") },
+};
+
+const char *
+ax_model_detail_metric_label (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (metric_labels); i++)
+    if (g_str_equal (metric_labels[i].name, name))
+      return _(metric_labels[i].label);
+  if (g_str_has_prefix (name, "coverage_"))
+    return _("Coverage");
+  return name;
+}
+
+char *
+ax_model_detail_format_metric (const char *name,
+                               double      value)
+{
+  if (!isfinite (value))
+    return g_strdup ("—");
+  /* A regression's MAPE is a fraction; a forecast's errors are percent. */
+  if (g_str_equal (name, "mape"))
+    return g_strdup_printf ("%.1f %%", 100 * value);
+  if (g_str_equal (name, "smape") || g_str_equal (name, "forecast_mape") || g_str_has_prefix (name, "coverage_"))
+    return g_strdup_printf ("%.1f %%", value);
+  if (g_str_equal (name, "mae") || g_str_equal (name, "rmse"))
+    return g_strdup_printf ("%.4g", value);
+  return g_strdup_printf ("%.3f", value);
+}
+
+/* Small helpers */
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *json)
+{
+  JsonNode *root;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+}
+
+static JsonObject *
+object_member (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static JsonArray *
+array_member (JsonObject *o,
+              const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+static double
+number_member (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+}
+
+static JsonObject *
+held_out (JsonObject *metrics,
+          const char **part)
+{
+  JsonObject *m = object_member (metrics, "test");
+
+  *part = _("test rows");
+  if (m == NULL)
+    {
+      m = object_member (metrics, "validation");
+      *part = g_strcmp0 (json_object_get_string_member_with_default (metrics, "task", ""), "forecast") == 0
+              ? _("rolling-origin backtest") : _("validation rows");
+    }
+  return m;
+}
+
+static GtkWidget *
+heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  return label;
+}
+
+static GtkWidget *
+info_row (AdwPreferencesGroup *group,
+          const char          *title,
+          const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (group, row);
+  return row;
+}
+
+/* The metrics a card row shows for a task, in order. */
+static const char *const regression_cards[] = { "r2", "mae", "rmse", "mape", NULL };
+static const char *const class_cards[] = { "accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", NULL };
+static const char *const forecast_cards[] = { "smape", "mase", NULL };
+
+static const char *const *
+cards_of (const char *task)
+{
+  if (g_strcmp0 (task, "classification") == 0)
+    return class_cards;
+  if (g_strcmp0 (task, "forecast") == 0)
+    return forecast_cards;
+  return regression_cards;
+}
+
+static GtkWidget *
+metric_card (const char *label,
+             const char *value)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *v = gtk_label_new (value);
+  GtkWidget *l = gtk_label_new (label);
+
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_set_size_request (box, 120, -1);
+  gtk_widget_set_margin_top (v, 12);
+  gtk_widget_set_margin_start (v, 12);
+  gtk_widget_set_margin_end (v, 12);
+  gtk_widget_set_margin_bottom (l, 12);
+  gtk_widget_add_css_class (v, "title-2");
+  gtk_widget_add_css_class (l, "caption");
+  gtk_widget_add_css_class (l, "dim-label");
+  gtk_widget_set_name (v, "metric-value");
+  gtk_box_append (GTK_BOX (box), v);
+  gtk_box_append (GTK_BOX (box), l);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return box;
+}
+
+/* The metric cards of @metrics, wrapping as the page narrows. */
+static GtkWidget *
+metric_cards (JsonObject *metrics)
+{
+  GtkWidget *flow = gtk_flow_box_new ();
+  const char *task = json_object_get_string_member_with_default (metrics, "task", "regression");
+  const char *part;
+  JsonObject *m = held_out (metrics, &part);
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 8);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 12);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
+  for (const char *const *c = cards_of (task); *c; c++)
+    {
+      g_autofree char *v = g_str_equal (task, "forecast") && g_str_equal (*c, "mape")
+                           ? ax_model_detail_format_metric ("forecast_mape", number_member (m, *c))
+                           : ax_model_detail_format_metric (*c, number_member (m, *c));
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), metric_card (ax_model_detail_metric_label (*c), v));
+    }
+  if (g_str_equal (task, "forecast") && m)
+    {
+      g_autoptr(GList) members = json_object_get_members (m);
+      for (GList *l = members; l; l = l->next)
+        if (g_str_has_prefix (l->data, "coverage_"))
+          {
+            g_autofree char *v = ax_model_detail_format_metric (l->data, number_member (m, l->data));
+            g_autofree char *label = g_strdup_printf (_("Coverage of the %s %% range"), (const char *) l->data + 9);
+            gtk_flow_box_append (GTK_FLOW_BOX (flow), metric_card (label, v));
+          }
+    }
+  return flow;
+}
+
+/* Charts */
+
+static GtkWidget *
+chart_frame (GtkWidget  *chart,
+             int         height)
+{
+  gtk_widget_set_size_request (chart, 320, height);
+  gtk_widget_set_hexpand (chart, TRUE);
+  gtk_widget_add_css_class (chart, "card");
+  return chart;
+}
+
+/* The sample's actual and predicted values; NULL when there is none. */
+static gboolean
+sample_arrays (JsonObject  *metrics,
+               double     **actual,
+               double     **predicted,
+               gsize       *n)
+{
+  JsonObject *sample = object_member (metrics, "sample");
+  JsonArray *a = array_member (sample, "actual"), *p = array_member (sample, "predicted");
+
+  if (a == NULL || p == NULL || json_array_get_length (a) != json_array_get_length (p) ||
+      json_array_get_length (a) == 0)
+    return FALSE;
+  *n = json_array_get_length (a);
+  *actual = g_new (double, *n);
+  *predicted = g_new (double, *n);
+  for (guint i = 0; i < *n; i++)
+    {
+      (*actual)[i] = json_array_get_double_element (a, i);
+      (*predicted)[i] = json_array_get_double_element (p, i);
+    }
+  return TRUE;
+}
+
+static GtkWidget *
+importance_chart (const char *importance_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  AxBarChart *chart = ax_bar_chart_new ();
+  JsonArray *a = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (json_parser_load_from_data (parser, importance_json ? importance_json : "[]", -1, NULL) &&
+      JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    a = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; a && i < json_array_get_length (a) && i < 15; i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      double v = number_member (o, "permutation");
+      if (!isfinite (v))
+        v = number_member (o, "impurity");
+      g_ptr_array_add (labels, (gpointer) json_object_get_string_member_with_default (o, "feature", ""));
+      g_array_append_val (values, v);
+    }
+  ax_bar_chart_set_horizontal (chart, TRUE);
+  ax_chart_set_title (AX_CHART (chart), _("Feature importance"));
+  ax_chart_set_axis_titles (AX_CHART (chart), _("Drop in the validation score when shuffled"), NULL);
+  ax_chart_set_empty_text (AX_CHART (chart), _("This version has no feature importance"));
+  if (values->len)
+    ax_bar_chart_set_data (chart, (const char *const *) labels->pdata, (const double *) values->data, NULL, values->len);
+  return chart_frame (GTK_WIDGET (chart), 280);
+}
+
+static GtkWidget *
+curve_chart (const char *curve_json,
+             const char *task)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  AxLineChart *chart = ax_line_chart_new ();
+  JsonArray *a = NULL;
+  g_autoptr(GArray) x = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) y = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (json_parser_load_from_data (parser, curve_json ? curve_json : "[]", -1, NULL) &&
+      JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    a = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      double sx = number_member (o, "step"), sy = number_member (o, "score");
+      g_array_append_val (x, sx);
+      g_array_append_val (y, sy);
+    }
+  ax_chart_set_title (AX_CHART (chart), _("Validation curve"));
+  ax_chart_set_axis_titles (AX_CHART (chart), _("Tree or round"),
+                            g_strcmp0 (task, "classification") == 0 ? _("Log loss") : _("R²"));
+  ax_chart_set_empty_text (AX_CHART (chart), _("This algorithm trains in one step"));
+  if (x->len)
+    ax_line_chart_add_series (chart, _("Validation score"), (double *) x->data, (double *) y->data, x->len);
+  return chart_frame (GTK_WIDGET (chart), 240);
+}
+
+/* The charts of one version for its task, appended to @grid in two
+ * columns from row @row on; returns the next free row. */
+static int
+add_charts (GtkGrid      *grid,
+            int           row,
+            int           column,
+            int           width,
+            JsonObject   *metrics,
+            const AxModelVersion *v,
+            GPtrArray    *forecast)
+{
+  const char *task = json_object_get_string_member_with_default (metrics, "task", "regression");
+  g_autofree double *actual = NULL, *predicted = NULL;
+  gsize n = 0;
+  gboolean have = sample_arrays (metrics, &actual, &predicted, &n);
+  const char *none = _("Retrain to see this chart: the version was stored without its held-out rows");
+
+  if (g_str_equal (task, "regression"))
+    {
+      AxScatterChart *scatter = ax_scatter_chart_new ();
+      AxScatterChart *resid = ax_scatter_chart_new ();
+      g_autofree double *r = g_new (double, MAX (n, 1));
+
+      ax_chart_set_title (AX_CHART (scatter), _("Predicted against actual"));
+      ax_chart_set_axis_titles (AX_CHART (scatter), _("Actual"), _("Predicted"));
+      ax_chart_set_empty_text (AX_CHART (scatter), none);
+      ax_scatter_chart_set_diagonal (scatter, TRUE);
+      ax_chart_set_title (AX_CHART (resid), _("Residuals"));
+      ax_chart_set_axis_titles (AX_CHART (resid), _("Predicted"), _("Actual − predicted"));
+      ax_chart_set_empty_text (AX_CHART (resid), none);
+      ax_scatter_chart_set_zero_line (resid, TRUE);
+      if (have)
+        {
+          for (gsize i = 0; i < n; i++)
+            r[i] = actual[i] - predicted[i];
+          ax_scatter_chart_set_data (scatter, actual, predicted, n);
+          ax_scatter_chart_set_data (resid, predicted, r, n);
+        }
+      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (scatter), 280), column, row, width, 1);
+      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (resid), 280), column + (width == 1 ? 0 : 1),
+                       row + (width == 1 ? 1 : 0), width == 1 ? 1 : 1, 1);
+      row += width == 1 ? 2 : 1;
+    }
+  else if (g_str_equal (task, "classification"))
+    {
+      JsonArray *classes = array_member (metrics, "classes");
+      const char *part;
+      JsonArray *confusion = array_member (held_out (metrics, &part), "confusion");
+      guint k = classes ? json_array_get_length (classes) : 0;
+      AxHeatmapChart *heat = ax_heatmap_chart_new ();
+      AxRocChart *roc = ax_roc_chart_new ();
+
+      ax_chart_set_title (AX_CHART (heat), _("Confusion matrix"));
+      ax_chart_set_axis_titles (AX_CHART (heat), _("Predicted"), _("Actual"));
+      if (confusion && k > 0 && json_array_get_length (confusion) == k)
+        {
+          g_autofree const char **names = g_new0 (const char *, k + 1);
+          g_autofree double *cells = g_new (double, (gsize) k * k);
+          for (guint a = 0; a < k; a++)
+            {
+              JsonArray *rowa = json_array_get_array_element (confusion, a);
+              names[a] = json_array_get_string_element (classes, a);
+              for (guint p = 0; p < k; p++)
+                cells[a * k + p] = p < json_array_get_length (rowa) ? json_array_get_double_element (rowa, p) : 0;
+            }
+          ax_heatmap_chart_set_matrix (heat, names, names, cells, k, k);
+        }
+      ax_chart_set_title (AX_CHART (roc), _("ROC curve"));
+      ax_chart_set_empty_text (AX_CHART (roc), none);
+      {
+        JsonObject *sample = object_member (metrics, "sample");
+        JsonArray *probs = array_member (sample, "probabilities");
+        if (probs && have && json_array_get_length (probs) == n && k >= 2)
+          {
+            /* Two classes: the positive class; more: one curve per class
+             * against the rest. */
+            for (guint c = (k == 2 ? 1 : 0); c < k; c++)
+              {
+                g_autofree gboolean *pos = g_new (gboolean, n);
+                g_autofree double *score = g_new (double, n);
+                g_autofree double *fpr = NULL, *tpr = NULL;
+                g_autofree char *name = NULL;
+                double auc = 0;
+                gsize m;
+
+                for (gsize i = 0; i < n; i++)
+                  {
+                    JsonArray *pi = json_array_get_array_element (probs, i);
+                    pos[i] = actual[i] == c;
+                    score[i] = c < json_array_get_length (pi) ? json_array_get_double_element (pi, c) : 0;
+                  }
+                m = ax_model_admin_roc (pos, score, n, &fpr, &tpr);
+                for (gsize i = 1; i < m; i++)
+                  auc += (fpr[i] - fpr[i - 1]) * (tpr[i] + tpr[i - 1]) / 2;
+                name = g_strdup (json_array_get_string_element (classes, c));
+                ax_roc_chart_add_curve (roc, name, fpr, tpr, m, auc);
+              }
+          }
+      }
+      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (heat), 280), column, row, 1, 1);
+      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (roc), 280), column + (width == 1 ? 0 : 1),
+                       row + (width == 1 ? 1 : 0), 1, 1);
+      row += width == 1 ? 2 : 1;
+    }
+  else if (g_str_equal (task, "forecast"))
+    {
+      AxLineChart *chart = ax_line_chart_new ();
+
+      ax_chart_set_title (AX_CHART (chart), _("Forecast with its ranges"));
+      ax_chart_set_empty_text (AX_CHART (chart), _("No forecasts were recorded with this version"));
+      if (forecast && forecast->len)
+        {
+          g_autofree double *x = g_new (double, forecast->len);
+          g_autofree double *y = g_new (double, forecast->len);
+          g_autofree double *lo = g_new (double, forecast->len);
+          g_autofree double *hi = g_new (double, forecast->len);
+          guint s;
+
+          for (guint i = 0; i < forecast->len; i++)
+            {
+              g_autoptr(JsonParser) pin = json_parser_new ();
+              g_autoptr(JsonParser) pout = json_parser_new ();
+              AxPredictionRecord *rec = forecast->pdata[forecast->len - 1 - i];
+              JsonObject *in = parse_object (pin, rec->input), *out = parse_object (pout, rec->output);
+              const char *t = json_object_get_string_member_with_default (in, "time", "");
+              g_autoptr(GDateTime) dt = NULL;
+              g_autofree char *iso = strlen (t) == 10 ? g_strconcat (t, "T00:00:00Z", NULL) : g_strdup (t);
+              g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+              dt = g_date_time_new_from_iso8601 (iso, utc);
+              x[i] = dt ? (double) g_date_time_to_unix (dt) : (double) i;
+              y[i] = number_member (out, "value");
+              lo[i] = number_member (out, "lower_bound");
+              hi[i] = number_member (out, "upper_bound");
+            }
+          ax_line_chart_set_time_axis (chart, TRUE);
+          s = ax_line_chart_add_series (chart, _("Forecast"), x, y, forecast->len);
+          ax_line_chart_add_band (chart, s, _("Prediction range"), x, lo, hi, forecast->len);
+        }
+      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (chart), 280), column, row, width, 1);
+      row++;
+    }
+  gtk_grid_attach (grid, importance_chart (v->importance), column, row, 1, 1);
+  if (width == 2)
+    gtk_grid_attach (grid, curve_chart (v->curve, task), column + 1, row, 1, 1);
+  return row + 1;
+}
+
+/* The version @number of @versions. */
+static AxModelVersion *
+find_version (GPtrArray *versions,
+              guint      number)
+{
+  for (guint i = 0; versions && i < versions->len; i++)
+    if (((AxModelVersion *) versions->pdata[i])->version == number)
+      return versions->pdata[i];
+  return NULL;
+}
+
+/* The forecasts recorded with @version (a forecast model's predictions). */
+static GPtrArray *
+recorded_forecast (AxModelsPage *self,
+                   gint64        model_id,
+                   guint         version)
+{
+  g_autoptr(GPtrArray) all = ax_store_list_predictions (ax_project_get_store (self->project), model_id, 2000, NULL);
+  GPtrArray *mine = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_prediction_record_free);
+
+  for (guint i = 0; all && i < all->len; i++)
+    {
+      AxPredictionRecord *r = all->pdata[i];
+      if (r->version == version)
+        g_ptr_array_add (mine, g_steal_pointer (&all->pdata[i]));
+    }
+  return mine;
+}
+
+/* Overview */
+
+static void
+show_overview (AxModelsPage          *self,
+               const AxModelInfo     *info,
+               const AxModelVersion  *v,
+               const AxModelAdmin    *admin)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *config = v ? parse_object (parser, v->config) : NULL;
+  AdwPreferencesGroup *model = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwPreferencesGroup *data = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwPreferencesGroup *training = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  g_autofree char *version_text = NULL;
+  g_autofree char *rows_text = NULL;
+  g_autofree char *seconds = NULL;
+  g_autofree char *deployed = NULL;
+
+  clear_box (self->overview_box);
+  adw_preferences_group_set_title (model, _("Model"));
+  adw_preferences_group_set_title (data, _("Data"));
+  adw_preferences_group_set_title (training, _("Training"));
+  version_text = g_strdup_printf (_("%u of %u, trained %s"), info->active_version, info->n_versions,
+                                  v ? v->created : "—");
+  info_row (model, _("Active version"), version_text);
+  deployed = admin && admin->deployed ? g_strdup (admin->deployed) : g_strdup (_("Not deployed yet"));
+  info_row (model, info->is_active ? _("Deployed since") : _("Deactivated; last deployed"), deployed);
+  {
+    g_autofree char *n = g_strdup_printf ("%'" G_GINT64_FORMAT, info->n_predictions);
+    info_row (model, _("Predictions made"), n);
+  }
+  if (v)
+    {
+      JsonArray *features = array_member (config, "features");
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      info_row (data, _("Dataset"), v->dataset_name);
+      info_row (data, _("Target"), json_object_get_string_member_with_default (config, "target", "—"));
+      for (guint i = 0; features && i < json_array_get_length (features); i++)
+        g_string_append_printf (list, "%s%s", i ? ", " : "", json_array_get_string_element (features, i));
+      info_row (data, _("Features"), list->len ? list->str : _("The series alone, over time"));
+      info_row (data, _("Time column"), json_object_get_string_member_with_default (config, "time_column", _("None")));
+      rows_text = g_strdup_printf (_("%'" G_GINT64_FORMAT " to train, %'" G_GINT64_FORMAT " to validate, %'"
+                                     G_GINT64_FORMAT " to test"), v->n_train, v->n_valid, v->n_test);
+      info_row (data, _("Rows"), rows_text);
+
+      info_row (training, _("Algorithm"), info->algorithm);
+      {
+        g_autoptr(GString) hp = g_string_new (NULL);
+        JsonObject *h = object_member (config, "hyperparameters");
+        g_autoptr(GList) members = h ? json_object_get_members (h) : NULL;
+        for (GList *l = members; l; l = l->next)
+          {
+            JsonNode *n = json_object_get_member (h, l->data);
+            g_autofree char *text = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                                    ? g_strdup (json_node_get_string (n)) : json_to_string (n, FALSE);
+            g_string_append_printf (hp, "%s%s = %s", hp->len ? ", " : "", (const char *) l->data, text);
+          }
+        info_row (training, _("Hyperparameters"), hp->len ? hp->str : _("Defaults"));
+      }
+      {
+        JsonObject *fe = object_member (config, "feature_engineering");
+        g_autofree char *text = fe ? g_strdup_printf (_("normalize %s, missing values: %s"),
+                                                      json_object_get_string_member_with_default (fe, "normalize", "—"),
+                                                      json_object_get_string_member_with_default (fe, "handle_missing", "—"))
+                                   : g_strdup (_("None"));
+        info_row (training, _("Feature engineering"), text);
+      }
+      {
+        g_autofree char *splits = g_strdup_printf (_("validation %.0f %%, test %.0f %%, seed %.0f"),
+                                                   100 * number_member (config, "validation_split"),
+                                                   100 * number_member (config, "test_split"),
+                                                   number_member (config, "random_seed"));
+        if (!isfinite (number_member (config, "validation_split")))
+          g_clear_pointer (&splits, g_free);
+        info_row (training, _("Splits"), splits ? splits : _("Rolling-origin backtest"));
+      }
+      seconds = g_strdup_printf (_("%.1f s"), v->seconds);
+      info_row (training, _("Training time"), seconds);
+    }
+  gtk_box_append (self->overview_box, GTK_WIDGET (model));
+  gtk_box_append (self->overview_box, GTK_WIDGET (data));
+  gtk_box_append (self->overview_box, GTK_WIDGET (training));
+}
+
+/* Evaluation */
+
+static void
+show_evaluation (AxModelsPage         *self,
+                 const AxModelInfo    *info,
+                 const AxModelVersion *v)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *metrics = v ? parse_object (parser, v->metrics) : NULL;
+  g_autoptr(GPtrArray) forecast = NULL;
+  GtkWidget *grid;
+  const char *part;
+  g_autofree char *title = NULL;
+
+  clear_box (self->evaluation_box);
+  if (metrics == NULL)
+    return;
+  held_out (metrics, &part);
+  title = g_strdup_printf (_("Version %u, measured on the %s"), v->version, part);
+  gtk_box_append (self->evaluation_box, heading (title));
+  gtk_box_append (self->evaluation_box, metric_cards (metrics));
+  if (g_strcmp0 (json_object_get_string_member_with_default (metrics, "task", ""), "forecast") == 0)
+    forecast = recorded_forecast (self, info->id, v->version);
+  grid = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  add_charts (GTK_GRID (grid), 0, 0, 2, metrics, v, forecast);
+  gtk_box_append (self->evaluation_box, grid);
+}
+
+/* Versions and their comparison */
+
+static void
+on_compare_toggled (GtkCheckButton *check,
+                    AxModelsPage   *self)
+{
+  guint version = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "version"));
+
+  if (gtk_check_button_get_active (check))
+    {
+      if (self->compare_a == 0)
+        self->compare_a = version;
+      else if (self->compare_b == 0)
+        self->compare_b = version;
+      else
+        {
+          self->compare_a = self->compare_b;
+          self->compare_b = version;
+        }
+    }
+  else if (self->compare_a == version)
+    {
+      self->compare_a = self->compare_b;
+      self->compare_b = 0;
+    }
+  else if (self->compare_b == version)
+    self->compare_b = 0;
+  /* Redrawn after the signal: the check button is destroyed with it. */
+  g_idle_add_once ((GSourceOnceFunc) ax_model_detail_show, self);
+}
+
+static GtkWidget *
+comparison (AxModelsPage         *self,
+            const AxModelInfo    *info,
+            const AxModelVersion *a,
+            const AxModelVersion *b)
+{
+  g_autoptr(JsonParser) pa = json_parser_new ();
+  g_autoptr(JsonParser) pb = json_parser_new ();
+  JsonObject *ma = parse_object (pa, a->metrics), *mb = parse_object (pb, b->metrics);
+  const char *task = ma ? json_object_get_string_member_with_default (ma, "task", "regression") : "regression";
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *table = gtk_grid_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  const char *part_a, *part_b;
+  JsonObject *ha = ma ? held_out (ma, &part_a) : NULL, *hb = mb ? held_out (mb, &part_b) : NULL;
+  g_autofree char *title = g_strdup_printf (_("Version %u against version %u"), a->version, b->version);
+  int r = 1;
+
+  gtk_box_append (GTK_BOX (box), heading (title));
+  gtk_widget_add_css_class (table, "card");
+  gtk_grid_set_column_spacing (GTK_GRID (table), 24);
+  gtk_grid_set_row_spacing (GTK_GRID (table), 6);
+  gtk_widget_set_halign (table, GTK_ALIGN_START);
+  for (int c = 0; c < 3; c++)
+    {
+      g_autofree char *h = c == 0 ? g_strdup (_("Metric")) : g_strdup_printf (_("Version %u"), c == 1 ? a->version : b->version);
+      GtkWidget *l = gtk_label_new (h);
+      gtk_widget_add_css_class (l, "heading");
+      gtk_widget_set_margin_top (l, 12);
+      gtk_widget_set_margin_start (l, c == 0 ? 12 : 0);
+      gtk_widget_set_margin_end (l, c == 2 ? 12 : 0);
+      gtk_label_set_xalign (GTK_LABEL (l), c == 0 ? 0 : 1);
+      gtk_grid_attach (GTK_GRID (table), l, c, 0, 1, 1);
+    }
+  for (const char *const *m = cards_of (task); *m; m++, r++)
+    {
+      g_autofree char *va = ax_model_detail_format_metric (*m, number_member (ha, *m));
+      g_autofree char *vb = ax_model_detail_format_metric (*m, number_member (hb, *m));
+      GtkWidget *l0 = gtk_label_new (ax_model_detail_metric_label (*m));
+      GtkWidget *l1 = gtk_label_new (va), *l2 = gtk_label_new (vb);
+      gtk_label_set_xalign (GTK_LABEL (l0), 0);
+      gtk_label_set_xalign (GTK_LABEL (l1), 1);
+      gtk_label_set_xalign (GTK_LABEL (l2), 1);
+      gtk_widget_set_margin_start (l0, 12);
+      gtk_widget_set_margin_end (l2, 12);
+      gtk_widget_add_css_class (l1, "numeric");
+      gtk_widget_add_css_class (l2, "numeric");
+      gtk_grid_attach (GTK_GRID (table), l0, 0, r, 1, 1);
+      gtk_grid_attach (GTK_GRID (table), l1, 1, r, 1, 1);
+      gtk_grid_attach (GTK_GRID (table), l2, 2, r, 1, 1);
+    }
+  gtk_widget_set_margin_bottom (gtk_grid_get_child_at (GTK_GRID (table), 0, r - 1), 12);
+  gtk_box_append (GTK_BOX (box), table);
+
+  /* Each version's charts side by side, one column each. */
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  if (ma)
+    add_charts (GTK_GRID (grid), 0, 0, 1, ma, a, NULL);
+  if (mb)
+    add_charts (GTK_GRID (grid), 0, 1, 1, mb, b, NULL);
+  gtk_box_append (GTK_BOX (box), grid);
+  return box;
+}
+
+static void
+show_versions (AxModelsPage      *self,
+               const AxModelInfo *info,
+               GPtrArray         *versions)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *hint;
+
+  clear_box (self->versions_box);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = versions ? versions->len : 0; i-- > 0;)
+    {
+      const AxModelVersion *v = versions->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      g_autofree char *title = g_strdup_printf (_("Version %u"), v->version);
+      g_autofree char *subtitle = NULL;
+      const char *metric;
+      double value;
+
+      if (ax_model_admin_headline (v->metrics, &metric, &value))
+        {
+          g_autofree char *f = ax_model_detail_format_metric (metric, value);
+          subtitle = g_strdup_printf (_("%s · %s %s · %'" G_GINT64_FORMAT " training rows of “%s”"), v->created,
+                                      ax_model_detail_metric_label (metric), f, v->n_train, v->dataset_name);
+        }
+      else
+        subtitle = g_strdup_printf (_("%s · on “%s”"), v->created, v->dataset_name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), v->version == self->compare_a || v->version == self->compare_b);
+      gtk_widget_set_tooltip_text (check, _("Compare this version"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Compare this version"), -1);
+      g_object_set_data (G_OBJECT (check), "version", GUINT_TO_POINTER (v->version));
+      g_signal_connect (check, "toggled", G_CALLBACK (on_compare_toggled), self);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      if (v->version == info->active_version)
+        {
+          GtkWidget *label = gtk_label_new (info->is_active ? _("Active") : _("Active when deployed"));
+          gtk_widget_add_css_class (label, "accent");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+        }
+      else
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Roll Back"));
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (button, _("Make this version the active one and deploy it"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "models.rollback");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", v->version);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_box_append (self->versions_box, list);
+  if (self->compare_a && self->compare_b && find_version (versions, self->compare_a) &&
+      find_version (versions, self->compare_b))
+    {
+      guint lo = MIN (self->compare_a, self->compare_b), hi = MAX (self->compare_a, self->compare_b);
+      gtk_box_append (self->versions_box, comparison (self, info, find_version (versions, lo), find_version (versions, hi)));
+    }
+  else
+    {
+      hint = gtk_label_new (_("Tick two versions to compare their metrics and charts side by side"));
+      gtk_widget_add_css_class (hint, "dim-label");
+      gtk_box_append (self->versions_box, hint);
+    }
+}
+
+/* Retraining */
+
+static const char *const frequency_ids[] = { "never", "daily", "weekly", "monthly", NULL };
+static const char *const rule_ids[] = { "", "r2", "mae", "rmse", "mape", "accuracy", "precision",
+                                        "recall", "f1", "roc_auc", "log_loss", NULL };
+
+static void
+save_retraining (AxModelsPage *self)
+{
+  const AxModelInfo *info = ax_models_page_get_selected (self);
+  GtkWidget *freq = g_object_get_data (G_OBJECT (self->retraining_box), "frequency");
+  GtkWidget *metric = g_object_get_data (G_OBJECT (self->retraining_box), "metric");
+  GtkWidget *drop = g_object_get_data (G_OBJECT (self->retraining_box), "drop");
+  g_autoptr(GError) error = NULL;
+  guint f, m;
+
+  if (info == NULL || self->updating || freq == NULL)
+    return;
+  f = adw_combo_row_get_selected (ADW_COMBO_ROW (freq));
+  m = adw_combo_row_get_selected (ADW_COMBO_ROW (metric));
+  if (!ax_model_admin_set_retraining (ax_project_get_store (self->project), info->id,
+                                      frequency_ids[MIN (f, 3)], rule_ids[MIN (m, G_N_ELEMENTS (rule_ids) - 2)],
+                                      gtk_spin_button_get_value (GTK_SPIN_BUTTON (drop)), &error))
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (drop, ADW_TYPE_ACTION_ROW);
+      gtk_widget_add_css_class (row, "error");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
+      return;
+    }
+}
+
+static void
+show_retraining (AxModelsPage         *self,
+                 const AxModelInfo    *info,
+                 const AxModelAdmin   *admin)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwPreferencesGroup *now = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkWidget *freq = adw_combo_row_new ();
+  GtkWidget *metric = adw_combo_row_new ();
+  GtkWidget *drop_row = adw_action_row_new ();
+  GtkWidget *drop = gtk_spin_button_new_with_range (0.001, 1000, 0.01);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Retrain _Now"));
+  GtkWidget *status = adw_action_row_new ();
+  const char *freq_labels[] = { _("Never"), _("Daily"), _("Weekly"), _("Monthly"), NULL };
+  g_autoptr(GtkStringList) metrics = gtk_string_list_new (NULL);
+  g_autofree char *status_text = NULL;
+  guint sel = 0;
+
+  clear_box (self->retraining_box);
+  self->updating = TRUE;
+  adw_preferences_group_set_title (group, _("Schedule"));
+  adw_preferences_group_set_description (group, _("The scheduler retrains the model with its active configuration "
+                                                  "when the time has come or its accuracy has fallen"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (freq), _("_Frequency"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (freq), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (freq), _("Time since the latest version"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (freq), G_LIST_MODEL (gtk_string_list_new (freq_labels)));
+  for (guint i = 0; frequency_ids[i]; i++)
+    if (admin && g_strcmp0 (admin->retrain_frequency, frequency_ids[i]) == 0)
+      adw_combo_row_set_selected (ADW_COMBO_ROW (freq), i);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (metric), _("_Degradation metric"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (metric), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (metric), _("Measured on the actual values recorded for predictions"));
+  gtk_string_list_append (metrics, _("No degradation rule"));
+  for (guint i = 1; rule_ids[i]; i++)
+    {
+      gtk_string_list_append (metrics, ax_model_detail_metric_label (rule_ids[i]));
+      if (admin && g_strcmp0 (admin->retrain_metric, rule_ids[i]) == 0)
+        sel = i;
+    }
+  adw_combo_row_set_model (ADW_COMBO_ROW (metric), G_LIST_MODEL (metrics));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (metric), sel);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (drop_row), _("Retrain when worse by"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (drop_row), _("In the metric’s own units, against the value when trained"));
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (drop), 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (drop), admin && isfinite (admin->retrain_drop) ? admin->retrain_drop : 0.05);
+  gtk_widget_set_valign (drop, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Retrain when worse by"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (drop_row), drop);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (drop_row), drop);
+  gtk_widget_set_sensitive (drop_row, sel != 0);
+  adw_preferences_group_add (group, freq);
+  adw_preferences_group_add (group, metric);
+  adw_preferences_group_add (group, drop_row);
+  g_object_set_data (G_OBJECT (self->retraining_box), "frequency", freq);
+  g_object_set_data (G_OBJECT (self->retraining_box), "metric", metric);
+  g_object_set_data (G_OBJECT (self->retraining_box), "drop", drop);
+  g_signal_connect_swapped (freq, "notify::selected", G_CALLBACK (save_retraining), self);
+  g_signal_connect_swapped (metric, "notify::selected", G_CALLBACK (save_retraining), self);
+  g_signal_connect_swapped (drop, "value-changed", G_CALLBACK (save_retraining), self);
+  g_object_bind_property_full (metric, "selected", drop_row, "sensitive", G_BINDING_DEFAULT,
+                               NULL, NULL, NULL, NULL);
+
+  adw_preferences_group_set_title (now, _("Accuracy on Recorded Actuals"));
+  if (admin && admin->retrain_metric && info->active_version)
+    {
+      double value, baseline;
+      guint n;
+      if (ax_model_admin_measure_actuals (ax_project_get_store (self->project), info->id, info->active_version,
+                                          admin->retrain_metric, &value, &baseline, &n, NULL) && n > 0)
+        {
+          g_autofree char *fv = ax_model_detail_format_metric (admin->retrain_metric, value);
+          g_autofree char *fb = ax_model_detail_format_metric (admin->retrain_metric, baseline);
+          status_text = g_strdup_printf (_("%s is %s on %u recorded actuals; %s when trained"),
+                                         ax_model_detail_metric_label (admin->retrain_metric), fv, n, fb);
+        }
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (status),
+                                 status_text ? status_text : _("No actual values recorded for this version yet"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "models.train");
+  gtk_widget_set_tooltip_text (button, _("Train a new version now with the active configuration (F5)"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (status), button);
+  adw_preferences_group_add (now, status);
+  gtk_box_append (self->retraining_box, GTK_WIDGET (group));
+  gtk_box_append (self->retraining_box, GTK_WIDGET (now));
+  self->updating = FALSE;
+}
+
+void
+ax_model_detail_show (AxModelsPage *self)
+{
+  const AxModelInfo *info = ax_models_page_get_selected (self);
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(AxModelAdmin) admin = NULL;
+  AxModelVersion *v;
+
+  if (info == NULL || self->project == NULL)
+    {
+      clear_box (self->overview_box);
+      clear_box (self->evaluation_box);
+      clear_box (self->versions_box);
+      clear_box (self->retraining_box);
+      return;
+    }
+  versions = ax_store_list_model_versions (ax_project_get_store (self->project), info->id, NULL);
+  admin = ax_store_get_model_admin (ax_project_get_store (self->project), info->id, NULL);
+  v = find_version (versions, info->active_version);
+  show_overview (self, info, v, admin);
+  show_evaluation (self, info, v);
+  show_versions (self, info, versions);
+  show_retraining (self, info, admin);
+}
