@@ -247,9 +247,10 @@ air_passengers_chart (void)
   gsize n_anom = 0;
   guint actual, forecast;
 
-  for (gsize i = start - 24; i < start - 12; i++)
-    a += y[i], b += y[i + 12];
-  growth = b / a;
+  /* The yearly growth over the six years before the forecast. */
+  for (gsize i = start - 84; i < start - 72; i++)
+    a += y[i], b += y[i + 72];
+  growth = pow (b / a, 1 / 6.0);
   for (gsize i = start - 12; i < start; i++)
     sd += pow (y[i] - y[i - 12] * growth, 2);
   sd = sqrt (sd / 12);

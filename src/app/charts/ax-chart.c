@@ -223,7 +223,8 @@ draw_swatch (AxChartFrame     *frame,
       cairo_stroke (cr);
       break;
     case AX_LEGEND_BAND:
-      ax_chart_set_source (cr, &item->color, 0.25);
+      /* The colour's alpha is the band's shade as drawn. */
+      ax_chart_set_source (cr, &item->color, 1);
       cairo_rectangle (cr, x, cy - 6, 16, 12);
       cairo_fill (cr);
       break;
@@ -499,7 +500,8 @@ ax_chart_frame_axes (AxChartFrame *frame,
     }
   else
     {
-      guint max_ticks = (guint) CLAMP (plot_w / 60, 2, 16);
+      /* Room for labels about 80 px apart; fewer when they collide. */
+      guint max_ticks = (guint) CLAMP (plot_w / 80, 2, 16);
       for (;; max_ticks--)
         {
           compute_ticks (x, x_lo, x_hi, max_ticks);
@@ -564,7 +566,14 @@ ax_chart_frame_axes (AxChartFrame *frame,
   cairo_stroke (cr);
   cairo_restore (cr);
 
-  /* Axis titles. */
+  /* Axis titles (the x title only when it fits under the plot). */
+  if (x_title && *x_title)
+    {
+      double tw;
+      ax_chart_frame_text_size (frame, x_title, FALSE, &tw, NULL);
+      if (tw > plot_w)
+        x_title = NULL;
+    }
   if (x_title && *x_title)
     ax_chart_frame_text (frame, x_title, frame->plot.x + plot_w / 2, a.y + a.h, 0.5, 1,
                          &st->fg, FALSE, plot_w, NULL, NULL);

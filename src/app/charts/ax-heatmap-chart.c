@@ -50,6 +50,31 @@ heatmap_chart_draw (AxChart      *chart,
   for (guint i = 0; i < self->n_rows * self->n_cols; i++)
     if (isfinite (self->values[i]))
       max = MAX (max, fabs (self->values[i]));
+  /* Cells no larger than a readable tile: a 2×2 matrix on a big window
+   * stays a compact block, centred, rather than four walls of colour. */
+  {
+    double lh, label_w = 0, w, est_w, est_h, max_w;
+    ax_chart_frame_text_size (frame, "0", FALSE, NULL, &lh);
+    for (guint r = 0; r < self->n_rows; r++)
+      {
+        ax_chart_frame_text_size (frame, self->row_labels[r], FALSE, &w, NULL);
+        label_w = MAX (label_w, w);
+      }
+    label_w = MIN (label_w, frame->area.w * 0.4);
+    est_w = frame->area.w - label_w - 6 - lh - 6 - 4;
+    est_h = frame->area.h - 2 * lh - 9;
+    max_w = self->n_cols * 220.0;
+    if (est_w > max_w)
+      {
+        frame->area.x += (est_w - max_w) / 2;
+        frame->area.w -= est_w - max_w;
+      }
+    if (est_h > self->n_rows * 160.0)
+      {
+        frame->area.y += (est_h - self->n_rows * 160.0) / 2;
+        frame->area.h -= est_h - self->n_rows * 160.0;
+      }
+  }
   ax_chart_frame_axes (frame, &xa, &ya);
   cw = frame->plot.w / self->n_cols;
   ch = frame->plot.h / self->n_rows;

@@ -271,6 +271,12 @@ x_at (AxLineChart *self,
 
 /* Drawing */
 
+static double
+band_alpha (AxChartFrame *frame)
+{
+  return frame->style->dark ? 0.28 : 0.2;
+}
+
 static void
 line_chart_legend (AxChart      *chart,
                    AxChartFrame *frame)
@@ -291,8 +297,16 @@ line_chart_legend (AxChart      *chart,
   for (guint i = 0; i < self->bands->len; i++)
     {
       Layer *l = g_ptr_array_index (self->bands, i);
+      GdkRGBA shade = *ax_chart_frame_series_color (frame, l->color);
+      guint depth = 1;
+
+      /* Bands of one series overlap (95% over 80%): the k-th one added
+       * shows k layers of shade. */
+      for (guint j = 0; j < i; j++)
+        depth += ((Layer *) g_ptr_array_index (self->bands, j))->color == l->color;
+      shade.alpha = 1 - pow (1 - band_alpha (frame), depth);
       if (l->name && *l->name)
-        ax_chart_frame_add_legend (frame, AX_LEGEND_BAND, ax_chart_frame_series_color (frame, l->color), l->name);
+        ax_chart_frame_add_legend (frame, AX_LEGEND_BAND, &shade, l->name);
     }
   for (guint i = 0; i < self->markers->len; i++)
     {
@@ -356,7 +370,7 @@ draw_band (AxChartFrame *frame,
   cairo_t *cr = frame->cr;
   gsize start = 0;
 
-  ax_chart_set_source (cr, color, frame->style->dark ? 0.28 : 0.2);
+  ax_chart_set_source (cr, color, band_alpha (frame));
   while (start < p->n)
     {
       gsize end = start;
