@@ -687,7 +687,8 @@ comparison (AxModelsPage         *self,
       gtk_grid_attach (GTK_GRID (table), l1, 1, r, 1, 1);
       gtk_grid_attach (GTK_GRID (table), l2, 2, r, 1, 1);
     }
-  gtk_widget_set_margin_bottom (gtk_grid_get_child_at (GTK_GRID (table), 0, r - 1), 12);
+  for (int c = 0; c < 3; c++)
+    gtk_widget_set_margin_bottom (gtk_grid_get_child_at (GTK_GRID (table), c, r - 1), 12);
   gtk_box_append (GTK_BOX (box), table);
 
   /* Each version's charts side by side, one column each. */

@@ -395,7 +395,10 @@ on_trained (GObject      *source,
   g_signal_handlers_disconnect_by_data (job, self);
   poll_curve (self);
   g_clear_object (&self->job);
+  /* Hidden at once: the revealer alone keeps its room until its
+   * animation has run. */
   gtk_revealer_set_reveal_child (self->training_revealer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->training_revealer), FALSE);
   if (!ax_job_run_finish (job, res, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -452,6 +455,7 @@ start_training (AxModelsPage *self,
   gtk_label_set_text (self->training_label, label);
   gtk_label_set_text (self->eta_label, _("Starting"));
   gtk_progress_bar_set_fraction (self->training_bar, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->training_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->training_revealer, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "models");
   g_signal_connect_swapped (self->job, "notify::fraction", G_CALLBACK (on_job_progress), self);
