@@ -769,6 +769,21 @@ test_heatmap_confusion (void)
                                    plot.origin.y + plot.size.height * 3 / 4);
   g_assert_cmpstr (tip, ==, "Actual: Stayed\nPredicted: Churned\n61");
   check_exports (AX_CHART (chart), "heatmap");
+
+  /* The Menu key's action opens the export menu. */
+  {
+    GtkWidget *menu = NULL;
+    gtk_widget_activate_action (GTK_WIDGET (chart), "chart.menu", NULL);
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (chart)); c; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_POPOVER_MENU (c))
+        menu = c;
+    g_assert_nonnull (menu);
+    WAIT_FOR (gtk_widget_get_mapped (menu), 2000);
+    g_assert_true (gtk_widget_get_visible (menu));
+    wait_ms (100);
+    screenshot (menu, "chart-menu.png");
+    gtk_popover_popdown (GTK_POPOVER (menu));
+  }
   close_window (window);
 }
 
