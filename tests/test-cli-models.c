@@ -330,12 +330,20 @@ test_round_trip (Fixture       *fx,
 
     g_assert_cmpint (json_object_get_int_member (o, "rows"), ==, 5000);
     g_assert_cmpint (json_object_get_int_member (o, "model_version"), ==, 1);
+    /* The model's share of the time: some, and less than the whole. */
+    g_assert_cmpfloat (json_object_get_double_member (o, "model_seconds"), >, 0);
+    g_assert_cmpfloat (json_object_get_double_member (o, "model_seconds"), <, 60);
     g_assert_cmpuint (assert_output (churn, out_path, churn_classes, FALSE), ==, 5000);
   }
   g_assert_cmpint (project_int (fx, "SELECT count(*) FROM predictions"), ==, 5002);
   g_assert_cmpint (project_int (fx, "SELECT count(*) FROM predictions WHERE json_valid (input) "
                                     "AND json_extract (output, '$.value') IN ('no', 'yes') "
                                     "AND json_extract (input, '$.state') IS NOT NULL"), ==, 5002);
+  /* The file's first row, its numbers as the file wrote them. */
+  g_assert_cmpint (project_int (fx, "SELECT count(*) FROM predictions WHERE id = 3 "
+                                    "AND json_extract (input, '$.total_day_minutes') = 265.1 "
+                                    "AND json_extract (input, '$.total_intl_charge') = 2.7 "
+                                    "AND json_extract (input, '$.account_length') = 128"), ==, 1);
 
   /* Training again under the same name: version 2, of the same data. */
   retrained = train (fx, CHURN_CONFIG);

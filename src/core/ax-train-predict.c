@@ -86,6 +86,58 @@ append_json_cell (GString        *out,
     append_json_string (out, ax_column_format_value (col, r, buf, sizeof buf));
 }
 
+/* Whether @s is a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?
+ * ([eE][+-]?[0-9]+)?, nothing around it. */
+static gboolean
+is_json_number (const char *s)
+{
+  const char *p = s;
+
+  if (*p == '-')
+    p++;
+  if (*p == '0')
+    p++;
+  else if (*p >= '1' && *p <= '9')
+    while (g_ascii_isdigit (*p))
+      p++;
+  else
+    return FALSE;
+  if (*p == '.')
+    {
+      if (!g_ascii_isdigit (*++p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
+/* Row @r's value of @col read from the file's text @field: a real the
+ * file wrote as JSON would (nearly always) is recorded as written, which
+ * is the same number, without formatting it again. */
+static void
+append_json_input (GString        *out,
+                   const AxColumn *col,
+                   guint           r,
+                   const char     *field)
+{
+  if (col->type == AX_COLUMN_REAL && !col->missing[r] && isfinite (col->reals[r]) &&
+      field != NULL && is_json_number (field))
+    g_string_append (out, field);
+  else
+    append_json_cell (out, col, r);
+}
+
 /* The recorded output of row @r: {"value", "lower_bound", "upper_bound",
  * "confidence", and "probabilities" or "score" where they apply}. */
 static void
@@ -529,10 +581,10 @@ predict_batch (Batch    *b,
   AxReader *reader = b->reader;
   g_autoptr(AxFrame) frame = NULL;
   g_autoptr(AxPredictions) p = NULL;
-  g_autoptr(GPtrArray) inputs = NULL;
-  g_autoptr(GPtrArray) outputs = NULL;
+  g_autofree const char **inputs = NULL, **outputs = NULL;
+  g_autofree gsize *offsets = NULL;
   g_autofree gint64 *ids = NULL;
-  g_autoptr(GString) json = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_sized_new (1 << 16);
   g_autofree char *created = NULL;
   gint64 t0;
 
@@ -547,8 +599,9 @@ predict_batch (Batch    *b,
     return FALSE;
   result->model_seconds += (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
 
-  inputs = g_ptr_array_new_full (p->n_rows, g_free);
-  outputs = g_ptr_array_new_full (p->n_rows, g_free);
+  /* Every record's input and output JSON in one buffer, each ended by a
+   * NUL: their starts are gathered once the buffer has stopped moving. */
+  offsets = g_new (gsize, 2 * (gsize) p->n_rows);
   for (guint r = 0; r < p->n_rows; r++)
     {
       char **fields = ((Record *) g_ptr_array_index (b->records, r))->fields;
@@ -587,7 +640,7 @@ predict_batch (Batch    *b,
         }
       g_string_append (b->text, "\r\n");
 
-      g_string_truncate (json, 0);
+      offsets[2 * (gsize) r] = json->len;
       g_string_append_c (json, '{');
       for (guint c = 0; c < frame->n_columns; c++)
         {
@@ -595,20 +648,25 @@ predict_batch (Batch    *b,
             g_string_append_c (json, ',');
           append_json_string (json, frame->columns[c].name);
           g_string_append_c (json, ':');
-          append_json_cell (json, &frame->columns[c], r);
+          append_json_input (json, &frame->columns[c], r, fields[c]);
         }
       g_string_append_c (json, '}');
-      g_ptr_array_add (inputs, g_strndup (json->str, json->len));
-      g_string_truncate (json, 0);
+      g_string_append_c (json, '\0');
+      offsets[2 * (gsize) r + 1] = json->len;
       append_output_json (json, p, r);
-      g_ptr_array_add (outputs, g_strndup (json->str, json->len));
+      g_string_append_c (json, '\0');
+    }
+  inputs = g_new (const char *, MAX (p->n_rows, 1));
+  outputs = g_new (const char *, MAX (p->n_rows, 1));
+  for (guint r = 0; r < p->n_rows; r++)
+    {
+      inputs[r] = json->str + offsets[2 * (gsize) r];
+      outputs[r] = json->str + offsets[2 * (gsize) r + 1];
     }
 
   ids = g_new0 (gint64, p->n_rows);
   if (!ax_store_record_predictions (b->store, result->model_id, result->version, p->n_rows,
-                                    (const char * const *) inputs->pdata,
-                                    (const char * const *) outputs->pdata,
-                                    ids, &created, error))
+                                    inputs, outputs, ids, &created, error))
     return FALSE;
   if (result->n_rows == 0)
     {
