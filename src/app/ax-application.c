@@ -3,6 +3,7 @@
 #include "ax-config.h"
 #include "ax-application.h"
 #include "ax-window.h"
+#include "ax-anomalies-page.h"
 
 #include <glib/gi18n.h>
 
@@ -133,11 +134,40 @@ quit_activated (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+/* The default action of an anomaly's desktop notification: (project
+ * path, anomaly id).  Brings the project's window forward, opening the
+ * project if no window shows it, and the anomaly on its page. */
+static void
+show_anomaly_activated (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       user_data)
+{
+  AxApplication *self = AX_APPLICATION (user_data);
+  const char *path = NULL;
+  gint64 id = 0;
+  g_autoptr(GFile) file = NULL;
+  GtkWindow *window = NULL;
+
+  g_variant_get (param, "(&sx)", &path, &id);
+  file = g_file_new_for_path (path);
+  ax_application_open_project (self, file);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (AX_IS_WINDOW (l->data) && ax_window_get_project (l->data) &&
+        g_strcmp0 (ax_project_get_path (ax_window_get_project (l->data)), path) == 0)
+      window = l->data;
+  if (window == NULL)
+    return;
+  gtk_window_present (window);
+  ax_window_show_page (AX_WINDOW (window), "anomalies");
+  ax_anomalies_page_show_anomaly (AX_ANOMALIES_PAGE (ax_window_get_page (AX_WINDOW (window), "anomalies")), id);
+}
+
 static const GActionEntry app_actions[] = {
   { "new", new_project_activated },
   { "open", open_project_activated },
   { "about", about_activated },
   { "quit", quit_activated },
+  { "show-anomaly", show_anomaly_activated, "(sx)" },
 };
 
 static void
