@@ -3,6 +3,20 @@
 #include "ax-config.h"
 #include "ax-job.h"
 
+#include <errno.h>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+/* How much nicer than the thread starting it a job's thread runs.  The
+ * window's main loop must keep drawing while a job keeps every core busy;
+ * on Linux a thread's nice value is its own, and the threads a job starts
+ * (the forest's, XGBoost's) inherit it. */
+#define JOB_NICENESS 10
+
 struct _AxJob {
   GObject        parent_instance;
   char          *title;
@@ -180,18 +194,34 @@ ax_job_progress (double      fraction,
 }
 
 static void
-run_in_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
+lower_priority (void)
 {
-  AxJob *self = source;
+#ifdef __linux__
+  pid_t tid = (pid_t) syscall (SYS_gettid);
+  int nice;
+
+  errno = 0;
+  nice = getpriority (PRIO_PROCESS, (id_t) tid);
+  if (errno == 0)
+    (void) setpriority (PRIO_PROCESS, (id_t) tid, MIN (nice + JOB_NICENESS, 19));
+#endif
+}
+
+/* A thread of its own rather than GIO's shared pool: its lowered
+ * priority must not outlive the job. */
+static gpointer
+job_thread (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  AxJob *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (self->func (self, self->data, cancellable, &error))
+  lower_priority ();
+  if (self->func (self, self->data, g_task_get_cancellable (task), &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+  return NULL;
 }
 
 void
@@ -206,7 +236,7 @@ ax_job_run_async (AxJob               *self,
   /* The function checks the cancellable itself and cleans up; its result
    * must be delivered even when cancelled. */
   g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, run_in_thread);
+  g_thread_unref (g_thread_new ("ax-job", job_thread, g_steal_pointer (&task)));
 }
 
 gboolean
