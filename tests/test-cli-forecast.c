@@ -218,6 +218,11 @@ test_air_passengers (Fixture       *fx,
   g_assert_nonnull (strstr (text, "Backtest"));
   g_assert_nonnull (strstr (text, "sMAPE"));
   g_assert_nonnull (strstr (text, "MASE"));
+  /* The backtest's coverage of the (calibrated) ranges, and how the
+   * ranges were calibrated. */
+  g_assert_nonnull (strstr (text, "80% range held"));
+  g_assert_nonnull (strstr (text, "95% range held"));
+  g_assert_nonnull (strstr (text, "Ranges calibrated on the backtest: 80% is the model’s"));
   g_assert_nonnull (strstr (text, "Wrote 12 forecasts"));
 
   rows = read_csv_records (out_path);
@@ -286,6 +291,14 @@ test_json (Fixture       *fx,
     check_failed ("backtest MASE %g, expected 0-2", member_number (backtest, "mase"));
   g_assert_false (isnan (member_number (backtest, "coverage_80")));
   g_assert_false (isnan (member_number (backtest, "coverage_95")));
+  {
+    JsonObject *cal = member_object (s, "calibration");
+    double l80 = member_number (cal, "range_level_80"), l95 = member_number (cal, "range_level_95");
+    if (!(l80 > 0 && l80 < l95 && l95 < 100))
+      check_failed ("calibrated levels %g and %g, expected 0 < 80%%'s < 95%%'s < 100", l80, l95);
+    g_assert_cmpfloat (member_number (cal, "model_coverage_80"), >=, 0);
+    g_assert_cmpfloat (member_number (cal, "model_coverage_95"), <=, 100);
+  }
   g_assert_cmpuint (json_array_get_length (candidates), >=, 2);
   /* The chosen model is the candidate that backtested best. */
   for (guint c = 0; c < json_array_get_length (candidates); c++)
