@@ -18,7 +18,9 @@
  * enough to rank the columns, and it keeps the importance from costing as
  * much as the fit on large data sets. */
 #define PERMUTATION_REPEATS 3
-#define PERMUTATION_ROWS 10000
+#define PERMUTATION_ROWS 2500
+/* Values (rows x features) of the shuffled copies predicted in one call. */
+#define PERMUTATION_BATCH_VALUES (4u << 20)
 #define MAX_CLASSES 100
 
 /* Progress: preparing takes the first tenth, fitting up to 80%, scoring,
@@ -449,8 +451,8 @@ measure_importance (AxModel              *model,
   g_autofree double *base_pred = NULL;
   g_autoptr(AxMetrics) base = NULL;
   double base_score;
-  g_autofree float *saved = NULL;
   g_autofree guint *perm = NULL;
+  guint width, per_group;
 
   if (n > PERMUTATION_ROWS)
     {
@@ -489,7 +491,6 @@ measure_importance (AxModel              *model,
   base_pred = ax_model_predict_raw (model, valid);
   base = ax_metrics_compute (valid_y, n, base_pred);
   base_score = ax_metrics_score (base);
-  saved = g_new (float, MAX (n, 1));
   perm = g_new (guint, MAX (n, 1));
 
   r->n_importance = n_inputs;
@@ -503,52 +504,71 @@ measure_importance (AxModel              *model,
   for (guint f = 0; impurity && f < n_features; f++)
     r->importance[ax_prep_get_feature_input (model->prep, f)].impurity += impurity[f];
 
-  for (guint j = 0; j < n_inputs; j++)
+  /* The shuffled copies of several columns are predicted together, as
+   * one matrix: one call into the algorithm (one round of its threads)
+   * for many copies, which counts on small validation sets. */
+  width = r->task == AX_TASK_CLASSIFICATION ? r->n_classes : 1;
+  per_group = MAX (1, PERMUTATION_BATCH_VALUES / MAX ((gsize) n * n_features * PERMUTATION_REPEATS, 1));
+  for (guint j0 = 0; j0 < n_inputs; j0 += per_group)
     {
-      g_autoptr(GRand) rand = ax_split_rand_new (model->config->random_seed, 1 + j);
+      guint j1 = MIN (j0 + per_group, n_inputs), n_copies = (j1 - j0) * PERMUTATION_REPEATS;
+      g_autoptr(AxMatrix) big = ax_matrix_new (n * n_copies, n_features);
+      g_autofree double *pred = NULL;
       g_autofree char *detail = g_strdup_printf (_("Measuring the importance of “%s”"),
-                                                 r->importance[j].feature);
-      double drop = 0;
+                                                 r->importance[j0].feature);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       ax_progress_report (monitor->progress, monitor->progress_data,
-                          FIT_END + (0.95 - FIT_END) * j / n_inputs, detail);
-      for (guint rep = 0; rep < PERMUTATION_REPEATS; rep++)
+                          FIT_END + (0.95 - FIT_END) * j0 / n_inputs, detail);
+      for (guint j = j0; j < j1; j++)
         {
-          g_autofree double *pred = NULL;
-          g_autoptr(AxMetrics) m = NULL;
+          g_autoptr(GRand) rand = ax_split_rand_new (model->config->random_seed, 1 + j);
 
-          for (guint i = 0; i < n; i++)
-            perm[i] = i;
-          for (guint i = n; i > 1; i--)
+          for (guint rep = 0; rep < PERMUTATION_REPEATS; rep++)
             {
-              guint k = g_rand_int_range (rand, 0, (gint32) i), t = perm[i - 1];
-              perm[i - 1] = perm[k];
-              perm[k] = t;
+              gsize first = (gsize) ((j - j0) * PERMUTATION_REPEATS + rep) * n;
+
+              for (guint i = 0; i < n; i++)
+                perm[i] = i;
+              for (guint i = n; i > 1; i--)
+                {
+                  guint k = g_rand_int_range (rand, 0, (gint32) i), t = perm[i - 1];
+                  perm[i - 1] = perm[k];
+                  perm[k] = t;
+                }
+              /* This column's features shuffled, the others as they are. */
+              for (guint f = 0; f < n_features; f++)
+                {
+                  const float *col = valid->x + (gsize) f * n;
+                  float *to = big->x + (gsize) f * big->n_rows + first;
+
+                  if (ax_prep_get_feature_input (model->prep, f) == j)
+                    for (guint i = 0; i < n; i++)
+                      to[i] = col[perm[i]];
+                  else
+                    memcpy (to, col, n * sizeof (float));
+                }
             }
-          /* Shuffle this column's features, predict, put them back. */
-          for (guint f = 0; f < n_features; f++)
-            if (ax_prep_get_feature_input (model->prep, f) == j)
-              {
-                float *col = valid->x + (gsize) f * n;
-                memcpy (saved, col, n * sizeof (float));
-                for (guint i = 0; i < n; i++)
-                  col[i] = saved[perm[i]];
-              }
-          pred = ax_model_predict_raw (model, valid);
-          m = ax_metrics_compute (valid_y, n, pred);
-          drop += base_score - ax_metrics_score (m);
-          for (guint f = 0; f < n_features; f++)
-            if (ax_prep_get_feature_input (model->prep, f) == j)
-              {
-                float *col = valid->x + (gsize) f * n;
-                memcpy (saved, col, n * sizeof (float));
-                for (guint i = 0; i < n; i++)
-                  col[perm[i]] = saved[i];
-              }
         }
-      r->importance[j].permutation = drop / PERMUTATION_REPEATS;
+      pred = ax_model_predict_raw (model, big);
+      for (guint j = j0; j < j1; j++)
+        {
+          double drop = 0;
+
+          for (guint rep = 0; rep < PERMUTATION_REPEATS; rep++)
+            {
+              gsize first = (gsize) ((j - j0) * PERMUTATION_REPEATS + rep) * n;
+              g_autoptr(AxMetrics) m = ax_metrics_compute (valid_y, n, pred + first * width);
+
+              drop += base_score - ax_metrics_score (m);
+            }
+          r->importance[j].permutation = drop / PERMUTATION_REPEATS;
+        }
+      ax_progress_report (monitor->progress, monitor->progress_data,
+                          FIT_END + (0.95 - FIT_END) * j1 / n_inputs, detail);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
     }
   qsort (r->importance, n_inputs, sizeof (AxImportance), cmp_importance);
   return TRUE;
