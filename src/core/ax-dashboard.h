@@ -47,7 +47,7 @@ typedef struct {
   guint     active_version;
   guint     n_versions;
   /* The headline metric of the active version: R² for a regression, accuracy
-   * for a classification, MAPE for a forecast (on the test rows where
+   * for a classification, MAPE in percent for a forecast (on the test rows where
    * there are some, else the validation rows); NULL / NAN when unknown. */
   const char *metric_name;   /* "r2", "accuracy", "mape": static */
   double    metric_value;
