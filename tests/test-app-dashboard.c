@@ -118,11 +118,11 @@ is_label_shown (GtkWidget     *widget,
 }
 
 static gboolean
-is_status_shown (GtkWidget     *widget,
-                 gconstpointer  title)
+is_button_shown (GtkWidget     *widget,
+                 gconstpointer  label)
 {
-  return ADW_IS_STATUS_PAGE (widget) && gtk_widget_is_drawable (widget) &&
-         g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+  return GTK_IS_BUTTON (widget) && gtk_widget_is_drawable (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 /* The "Models →" button of a card, or a tile: a button for win.show-page
@@ -424,13 +424,15 @@ test_dashboard_empty (void)
   /* No zeros: what to do first. */
   g_assert_false (label_shown (GTK_WIDGET (page), "0"));
   g_assert_true (label_shown (GTK_WIDGET (page), "Import data"));
-  g_assert_true (find (GTK_WIDGET (page), is_status_shown, "No Models Yet") != NULL);
-  g_assert_true (find (GTK_WIDGET (page), is_status_shown, "No Detections Yet") != NULL);
-  g_assert_true (find (GTK_WIDGET (page), is_status_shown, "No Predictions Yet") != NULL);
+  g_assert_true (label_shown (GTK_WIDGET (page), "No Models Yet"));
+  g_assert_true (label_shown (GTK_WIDGET (page), "No Detections Yet"));
+  g_assert_true (label_shown (GTK_WIDGET (page), "No Predictions Yet"));
   {
-    GtkWidget *status = find (GTK_WIDGET (page), is_status_shown, "No Models Yet");
-    GtkWidget *button = adw_status_page_get_child (ADW_STATUS_PAGE (status));
+    /* Everything needs data first. */
+    GtkWidget *button = find (GTK_WIDGET (page), is_button_shown, "_Import Data…");
+    g_assert_nonnull (button);
     g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.import");
+    g_assert_null (find (GTK_WIDGET (page), is_button_shown, "_Create a Model"));
   }
   screenshot (GTK_WIDGET (window), "dashboard-empty.png");
 
@@ -440,7 +442,7 @@ test_dashboard_empty (void)
     g_autoptr(GFile) csv_file = g_file_new_for_path (csv);
     AxImportOptions options = { .name = "Air passengers" };
     AxImportResult result = { 0 };
-    GtkWidget *status, *button;
+    GtkWidget *button;
 
     g_assert_true (ax_import_file (path, csv_file, &options, NULL, NULL, NULL, &result, &error));
     g_assert_no_error (error);
@@ -450,18 +452,20 @@ test_dashboard_empty (void)
     d = wait_loaded (page, &n_loaded, before);
     g_assert_cmpuint (d->n_datasets, ==, 1);
     g_assert_true (label_shown (GTK_WIDGET (page), "1"));
-    status = find (GTK_WIDGET (page), is_status_shown, "No Models Yet");
-    g_assert_nonnull (status);
-    button = adw_status_page_get_child (ADW_STATUS_PAGE (status));
-    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Create a Model");
+    g_assert_true (label_shown (GTK_WIDGET (page), "No Models Yet"));
+    g_assert_null (find (GTK_WIDGET (page), is_button_shown, "_Import Data…"));
+    button = find (GTK_WIDGET (page), is_button_shown, "_Create a Model");
+    g_assert_nonnull (button);
     g_signal_emit_by_name (button, "clicked");
     WAIT_FOR (gtk_widget_get_mapped (ax_window_get_page (window, "models")), 2000);
     g_assert_true (gtk_widget_get_mapped (ax_window_get_page (window, "models")));
     ax_window_show_page (window, "dashboard");
-    status = find (GTK_WIDGET (page), is_status_shown, "No Detections Yet");
-    g_assert_nonnull (status);
-    button = adw_status_page_get_child (ADW_STATUS_PAGE (status));
-    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Set Up a Detection");
+    g_assert_true (label_shown (GTK_WIDGET (page), "No Detections Yet"));
+    button = find (GTK_WIDGET (page), is_button_shown, "_Set Up a Detection");
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+    WAIT_FOR (gtk_widget_get_mapped (ax_window_get_page (window, "anomalies")), 2000);
+    g_assert_true (gtk_widget_get_mapped (ax_window_get_page (window, "anomalies")));
   }
   gtk_window_destroy (GTK_WINDOW (window));
 }

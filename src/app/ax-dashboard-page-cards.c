@@ -129,7 +129,7 @@ range_text (const AxDashboard *d)
                           (int) ((d->now - d->since) / 86400));
 }
 
-/* A horizontal bar chart @n bars high: its vertical clamp's size. */
+/* A horizontal bar chart @n bars high, whatever its natural height. */
 static void
 set_chart_height (GtkWidget *chart,
                   guint      n)
@@ -137,6 +137,8 @@ set_chart_height (GtkWidget *chart,
   GtkWidget *clamp = gtk_widget_get_parent (chart);
   int height = 60 + 32 * (int) MIN (MAX (n, 1), 8);
 
+  /* At least that high, and no higher than that either. */
+  gtk_widget_set_size_request (chart, -1, height);
   adw_clamp_set_maximum_size (ADW_CLAMP (clamp), height);
   adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), height);
 }
@@ -178,9 +180,9 @@ render_tiles (AxDashboardPage   *self,
   /* Predictions made in the range. */
   if (d->n_predictions_total == 0)
     {
-      set_call (self->predictions_value, _("None yet"));
-      gtk_label_set_label (self->predictions_detail, d->n_models_total ? _("Make a prediction with a model")
-                                                                      : _("Train a model to make predictions"));
+      set_call (self->predictions_value, _("Make a prediction"));
+      gtk_label_set_label (self->predictions_detail, d->n_models_total ? _("None made yet with your models")
+                                                                      : _("Train a model first"));
     }
   else
     {
@@ -316,7 +318,8 @@ model_row (const AxDashboardModel *m,
 
 static void
 show_empty (GtkStack      *stack,
-            AdwStatusPage *status,
+            GtkLabel      *title_label,
+            GtkLabel      *description_label,
             GtkButton     *button,
             const char    *title,
             const char    *description,
@@ -324,8 +327,8 @@ show_empty (GtkStack      *stack,
             const char    *action,
             const char    *page)
 {
-  adw_status_page_set_title (status, title);
-  adw_status_page_set_description (status, description);
+  gtk_label_set_label (title_label, title);
+  gtk_label_set_label (description_label, description);
   gtk_button_set_label (button, label);
   set_action (GTK_WIDGET (button), action, page);
   gtk_stack_set_visible_child_name (stack, "empty");
@@ -341,11 +344,13 @@ render_models (AxDashboardPage   *self,
   if (d->n_models_total == 0)
     {
       if (d->n_datasets == 0)
-        show_empty (self->models_stack, self->models_empty, self->models_empty_button,
+        show_empty (self->models_stack, self->models_empty_title, self->models_empty_description,
+                    self->models_empty_button,
                     _("No Models Yet"), _("Import data first, then train a model on it to predict prices, churn or sales"),
                     _("_Import Data…"), "win.import", NULL);
       else
-        show_empty (self->models_stack, self->models_empty, self->models_empty_button,
+        show_empty (self->models_stack, self->models_empty_title, self->models_empty_description,
+                    self->models_empty_button,
                     _("No Models Yet"), _("Train a model on one of your datasets to see how well it predicts"),
                     _("_Create a Model"), "win.show-page", "models");
       return;
@@ -462,11 +467,13 @@ render_anomalies (AxDashboardPage   *self,
   if (d->n_detections == 0)
     {
       if (d->n_datasets == 0)
-        show_empty (self->anomalies_stack, self->anomalies_empty, self->anomalies_empty_button,
+        show_empty (self->anomalies_stack, self->anomalies_empty_title, self->anomalies_empty_description,
+                    self->anomalies_empty_button,
                     _("No Detections Yet"), _("Import data first, then watch its metrics for unusual values"),
                     _("_Import Data…"), "win.import", NULL);
       else
-        show_empty (self->anomalies_stack, self->anomalies_empty, self->anomalies_empty_button,
+        show_empty (self->anomalies_stack, self->anomalies_empty_title, self->anomalies_empty_description,
+                    self->anomalies_empty_button,
                     _("No Detections Yet"), _("Set up a detection to watch a business metric for unusual values"),
                     _("_Set Up a Detection"), "win.show-page", "anomalies");
       return;
@@ -547,12 +554,19 @@ render_trends (AxDashboardPage   *self,
   ax_chart_clear (AX_CHART (volume));
   if (d->n_predictions_total == 0)
     {
-      if (d->n_models_total == 0)
-        show_empty (self->trends_stack, self->trends_empty, self->trends_empty_button,
+      if (d->n_datasets == 0)
+        show_empty (self->trends_stack, self->trends_empty_title, self->trends_empty_description,
+                    self->trends_empty_button,
+                    _("No Predictions Yet"), _("Import data and train a model on it; its predictions appear here day by day"),
+                    _("_Import Data…"), "win.import", NULL);
+      else if (d->n_models_total == 0)
+        show_empty (self->trends_stack, self->trends_empty_title, self->trends_empty_description,
+                    self->trends_empty_button,
                     _("No Predictions Yet"), _("Train a model first; the predictions made with it appear here day by day"),
                     _("_Create a Model"), "win.show-page", "models");
       else
-        show_empty (self->trends_stack, self->trends_empty, self->trends_empty_button,
+        show_empty (self->trends_stack, self->trends_empty_title, self->trends_empty_description,
+                    self->trends_empty_button,
                     _("No Predictions Yet"), _("Predict with one of your models; each day’s predictions and their accuracy appear here"),
                     _("_Make a Prediction"), "win.show-page", "predictions");
       return;
@@ -687,8 +701,15 @@ ax_dashboard_page_render (AxDashboardPage *self)
 {
   const AxDashboard *d = self->dashboard;
 
+  gboolean filterable;
+
   if (d == NULL)
     return;
+  /* Nothing made or found yet: nothing to filter. */
+  filterable = d->n_predictions_total > 0 || d->n_anomalies_total > 0 || d->n_models_total > 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->range_dropdown), filterable);
+  gtk_widget_set_visible (GTK_WIDGET (self->type_dropdown), filterable);
+  gtk_widget_set_visible (GTK_WIDGET (self->severity_dropdown), filterable);
   render_tiles (self, d);
   render_models (self, d);
   render_anomalies (self, d);

@@ -37,13 +37,17 @@ struct _AxDashboardPage {
   GtkLabel     *sources_detail;
 
   GtkStack     *models_stack;
-  AdwStatusPage *models_empty;
+  GtkWidget    *models_empty;
+  GtkLabel     *models_empty_title;
+  GtkLabel     *models_empty_description;
   GtkButton    *models_empty_button;
   GtkListBox   *models_list;
   GtkBox       *models_chart_box;
 
   GtkStack     *anomalies_stack;
-  AdwStatusPage *anomalies_empty;
+  GtkWidget    *anomalies_empty;
+  GtkLabel     *anomalies_empty_title;
+  GtkLabel     *anomalies_empty_description;
   GtkButton    *anomalies_empty_button;
   GtkListBox   *anomalies_list;
   GtkLabel     *anomalies_none;
@@ -54,7 +58,9 @@ struct _AxDashboardPage {
   GtkLabel     *recent_title;
 
   GtkStack     *trends_stack;
-  AdwStatusPage *trends_empty;
+  GtkWidget    *trends_empty;
+  GtkLabel     *trends_empty_title;
+  GtkLabel     *trends_empty_description;
   GtkButton    *trends_empty_button;
   GtkLabel     *volume_label;
   GtkBox       *volume_chart_box;

@@ -277,11 +277,15 @@ ax_dashboard_page_class_init (AxDashboardPageClass *klass)
   CHILD (sources_detail);
   CHILD (models_stack);
   CHILD (models_empty);
+  CHILD (models_empty_title);
+  CHILD (models_empty_description);
   CHILD (models_empty_button);
   CHILD (models_list);
   CHILD (models_chart_box);
   CHILD (anomalies_stack);
   CHILD (anomalies_empty);
+  CHILD (anomalies_empty_title);
+  CHILD (anomalies_empty_description);
   CHILD (anomalies_empty_button);
   CHILD (anomalies_list);
   CHILD (anomalies_none);
@@ -292,6 +296,8 @@ ax_dashboard_page_class_init (AxDashboardPageClass *klass)
   CHILD (recent_title);
   CHILD (trends_stack);
   CHILD (trends_empty);
+  CHILD (trends_empty_title);
+  CHILD (trends_empty_description);
   CHILD (trends_empty_button);
   CHILD (volume_label);
   CHILD (volume_chart_box);
