@@ -11,6 +11,9 @@
 
 #include "ax-detect-job.h"
 #include "ax-import.h"
+#include "ax-model-admin.h"
+#include "ax-train.h"
+#include "ax-store-models.h"
 #include "ax-scheduler.h"
 #include "ax-store-anomalies.h"
 #include "ax-store-datasets.h"
@@ -322,6 +325,89 @@ test_reports_failure (Fixture *fx, gconstpointer data)
   g_ptr_array_unref (seen.names);
 }
 
+typedef struct {
+  guint  n;
+  gint64 model_id;
+  guint  version;
+} Retrained;
+
+static void
+on_model_retrained (AxScheduler *scheduler,
+                    gint64       id,
+                    const char  *name,
+                    guint        version,
+                    const char  *why,
+                    Retrained   *seen)
+{
+  g_assert_cmpstr (name, ==, "sales level");
+  g_assert_nonnull (why);
+  seen->n++;
+  seen->model_id = id;
+  seen->version = version;
+}
+
+/* A model set to retrain daily is trained again once a day has passed
+ * since its latest version, and not before. */
+static void
+test_retrains_due_models (Fixture *fx, gconstpointer data)
+{
+  const char *model_json =
+    "{\"model_name\": \"sales level\", \"model_type\": \"customer_lifetime_value\","
+    " \"algorithm\": \"linear_regression\", \"dataset\": \"sales\", \"target\": \"sales\","
+    " \"features\": [\"date\"]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AxScheduler) scheduler = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  Seen seen = { .names = g_ptr_array_new_with_free_func (g_free) };
+  Retrained retrained = { 0 };
+  AxTrainResult result = { 0 };
+
+  write_series (fx, 120, 200);
+  {
+    g_autoptr(AxStore) store = ax_store_create (fx->project, &error);
+    g_assert_no_error (error);
+  }
+  import_series (fx);
+  g_assert_true (ax_train_model (fx->project, model_json, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(AxStore) store = ax_store_open (fx->project, &error);
+    g_assert_no_error (error);
+    g_assert_true (ax_model_admin_set_retraining (store, result.model_id, "daily", NULL, 0, &error));
+    g_assert_no_error (error);
+  }
+
+  scheduler = ax_scheduler_new (fx->project);
+  ax_scheduler_set_now_func (scheduler, test_now, &now, NULL);
+  g_signal_connect (scheduler, "model-retrained", G_CALLBACK (on_model_retrained), &retrained);
+  g_signal_connect (scheduler, "failed", G_CALLBACK (on_failed), &seen);
+  g_signal_connect (scheduler, "check-finished", G_CALLBACK (on_check_finished), &seen);
+
+  /* Trained just now: not due. */
+  check (scheduler, &seen);
+  g_assert_cmpuint (retrained.n, ==, 0);
+
+  /* A day and an hour later: version 2. */
+  {
+    GDateTime *later = g_date_time_add_hours (now, 25);
+    g_date_time_unref (now);
+    now = later;
+  }
+  check (scheduler, &seen);
+  g_assert_cmpuint (seen.n_failed, ==, 0);
+  g_assert_cmpuint (retrained.n, ==, 1);
+  g_assert_cmpint (retrained.model_id, ==, result.model_id);
+  g_assert_cmpuint (retrained.version, ==, 2);
+  {
+    g_autoptr(AxStore) store = ax_store_open (fx->project, &error);
+    g_autoptr(GPtrArray) versions = ax_store_list_model_versions (store, result.model_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (versions->len, ==, 2);
+  }
+  ax_train_result_clear (&result);
+  g_ptr_array_unref (seen.names);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -331,5 +417,6 @@ main (int argc, char **argv)
   TEST ("/core/scheduler/is-due", test_is_due);
   TEST ("/core/scheduler/runs-due-detections", test_runs_due_detections);
   TEST ("/core/scheduler/reports-failure", test_reports_failure);
+  TEST ("/core/scheduler/retrains-due-models", test_retrains_due_models);
   return g_test_run ();
 }

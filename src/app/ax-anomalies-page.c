@@ -722,6 +722,22 @@ on_scheduled_detection (AxScheduler     *scheduler,
 }
 
 static void
+on_scheduled_retrain (AxScheduler     *scheduler,
+                      gint64           model_id,
+                      const char      *model_name,
+                      guint            version,
+                      const char      *why,
+                      AxAnomaliesPage *self)
+{
+  g_autofree char *text = g_strdup_printf (_("“%s” was retrained: version %u"), model_name, version);
+
+  if (self->project == NULL)
+    return;
+  ax_project_changed (self->project);
+  toast (self, text);
+}
+
+static void
 on_scheduled_failure (AxScheduler     *scheduler,
                       const char      *what,
                       const char      *message,
@@ -771,6 +787,7 @@ ax_anomalies_page_set_project (AxAnomaliesPage *self,
       g_signal_connect_swapped (project, "notify::path", G_CALLBACK (on_project_path), self);
       self->scheduler = ax_scheduler_new (ax_project_get_path (project));
       g_signal_connect (self->scheduler, "detection-finished", G_CALLBACK (on_scheduled_detection), self);
+      g_signal_connect (self->scheduler, "model-retrained", G_CALLBACK (on_scheduled_retrain), self);
       g_signal_connect (self->scheduler, "failed", G_CALLBACK (on_scheduled_failure), self);
       ax_scheduler_start (self->scheduler, CHECK_INTERVAL_SECONDS);
     }

@@ -12,6 +12,7 @@
 #include "ax-config.h"
 #include "ax-scheduler.h"
 #include "ax-detect-job.h"
+#include "ax-model-admin.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -92,6 +93,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   DETECTION_FINISHED,
+  MODEL_RETRAINED,
   FAILED,
   CHECK_FINISHED,
   N_SIGNALS
@@ -163,6 +165,7 @@ ax_scheduler_cancel (AxScheduler *self)
 /* What a check's thread hands to the main context, one per event. */
 typedef enum {
   EVENT_DETECTION,
+  EVENT_RETRAINED,
   EVENT_FAILED,
   EVENT_FINISHED,
 } EventKind;
@@ -175,6 +178,7 @@ typedef struct {
   char        *name;          /* the detection's, or what failed */
   char        *message;
   GPtrArray   *anomalies;
+  guint        version;       /* a retrained model's new version */
   guint        n_done;
 } Event;
 
@@ -201,6 +205,9 @@ event_dispatch (gpointer p)
     {
     case EVENT_DETECTION:
       g_signal_emit (self, signals[DETECTION_FINISHED], 0, e->id, e->name, e->anomalies);
+      break;
+    case EVENT_RETRAINED:
+      g_signal_emit (self, signals[MODEL_RETRAINED], 0, e->id, e->name, e->version, e->message);
       break;
     case EVENT_FAILED:
       g_signal_emit (self, signals[FAILED], 0, e->name, e->message);
@@ -292,7 +299,8 @@ config_frequency (const char *config_json)
 
 /* Runs the due detections one by one; returns how many were stored. */
 static guint
-run_due_detections (Check *c)
+run_due_detections (Check    *c,
+                    gboolean *listed)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) detections = ax_detect_list_detections (c->project_path, &error);
@@ -301,8 +309,10 @@ run_due_detections (Check *c)
   if (detections == NULL)
     {
       post_failure (c, _("Anomaly monitoring"), error->message);
+      *listed = FALSE;
       return 0;
     }
+  *listed = TRUE;
   for (guint i = 0; i < detections->len && !g_cancellable_is_cancelled (c->cancellable); i++)
     {
       AxDetectionInfo *info = detections->pdata[i];
@@ -335,6 +345,69 @@ run_due_detections (Check *c)
 }
 
 static void
+cancel_job (GCancellable *cancellable,
+            AxJob        *job)
+{
+  ax_job_cancel (job);
+}
+
+/* Models whose retraining is due (their frequency has elapsed, or their
+ * metric on recorded actuals fell by their rule's drop) are trained again
+ * on their active version's configuration, as "Retrain Now" does. */
+static guint
+run_due_retraining (Check *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) due = ax_model_admin_list_due (c->project_path, c->now, &error);
+  guint n_done = 0;
+
+  if (due == NULL)
+    {
+      post_failure (c, _("Model retraining"), error->message);
+      return 0;
+    }
+  for (guint i = 0; i < due->len && !g_cancellable_is_cancelled (c->cancellable); i++)
+    {
+      AxModelDue *d = due->pdata[i];
+      g_autoptr(GError) train_error = NULL;
+      g_autoptr(AxStore) store = ax_store_open (c->project_path, &train_error);
+      g_autofree char *config = store ? ax_model_admin_retrain_config (store, d->model_id, &train_error) : NULL;
+      g_autoptr(AxJob) job = NULL;
+      g_autofree char *what = g_strdup_printf (_("Retraining “%s”"), d->model_name);
+      AxTrainResult *result;
+      gulong handler;
+      Event *e;
+
+      g_clear_pointer (&store, ax_store_close);
+      if (config == NULL)
+        {
+          post_failure (c, what, train_error->message);
+          continue;
+        }
+      job = ax_model_admin_train_job_new (c->project_path, config);
+      handler = g_cancellable_connect (c->cancellable, G_CALLBACK (cancel_job), job, NULL);
+      if (!ax_job_run_sync (job, &train_error))
+        {
+          g_cancellable_disconnect (c->cancellable, handler);
+          if (!g_error_matches (train_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            post_failure (c, what, train_error->message);
+          continue;
+        }
+      g_cancellable_disconnect (c->cancellable, handler);
+      result = ax_model_admin_train_job_get_result (job);
+      n_done++;
+      e = g_new0 (Event, 1);
+      e->kind = EVENT_RETRAINED;
+      e->id = result->model_id;
+      e->name = g_strdup (result->model_name);
+      e->version = result->version;
+      e->message = g_strdup (d->detail);
+      post (c, e);
+    }
+  return n_done;
+}
+
+static void
 check_thread (GTask        *task,
               gpointer      source,
               gpointer      data,
@@ -342,9 +415,13 @@ check_thread (GTask        *task,
 {
   Check *c = data;
   Event *e = g_new0 (Event, 1);
+  gboolean listed;
 
   e->kind = EVENT_FINISHED;
-  e->n_done = run_due_detections (c);
+  e->n_done = run_due_detections (c, &listed);
+  /* A project that could not be read has said so once. */
+  if (listed)
+    e->n_done += run_due_retraining (c);
   post (c, e);
   g_task_return_boolean (task, TRUE);
 }
@@ -468,6 +545,10 @@ ax_scheduler_class_init (AxSchedulerClass *klass)
     g_signal_new ("detection-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_INT64, G_TYPE_STRING, G_TYPE_PTR_ARRAY);
+  signals[MODEL_RETRAINED] =
+    g_signal_new ("model-retrained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  G_TYPE_INT64, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);

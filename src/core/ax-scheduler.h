@@ -2,11 +2,14 @@
  *
  * One AxScheduler per open project.  Every minute (ax_scheduler_start())
  * it looks for work that is due: the enabled anomaly detections whose
- * detection_frequency has elapsed since their last run.  It does that
- * work in a worker thread, one item at a time, each with its own
- * connection to the project, and reports each item on the main context
- * it was created in ("detection-finished", "failed") so that the app can
- * reload its views and raise notifications.
+ * detection_frequency has elapsed since their last run, then the models
+ * whose retraining is due (ax_model_admin_list_due(): their frequency has
+ * elapsed, or their metric on recorded actuals fell by their rule's drop),
+ * retrained on their active version's configuration.  It does that work
+ * in a worker thread, one item at a time, each with its own connection to
+ * the project, and reports each item on the main context it was created
+ * in ("detection-finished", "model-retrained" (id, name, new version, why),
+ * "failed") so that the app can reload its views and raise notifications.
  *
  * Its clock can be replaced (ax_scheduler_set_now_func()) and a check can
  * be asked for at once (ax_scheduler_check_now()), so that tests need not
