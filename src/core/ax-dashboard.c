@@ -211,14 +211,15 @@ query_models (AxStore                 *store,
   if (!finish_rows (store, rc, error))
     return FALSE;
 
-  /* Prediction volume per model in the range; predictions_by_created
-   * serves the range. */
-  counts = ax_store_prepare (store,
-    "SELECT model_id, count(*), count(actual) FROM predictions"
-    " WHERE created >= ?1 GROUP BY model_id", error);
+  /* Prediction volume per model: all time is predictions_by_model
+   * alone; a range is predictions_by_created and the rows in it. */
+  counts = ax_store_prepare (store, *since
+    ? "SELECT model_id, count(*) FROM predictions WHERE created >= ?1 GROUP BY model_id"
+    : "SELECT model_id, count(*) FROM predictions GROUP BY model_id", error);
   if (counts == NULL)
     return FALSE;
-  bind_text (counts, 1, since);
+  if (*since)
+    bind_text (counts, 1, since);
   while ((rc = sqlite3_step (counts)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (counts, 0);
@@ -227,8 +228,25 @@ query_models (AxStore                 *store,
       if (m == NULL)  /* a model of another type */
         continue;
       m->n_predictions = sqlite3_column_int64 (counts, 1);
-      m->n_actuals = sqlite3_column_int64 (counts, 2);
       d->n_predictions += m->n_predictions;
+    }
+  if (!finish_rows (store, rc, error))
+    return FALSE;
+  g_clear_pointer (&counts, sqlite3_finalize);
+  counts = ax_store_prepare (store,
+    "SELECT model_id, count(*) FROM predictions"
+    " WHERE actual IS NOT NULL AND created >= ?1 GROUP BY model_id", error);
+  if (counts == NULL)
+    return FALSE;
+  bind_text (counts, 1, since);
+  while ((rc = sqlite3_step (counts)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (counts, 0);
+      AxDashboardModel *m = g_hash_table_lookup (by_id, &id);
+
+      if (m == NULL)
+        continue;
+      m->n_actuals = sqlite3_column_int64 (counts, 1);
       d->n_actuals += m->n_actuals;
     }
   return finish_rows (store, rc, error);
@@ -237,6 +255,8 @@ query_models (AxStore                 *store,
 /* Days since 1970-01-01 of an ISO 8601 time's date. */
 #define SQL_DAY(col) "CAST(strftime('%s', substr(" col ", 1, 10)) AS INTEGER) / 86400"
 
+/* Grouped by the date's text, which the created index holds, so that
+ * without a model type the counts never read a row. */
 static gboolean
 query_daily (AxStore                 *store,
              const AxDashboardFilter *filter,
@@ -244,20 +264,27 @@ query_daily (AxStore                 *store,
              AxDashboard             *d,
              GError                 **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store,
-    "SELECT " SQL_DAY ("p.created") " AS day, count(*)"
-    " FROM predictions AS p JOIN models AS m ON m.id = p.model_id"
-    " WHERE p.created >= ?1 AND (?2 IS NULL OR m.model_type = ?2)"
-    " GROUP BY day ORDER BY day", error);
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT substr(created, 1, 10) AS date, count(*) FROM predictions"
+    " WHERE created >= ?1%s GROUP BY date ORDER BY date",
+    filter->model_type ? " AND model_id IN (SELECT id FROM models WHERE model_type = ?2)" : "");
+  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store, sql, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, since);
-  bind_text (stmt, 2, filter->model_type);
+  if (filter->model_type)
+    bind_text (stmt, 2, filter->model_type);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      AxDashboardDay day = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+      g_autofree char *iso = g_strdup_printf ("%sT00:00:00Z", (const char *) sqlite3_column_text (stmt, 0));
+      g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (iso, NULL);
+      AxDashboardDay day = { 0, sqlite3_column_int64 (stmt, 1) };
+
+      if (t == NULL)  /* not a time the store writes */
+        continue;
+      day.day = g_date_time_to_unix (t) / 86400;
       g_array_append_val (d->daily, day);
     }
   return finish_rows (store, rc, error);
