@@ -472,6 +472,15 @@ test_models_responsive (void)
   gtk_window_close (GTK_WINDOW (editor));
   g_assert_nonnull (ax_models_page_get_job (page));
 
+  /* The editor closing uncovers the window, which is drawn again in
+   * full: a cost of the click, not of training.  Measure from the
+   * first frames of the training panel on. */
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+    gint64 start = gdk_frame_clock_get_frame_counter (clock);
+    while (find_editor () != NULL || gdk_frame_clock_get_frame_counter (clock) < start + 2)
+      g_main_context_iteration (NULL, TRUE);
+  }
   id = g_timeout_add (5, tick, &ticks);
   while (ax_models_page_get_job (page))
     g_main_context_iteration (NULL, TRUE);
@@ -483,12 +492,13 @@ test_models_responsive (void)
     g_autoptr(AxModelInfo) info = model_info (window, "friedman");
     g_assert_nonnull (info);
   }
-  /* The main thread never works 50 ms at a stretch.  The wall-clock
-   * gap also holds on an otherwise idle machine, but on a loaded one it
-   * measures the scheduler: it is reported, and asserted only when the
-   * machine has a core to spare. */
+  /* The main thread never works 50 ms at a stretch, and the main loop
+   * never waits 50 ms: training runs at a lower priority, so the window
+   * gets a core when it needs one.  The wall clock is asserted unless
+   * other programs keep the machine busier than the training's own two
+   * threads (one-minute load average 3 or more): then it measures them. */
   g_assert_cmpint (ticks.worst_cpu, <, 50000);
-  if (g_ascii_strtod (load_average (), NULL) < 1.0)
+  if (g_ascii_strtod (load_average (), NULL) < 3.0)
     g_assert_cmpint (ticks.worst, <, 50000);
   gtk_window_destroy (GTK_WINDOW (window));
 }
