@@ -1,16 +1,15 @@
 /* ax-dashboard.c — how a project stands, in one snapshot
  *
- * A handful of aggregate queries over the store's tables.  They read the
- * tables directly (the store's row functions list whole records, which a
- * count does not need); every query is a read, so a dashboard never
- * changes the project.
+ * The store reads the rows in one transaction (ax-store-dashboard.c);
+ * this file says what they mean: each model's headline metric, the
+ * accuracy of a day's predictions as fits the model's task, the metric
+ * that made an anomaly unusual, and the totals of the key metrics.
  */
 
 #include "ax-config.h"
 #include "ax-dashboard.h"
-#include "ax-store-private.h"
+#include "ax-store-dashboard.h"
 
-#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -59,73 +58,6 @@ ax_dashboard_free (AxDashboard *self)
   g_free (self);
 }
 
-/* Binds @text, or NULL for SQL's NULL. */
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           i,
-           const char   *text)
-{
-  if (text)
-    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, i);
-}
-
-/* Steps @stmt through its rows; FALSE with @error set when it fails. */
-static gboolean
-finish_rows (AxStore   *store,
-             int        rc,
-             GError   **error)
-{
-  if (rc != SQLITE_DONE)
-    {
-      ax_store_set_error (store, error, _("Could not read the project"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-query_totals (AxStore      *store,
-              AxDashboard  *d,
-              GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store,
-    "SELECT (SELECT count(*) FROM datasets), (SELECT count(*) FROM models),"
-    " (SELECT count(*) FROM detections), (SELECT count(*) FROM detections WHERE enabled),"
-    " (SELECT count(*) FROM predictions), (SELECT count(*) FROM anomalies)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return finish_rows (store, SQLITE_ERROR, error);
-  d->n_datasets = (guint) sqlite3_column_int64 (stmt, 0);
-  d->n_models_total = (guint) sqlite3_column_int64 (stmt, 1);
-  d->n_detections = (guint) sqlite3_column_int64 (stmt, 2);
-  d->n_detections_enabled = (guint) sqlite3_column_int64 (stmt, 3);
-  d->n_predictions_total = sqlite3_column_int64 (stmt, 4);
-  d->n_anomalies_total = sqlite3_column_int64 (stmt, 5);
-  return TRUE;
-}
-
-static gboolean
-query_model_types (AxStore      *store,
-                   AxDashboard  *d,
-                   GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store,
-    "SELECT DISTINCT model_type FROM models ORDER BY 1", error);
-  g_autoptr(GStrvBuilder) types = g_strv_builder_new ();
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (types, (const char *) sqlite3_column_text (stmt, 0));
-  d->model_types = g_strv_builder_end (types);
-  return finish_rows (store, rc, error);
-}
-
 /* The headline metric of a version's metrics JSON (see ax-train.c): the
  * test rows' where there are some, else the validation rows'. */
 static void
@@ -165,129 +97,35 @@ headline_metric (const char       *metrics,
     }
 }
 
-static gboolean
-query_models (AxStore                 *store,
-              const AxDashboardFilter *filter,
-              const char              *since,
-              AxDashboard             *d,
-              GError                 **error)
+static void
+take_models (AxDashboard      *d,
+             AxStoreDashboard *rows)
 {
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store,
-    "SELECT m.id, m.name, m.model_type, m.algorithm, m.is_active, m.active_version,"
-    " m.updated, m.deployed,"
-    " (SELECT count(*) FROM model_versions AS v WHERE v.model_id = m.id),"
-    " (SELECT v.metrics FROM model_versions AS v"
-    "   WHERE v.model_id = m.id AND v.version = m.active_version)"
-    " FROM models AS m WHERE ?1 IS NULL OR m.model_type = ?1"
-    " ORDER BY m.name COLLATE NOCASE", error);
-  g_autoptr(sqlite3_stmt) counts = NULL;
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, filter->model_type);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->models->len; i++)
     {
+      AxStoreDashboardModel *r = g_ptr_array_index (rows->models, i);
       AxDashboardModel *m = g_new0 (AxDashboardModel, 1);
 
-      m->id = sqlite3_column_int64 (stmt, 0);
-      m->name = ax_store_column_text (stmt, 1);
-      m->model_type = ax_store_column_text (stmt, 2);
-      m->algorithm = ax_store_column_text (stmt, 3);
-      m->is_active = sqlite3_column_int (stmt, 4) != 0;
-      m->active_version = (guint) sqlite3_column_int (stmt, 5);
-      m->last_trained = ax_store_column_text (stmt, 6);
-      m->deployed = ax_store_column_text (stmt, 7);
-      m->n_versions = (guint) sqlite3_column_int (stmt, 8);
-      headline_metric ((const char *) sqlite3_column_text (stmt, 9), m);
+      m->id = r->id;
+      m->name = g_steal_pointer (&r->name);
+      m->model_type = g_steal_pointer (&r->model_type);
+      m->algorithm = g_steal_pointer (&r->algorithm);
+      m->is_active = r->is_active;
+      m->active_version = r->active_version;
+      m->n_versions = r->n_versions;
+      m->last_trained = g_steal_pointer (&r->updated);
+      m->deployed = g_steal_pointer (&r->deployed);
+      headline_metric (r->metrics, m);
+      m->n_predictions = r->n_predictions;
+      m->n_actuals = r->n_actuals;
       g_ptr_array_add (d->models, m);
-      g_hash_table_insert (by_id, &m->id, m);
       if (m->is_active)
         d->n_models_active++;
       else
         d->n_models_inactive++;
-    }
-  if (!finish_rows (store, rc, error))
-    return FALSE;
-
-  /* Prediction volume per model: all time is predictions_by_model
-   * alone; a range is predictions_by_created and the rows in it. */
-  counts = ax_store_prepare (store, *since
-    ? "SELECT model_id, count(*) FROM predictions WHERE created >= ?1 GROUP BY model_id"
-    : "SELECT model_id, count(*) FROM predictions GROUP BY model_id", error);
-  if (counts == NULL)
-    return FALSE;
-  if (*since)
-    bind_text (counts, 1, since);
-  while ((rc = sqlite3_step (counts)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (counts, 0);
-      AxDashboardModel *m = g_hash_table_lookup (by_id, &id);
-
-      if (m == NULL)  /* a model of another type */
-        continue;
-      m->n_predictions = sqlite3_column_int64 (counts, 1);
       d->n_predictions += m->n_predictions;
-    }
-  if (!finish_rows (store, rc, error))
-    return FALSE;
-  g_clear_pointer (&counts, sqlite3_finalize);
-  counts = ax_store_prepare (store,
-    "SELECT model_id, count(*) FROM predictions"
-    " WHERE actual IS NOT NULL AND created >= ?1 GROUP BY model_id", error);
-  if (counts == NULL)
-    return FALSE;
-  bind_text (counts, 1, since);
-  while ((rc = sqlite3_step (counts)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (counts, 0);
-      AxDashboardModel *m = g_hash_table_lookup (by_id, &id);
-
-      if (m == NULL)
-        continue;
-      m->n_actuals = sqlite3_column_int64 (counts, 1);
       d->n_actuals += m->n_actuals;
     }
-  return finish_rows (store, rc, error);
-}
-
-/* Days since 1970-01-01 of an ISO 8601 time's date. */
-#define SQL_DAY(col) "CAST(strftime('%s', substr(" col ", 1, 10)) AS INTEGER) / 86400"
-
-/* Grouped by the date's text, which the created index holds, so that
- * without a model type the counts never read a row. */
-static gboolean
-query_daily (AxStore                 *store,
-             const AxDashboardFilter *filter,
-             const char              *since,
-             AxDashboard             *d,
-             GError                 **error)
-{
-  g_autofree char *sql = g_strdup_printf (
-    "SELECT substr(created, 1, 10) AS date, count(*) FROM predictions"
-    " WHERE created >= ?1%s GROUP BY date ORDER BY date",
-    filter->model_type ? " AND model_id IN (SELECT id FROM models WHERE model_type = ?2)" : "");
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, since);
-  if (filter->model_type)
-    bind_text (stmt, 2, filter->model_type);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *iso = g_strdup_printf ("%sT00:00:00Z", (const char *) sqlite3_column_text (stmt, 0));
-      g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (iso, NULL);
-      AxDashboardDay day = { 0, sqlite3_column_int64 (stmt, 1) };
-
-      if (t == NULL)  /* not a time the store writes */
-        continue;
-      day.day = g_date_time_to_unix (t) / 86400;
-      g_array_append_val (d->daily, day);
-    }
-  return finish_rows (store, rc, error);
 }
 
 static const char *
@@ -303,94 +141,45 @@ model_task (AxDashboard *d,
   return NULL;
 }
 
-/* An actual is recorded like the output's value: a bare JSON value, or
- * an object with "value". */
-#define SQL_ACTUAL \
-  "CASE json_type (p.actual) WHEN 'object' THEN json_extract (p.actual, '$.value')" \
-  " ELSE json_extract (p.actual, '$') END"
-
-static gboolean
-query_accuracy (AxStore                 *store,
-                const AxDashboardFilter *filter,
-                const char              *since,
-                AxDashboard             *d,
-                GError                 **error)
+/* Classification: the share predicted right; regression and forecast:
+ * 1 − the mean absolute percentage error, at least 0. */
+static void
+take_accuracy (AxDashboard      *d,
+               AxStoreDashboard *rows)
 {
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store,
-    "SELECT model_id, day, count(*), sum(pv = av),"
-    " avg(CASE WHEN typeof (av) IN ('integer', 'real') AND typeof (pv) IN ('integer', 'real')"
-    "     AND av != 0 THEN abs (pv - av) / abs (CAST (av AS REAL)) END)"
-    " FROM (SELECT p.model_id, " SQL_DAY ("p.created") " AS day,"
-    "        json_extract (p.output, '$.value') AS pv, " SQL_ACTUAL " AS av"
-    "       FROM predictions AS p JOIN models AS m ON m.id = p.model_id"
-    "       WHERE p.actual IS NOT NULL AND p.created >= ?1"
-    "         AND (?2 IS NULL OR m.model_type = ?2))"
-    " WHERE av IS NOT NULL"
-    " GROUP BY day, model_id ORDER BY day, model_id", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, since);
-  bind_text (stmt, 2, filter->model_type);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->accuracy->len; i++)
     {
-      AxDashboardAccuracy a = { 0 };
-      const char *task;
+      const AxStoreDashboardAccuracy *r = &g_array_index (rows->accuracy, AxStoreDashboardAccuracy, i);
+      AxDashboardAccuracy a = { r->model_id, r->day, r->n, 0 };
 
-      a.model_id = sqlite3_column_int64 (stmt, 0);
-      a.day = sqlite3_column_int64 (stmt, 1);
-      a.n = (guint) sqlite3_column_int64 (stmt, 2);
-      task = model_task (d, a.model_id);
-      if (g_strcmp0 (task, "classification") == 0)
-        a.accuracy = (double) sqlite3_column_int64 (stmt, 3) / a.n;
-      else if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-        a.accuracy = MAX (0.0, 1.0 - sqlite3_column_double (stmt, 4));
+      if (g_strcmp0 (model_task (d, r->model_id), "classification") == 0)
+        a.accuracy = (double) r->n_equal / r->n;
+      else if (!isnan (r->mean_ape))
+        a.accuracy = MAX (0.0, 1.0 - r->mean_ape);
       else
         continue;  /* every actual was zero: no percentage error */
       g_array_append_val (d->accuracy, a);
     }
-  return finish_rows (store, rc, error);
 }
 
-#define SQL_SEVERITY_RANK \
-  "(CASE a.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 4 END)"
-
-static gboolean
-query_anomaly_counts (AxStore                 *store,
-                      const AxDashboardFilter *filter,
-                      const char              *since,
-                      AxDashboard             *d,
-                      GError                 **error)
+static void
+take_anomaly_counts (AxDashboard      *d,
+                     AxStoreDashboard *rows)
 {
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store,
-    "SELECT a.severity, a.status, count(*) FROM anomalies AS a"
-    " WHERE a.detected_at >= ?1 AND " SQL_SEVERITY_RANK " >= ?2"
-    " GROUP BY 1, 2", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, since);
-  sqlite3_bind_int (stmt, 2, filter->min_severity);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->anomaly_counts->len; i++)
     {
-      AxSeverity severity = AX_SEVERITY_NONE;
-      AxAnomalyStatus status = AX_ANOMALY_STATUS_OPEN;
-      gint64 n = sqlite3_column_int64 (stmt, 2);
+      const AxStoreDashboardAnomalyCount *c =
+        &g_array_index (rows->anomaly_counts, AxStoreDashboardAnomalyCount, i);
 
-      ax_severity_from_string ((const char *) sqlite3_column_text (stmt, 0), &severity);
-      ax_anomaly_status_from_string ((const char *) sqlite3_column_text (stmt, 1), &status);
-      d->by_severity[severity] += n;
-      d->n_anomalies += n;
-      if (status == AX_ANOMALY_STATUS_OPEN)
-        d->n_unresolved += n;
-      else if (status == AX_ANOMALY_STATUS_RESOLVED)
-        d->n_resolved += n;
+      d->by_severity[c->severity] += c->n;
+      d->n_anomalies += c->n;
+      if (c->status == AX_ANOMALY_STATUS_OPEN)
+        d->n_unresolved += c->n;
+      else if (c->status == AX_ANOMALY_STATUS_RESOLVED)
+        d->n_resolved += c->n;
       else
-        d->n_false_positive += n;
+        d->n_false_positive += c->n;
     }
-  return finish_rows (store, rc, error);
 }
 
 /* The metric that contributed most (root_cause's first), its actual value
@@ -439,44 +228,26 @@ anomaly_metric (AxDashboardAnomaly *a,
     }
 }
 
-static gboolean
-query_recent (AxStore                 *store,
-              const AxDashboardFilter *filter,
-              const char              *since,
-              AxDashboard             *d,
-              GError                 **error)
+static void
+take_recent (AxDashboard      *d,
+             AxStoreDashboard *rows)
 {
-  g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (store,
-    "SELECT a.id, d.name, d.dataset, a.severity, a.status, a.score, a.time, a.detected_at,"
-    " a.actual, a.expected, a.root_cause"
-    " FROM anomalies AS a JOIN detections AS d ON d.id = a.detection_id"
-    " WHERE a.detected_at >= ?1 AND " SQL_SEVERITY_RANK " >= ?2"
-    " ORDER BY a.detected_at DESC, a.time DESC, a.score DESC, a.id DESC LIMIT ?3", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, since);
-  sqlite3_bind_int (stmt, 2, filter->min_severity);
-  sqlite3_bind_int (stmt, 3, filter->n_recent ? (int) filter->n_recent : DEFAULT_RECENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->recent->len; i++)
     {
+      AxStoreDashboardAnomaly *r = g_ptr_array_index (rows->recent, i);
       AxDashboardAnomaly *a = g_new0 (AxDashboardAnomaly, 1);
 
-      a->id = sqlite3_column_int64 (stmt, 0);
-      a->detection_name = ax_store_column_text (stmt, 1);
-      a->dataset = ax_store_column_text (stmt, 2);
-      ax_severity_from_string ((const char *) sqlite3_column_text (stmt, 3), &a->severity);
-      ax_anomaly_status_from_string ((const char *) sqlite3_column_text (stmt, 4), &a->status);
-      a->score = sqlite3_column_double (stmt, 5);
-      a->time = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 6);
-      a->detected_at = ax_store_column_text (stmt, 7);
-      anomaly_metric (a, (const char *) sqlite3_column_text (stmt, 8),
-                      (const char *) sqlite3_column_text (stmt, 9),
-                      (const char *) sqlite3_column_text (stmt, 10));
+      a->id = r->id;
+      a->detection_name = g_steal_pointer (&r->detection_name);
+      a->dataset = g_steal_pointer (&r->dataset);
+      a->severity = r->severity;
+      a->status = r->status;
+      a->score = r->score;
+      a->time = r->time;
+      a->detected_at = g_steal_pointer (&r->detected_at);
+      anomaly_metric (a, r->actual, r->expected, r->root_cause);
       g_ptr_array_add (d->recent, a);
     }
-  return finish_rows (store, rc, error);
 }
 
 AxDashboard *
@@ -485,6 +256,8 @@ ax_dashboard_query (AxStore                 *store,
                     GError                 **error)
 {
   g_autoptr(AxDashboard) d = g_new0 (AxDashboard, 1);
+  g_autoptr(AxStoreDashboard) rows = NULL;
+  AxStoreDashboardFilter selection = { NULL, NULL, AX_SEVERITY_NONE, 0 };
   AxDashboardFilter all;
   g_autofree char *since = NULL;
 
@@ -499,8 +272,6 @@ ax_dashboard_query (AxStore                 *store,
   d->daily = g_array_new (FALSE, FALSE, sizeof (AxDashboardDay));
   d->accuracy = g_array_new (FALSE, FALSE, sizeof (AxDashboardAccuracy));
   d->now = filter->now ? filter->now : g_get_real_time () / G_USEC_PER_SEC;
-  /* Times are stored as "2024-01-15T10:30:00Z", so that text order is
-   * time order and the empty string precedes them all. */
   if (filter->days > 0)
     {
       g_autoptr(GDateTime) start = NULL;
@@ -508,24 +279,32 @@ ax_dashboard_query (AxStore                 *store,
       start = g_date_time_new_from_unix_utc (d->since);
       since = g_date_time_format (start, "%Y-%m-%dT%H:%M:%SZ");
     }
-  else
-    since = g_strdup ("");
 
-  /* One read transaction: every figure is of the same moment. */
-  if (!ax_store_exec (store, "BEGIN", error))
+  selection.since = since;
+  selection.model_type = filter->model_type;
+  selection.min_severity = filter->min_severity;
+  selection.n_recent = filter->n_recent ? filter->n_recent : DEFAULT_RECENT;
+  rows = ax_store_read_dashboard (store, &selection, error);
+  if (rows == NULL)
     return NULL;
-  if (!query_totals (store, d, error) ||
-      !query_model_types (store, d, error) ||
-      !query_models (store, filter, since, d, error) ||
-      !query_daily (store, filter, since, d, error) ||
-      !query_accuracy (store, filter, since, d, error) ||
-      !query_anomaly_counts (store, filter, since, d, error) ||
-      !query_recent (store, filter, since, d, error))
+
+  d->n_datasets = rows->n_datasets;
+  d->n_models_total = rows->n_models;
+  d->n_detections = rows->n_detections;
+  d->n_detections_enabled = rows->n_detections_enabled;
+  d->n_predictions_total = rows->n_predictions;
+  d->n_anomalies_total = rows->n_anomalies;
+  d->model_types = g_steal_pointer (&rows->model_types);
+  take_models (d, rows);
+  for (guint i = 0; i < rows->daily->len; i++)
     {
-      ax_store_rollback (store);
-      return NULL;
+      const AxStoreDashboardDay *r = &g_array_index (rows->daily, AxStoreDashboardDay, i);
+      AxDashboardDay day = { r->day, r->n };
+      g_array_append_val (d->daily, day);
     }
-  ax_store_rollback (store);
+  take_accuracy (d, rows);
+  take_anomaly_counts (d, rows);
+  take_recent (d, rows);
   return g_steal_pointer (&d);
 }
 
