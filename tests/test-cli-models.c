@@ -632,6 +632,91 @@ test_help (Fixture       *fx,
     }
 }
 
+/* Actual outcomes recorded from a file, matched to batch predictions on
+ * an id the model does not use; a file that cannot be recorded whole is
+ * refused whole. */
+static void
+test_actuals (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(GString) sales = g_string_new ("id,price,visits,sales\n");
+  g_autoptr(JsonNode) trained = NULL;
+  /* The actuals' sum and count, times ten, as recorded. */
+  const char *sum_sql = "SELECT CAST(round(total(json_extract(actual, '$')) * 10) AS INTEGER) FROM predictions";
+  const char *count_sql = "SELECT count(*) FROM predictions WHERE actual IS NOT NULL";
+
+  for (guint i = 1; i <= 40; i++)
+    {
+      double price = 1 + (i * 7 % 10), visits = 10 + (i * 13 % 90);
+      g_string_append_printf (sales, "%u,%.1f,%.0f,%.1f\n", i, price, visits, 3 * price + 0.5 * visits);
+    }
+  write_file (fx, "sales.csv", sales->str, -1);
+  g_free (cli_ok (fx, "import", PROJECT, "sales.csv", NULL));
+  trained = train (fx,
+    "{\"model_name\": \"sales_rf\", \"model_type\": \"revenue_forecast\","
+    " \"algorithm\": \"random_forest\", \"hyperparameters\": {\"n_estimators\": 10},"
+    " \"dataset\": \"sales\", \"target\": \"sales\", \"features\": [\"price\", \"visits\"]}");
+  write_file (fx, "new.csv",
+              "id,price,visits\n101,4.5,21\n102,5.5,22\n103,6.5,23\n104,7.5,24\n105,1.5,25\n106,2.5,26\n", -1);
+  g_free (cli_ok (fx, "predict", PROJECT, "--model", "sales_rf", "--csv", "new.csv", "--output", "out.csv", NULL));
+  g_assert_cmpint (project_int (fx, "SELECT count(*) FROM predictions"), ==, 6);
+
+  /* Three rows match (one with its id spelled "102.0"), two match none. */
+  write_file (fx, "actuals.csv", "id,actual\n101,40\n102.0,41.5\n103,42\n998,5\n999,6\n", -1);
+  {
+    g_autofree char *out = cli_ok (fx, "actuals", PROJECT, "--model", "sales_rf", "--csv", "actuals.csv",
+                                   "--key", "id", "--value", "actual", NULL);
+    g_assert_nonnull (strstr (out, "Recorded 3 actual outcomes"));
+    g_assert_nonnull (strstr (out, "rows read: 5"));
+    g_assert_nonnull (strstr (out, "matched: 3"));
+    g_assert_nonnull (strstr (out, "unmatched: 2"));
+  }
+  {
+    g_autofree char *model = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              json_object_get_int_member (json_node_get_object (trained), "model_id"));
+    g_autofree char *out = cli_ok (fx, "actuals", PROJECT, "--model", model, "--csv", "actuals.csv",
+                                   "--key", "id", "--value", "actual", "--json", NULL);
+    g_autoptr(JsonNode) root = parse_json (out);
+    JsonObject *r = json_node_get_object (root);
+    g_assert_cmpint (json_object_get_int_member (r, "rows"), ==, 5);
+    g_assert_cmpint (json_object_get_int_member (r, "matched"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (r, "unmatched"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (r, "updated"), ==, 3);
+  }
+  /* Numbers, on the predictions of those ids. */
+  g_assert_cmpint (project_int (fx, count_sql), ==, 3);
+  g_assert_cmpint (project_int (fx, "SELECT count(*) FROM predictions WHERE json_type(actual) IN ('integer', 'real')"), ==, 3);
+  g_assert_cmpint (project_int (fx, "SELECT count(*) FROM predictions WHERE"
+                                    " CAST(json_extract(input, '$.id') AS INTEGER) = 102 AND json_extract(actual, '$') = 41.5"), ==, 1);
+  g_assert_cmpint (project_int (fx, "SELECT count(*) FROM predictions WHERE actual IS NULL AND"
+                                    " CAST(json_extract(input, '$.id') AS INTEGER) >= 104"), ==, 3);
+  g_assert_cmpint (project_int (fx, sum_sql), ==, 1235);
+
+  /* Each failure names what is wrong and records nothing, not even the
+   * rows that could be read. */
+  write_file (fx, "bad.csv", "id,actual\n101,77\n102,n/a\n", -1);
+  cli_fails (fx, "id 102: “n/a” in column “actual” is not a number", "actuals", PROJECT, "--model", "sales_rf",
+             "--csv", "bad.csv", "--key", "id", "--value", "actual", NULL);
+  cli_fails (fx, "“n/a”", "actuals", PROJECT, "--model", "sales_rf",
+             "--csv", "bad.csv", "--key", "id", "--value", "actual", "--json", NULL);
+  cli_fails (fx, "no column “customer”", "actuals", PROJECT, "--model", "sales_rf",
+             "--csv", "actuals.csv", "--key", "customer", "--value", "actual", NULL);
+  cli_fails (fx, "no column “sales”", "actuals", PROJECT, "--model", "sales_rf",
+             "--csv", "actuals.csv", "--key", "id", "--value", "sales", NULL);
+  /* A column of the file that the predictions do not have. */
+  cli_fails (fx, "“actual” to match", "actuals", PROJECT, "--model", "sales_rf",
+             "--csv", "actuals.csv", "--key", "actual", "--value", "id", NULL);
+  cli_fails (fx, "“nope”", "actuals", PROJECT, "--model", "nope",
+             "--csv", "actuals.csv", "--key", "id", "--value", "actual", NULL);
+  cli_fails (fx, "99", "actuals", PROJECT, "--model", "99",
+             "--csv", "actuals.csv", "--key", "id", "--value", "actual", NULL);
+  cli_fails (fx, "missing.csv", "actuals", PROJECT, "--model", "sales_rf",
+             "--csv", "missing.csv", "--key", "id", "--value", "actual", NULL);
+  cli_fails (fx, "--value", "actuals", PROJECT, "--model", "sales_rf", "--csv", "actuals.csv", "--key", "id", NULL);
+  g_assert_cmpint (project_int (fx, count_sql), ==, 3);
+  g_assert_cmpint (project_int (fx, sum_sql), ==, 1235);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -649,6 +734,7 @@ main (int   argc,
   TEST ("/cli/models/train-interrupted", test_train_interrupted);
   TEST ("/cli/models/empty", test_empty);
   TEST ("/cli/models/help", test_help);
+  TEST ("/cli/models/actuals", test_actuals);
 
   return g_test_run ();
 }

@@ -956,7 +956,8 @@ cmd_actuals (int argc, char **argv)
     return fail (g_steal_pointer (&error));
   g_clear_pointer (&store, ax_store_close);
   file = g_file_new_for_commandline_arg (csv);
-  if (!ax_predictions_record_actuals (argv[1], model_id, file, key, value, NULL, &report, &error))
+  /* All or nothing: a script cannot act on a count of values left out. */
+  if (!ax_predictions_record_actuals_strict (argv[1], model_id, file, key, value, NULL, &report, &error))
     return fail (g_steal_pointer (&error));
   if (opt_json)
     {
@@ -972,9 +973,13 @@ cmd_actuals (int argc, char **argv)
       print_json (b);
     }
   else
-    g_print (_("Recorded %" G_GUINT64_FORMAT " actual outcomes from %" G_GUINT64_FORMAT " rows "
-               "(%" G_GUINT64_FORMAT " rows matched no prediction, %" G_GUINT64_FORMAT " had no readable value)\n"),
-             report.n_updated, report.n_rows, report.n_unmatched, report.n_invalid);
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Recorded %" G_GUINT64_FORMAT " actual outcome (rows read: %" G_GUINT64_FORMAT
+                          ", matched: %" G_GUINT64_FORMAT ", unmatched: %" G_GUINT64_FORMAT ")\n",
+                          "Recorded %" G_GUINT64_FORMAT " actual outcomes (rows read: %" G_GUINT64_FORMAT
+                          ", matched: %" G_GUINT64_FORMAT ", unmatched: %" G_GUINT64_FORMAT ")\n",
+                          report.n_updated),
+             report.n_updated, report.n_rows, report.n_matched, report.n_unmatched);
   return 0;
 }
 

@@ -743,15 +743,28 @@ column_index (char      **names,
   return -1;
 }
 
-gboolean
-ax_predictions_record_actuals (const char      *project_path,
-                               gint64           model_id,
-                               GFile           *file,
-                               const char      *key_column,
-                               const char      *actual_column,
-                               GCancellable    *cancellable,
-                               AxActualsReport *report,
-                               GError         **error)
+/* "“actuals.csv”, id 12" for the row of @file whose @key_column is @key. */
+static char *
+row_name (GFile      *file,
+          const char *key_column,
+          const char *key)
+{
+  g_autofree char *base = g_file_get_basename (file);
+  return g_strdup_printf (_("“%s”, %s %s"), base, key_column, key);
+}
+
+/* ax_predictions_record_actuals(), or its all-or-nothing form when
+ * @strict. */
+static gboolean
+record_actuals (const char      *project_path,
+                gint64           model_id,
+                GFile           *file,
+                const char      *key_column,
+                const char      *actual_column,
+                gboolean         strict,
+                GCancellable    *cancellable,
+                AxActualsReport *report,
+                GError         **error)
 {
   AxReadOptions options = { 0 };
   g_autoptr(AxReader) reader = NULL;
@@ -767,6 +780,7 @@ ax_predictions_record_actuals (const char      *project_path,
   const char **fields;
   guint64 line;
   int key_col, actual_col;
+  gboolean any_key = FALSE;
 
   memset (report, 0, sizeof *report);
   reader = ax_reader_open (file, &options, cancellable, error);
@@ -777,9 +791,10 @@ ax_predictions_record_actuals (const char      *project_path,
   if (key_col < 0 || actual_col < 0)
     {
       g_autofree char *base = g_file_get_basename (file);
+      g_autofree char *names = g_strjoinv (", ", reader->names);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” has no column “%s”; choose one of its columns"),
-                   base, key_col < 0 ? key_column : actual_column);
+                   _("“%s” has no column “%s”; choose one of its columns: %s"),
+                   base, key_col < 0 ? key_column : actual_column, names);
       return FALSE;
     }
   while (ax_reader_next (reader, &fields, &line, error))
@@ -815,10 +830,20 @@ ax_predictions_record_actuals (const char      *project_path,
 
       if (key == NULL && e->context)
         key = member_key (e->context, key_column);
+      if (key != NULL)
+        any_key = TRUE;
       if (key == NULL || !g_hash_table_lookup_extended (actual_by_key, key, &stored_key, (gpointer *) &text))
         continue;
       g_hash_table_add (matched, stored_key);
       json = actual_json (text, output_is_numeric (e->output), NULL);
+      if (json == NULL && strict)
+        {
+          g_autofree char *row = row_name (file, key_column, key);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("%s: “%s” in column “%s” is not a number, and “%s” predicts numbers; "
+                         "no actual values were recorded"), row, text, actual_column, e->model_name);
+          return FALSE;
+        }
       if (json == NULL)
         {
           g_hash_table_add (invalid, stored_key);
@@ -828,6 +853,19 @@ ax_predictions_record_actuals (const char      *project_path,
       g_ptr_array_add (values, json);
       if ((i & 4095) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
+    }
+  /* A key column the file has but the predictions do not: every row
+   * would go unmatched, which a script would not notice. */
+  if (strict && entries->len > 0 && !any_key)
+    {
+      AxPredictionEntry *e = g_ptr_array_index (entries, 0);
+      g_autofree char *whose = model_id ? g_strdup_printf (_("No prediction of “%s”"), e->model_name)
+                                        : g_strdup (_("No prediction"));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s has a value for “%s” to match the file's rows on; "
+                     "choose the column that identifies a row in the predictions' input"),
+                   whose, key_column);
+      return FALSE;
     }
   for (guint i = 0; i < row_keys->len; i++)
     {
@@ -846,6 +884,34 @@ ax_predictions_record_actuals (const char      *project_path,
     return FALSE;
   report->n_updated = ids->len;
   return TRUE;
+}
+
+gboolean
+ax_predictions_record_actuals (const char      *project_path,
+                               gint64           model_id,
+                               GFile           *file,
+                               const char      *key_column,
+                               const char      *actual_column,
+                               GCancellable    *cancellable,
+                               AxActualsReport *report,
+                               GError         **error)
+{
+  return record_actuals (project_path, model_id, file, key_column, actual_column, FALSE,
+                         cancellable, report, error);
+}
+
+gboolean
+ax_predictions_record_actuals_strict (const char      *project_path,
+                                      gint64           model_id,
+                                      GFile           *file,
+                                      const char      *key_column,
+                                      const char      *actual_column,
+                                      GCancellable    *cancellable,
+                                      AxActualsReport *report,
+                                      GError         **error)
+{
+  return record_actuals (project_path, model_id, file, key_column, actual_column, TRUE,
+                         cancellable, report, error);
 }
 
 typedef struct {

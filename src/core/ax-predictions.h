@@ -160,6 +160,19 @@ gboolean          ax_predictions_record_actuals  (const char      *project_path,
                                                   GCancellable    *cancellable,
                                                   AxActualsReport *report,
                                                   GError         **error);
+/* As ax_predictions_record_actuals(), but all or nothing, for scripts:
+ * a matched row whose value cannot be read as the prediction's value is
+ * an error naming the file, the row's key and the value, and so is a key
+ * column that none of the model's predictions has; either way nothing is
+ * recorded. */
+gboolean          ax_predictions_record_actuals_strict (const char      *project_path,
+                                                        gint64           model_id,
+                                                        GFile           *file,
+                                                        const char      *key_column,
+                                                        const char      *actual_column,
+                                                        GCancellable    *cancellable,
+                                                        AxActualsReport *report,
+                                                        GError         **error);
 AxJob            *ax_predictions_actuals_job_new (const char      *project_path,
                                                   gint64           model_id,
                                                   GFile           *file,
