@@ -155,6 +155,14 @@ is_scroller (GtkWidget     *widget,
 }
 
 static gboolean
+is_label_containing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
 label_shown (GtkWidget  *root,
              const char *text)
 {
@@ -390,6 +398,25 @@ test_dashboard_demo (void)
     assert_counts (d, copy);
     g_assert_cmpint (d->n_predictions, ==, n_predictions + 1);
   }
+
+  /* Training in this window shows on the model's row, and a model's
+   * first training as a row of its own, until it ends. */
+  before = n_loaded;
+  ax_project_training_started (project, "Diamond price");
+  ax_project_training_started (project, "Lead scores");
+  d = wait_loaded (page, &n_loaded, before);
+  g_assert_nonnull (find (GTK_WIDGET (page), is_label_containing, "training a new version now"));
+  g_assert_true (label_shown (GTK_WIDGET (page), "Lead scores"));
+  g_assert_nonnull (find (GTK_WIDGET (page), is_label_containing, "Training its first version now"));
+  wait_ms (300);
+  screenshot (GTK_WIDGET (window), "dashboard-training.png");
+  before = n_loaded;
+  ax_project_training_ended (project, "Diamond price");
+  ax_project_training_ended (project, "Lead scores");
+  d = wait_loaded (page, &n_loaded, before);
+  g_assert_null (find (GTK_WIDGET (page), is_label_containing, "training a new version now"));
+  g_assert_false (label_shown (GTK_WIDGET (page), "Lead scores"));
+  assert_counts (d, copy);
 
   /* Dark style. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);

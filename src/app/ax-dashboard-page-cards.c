@@ -261,10 +261,27 @@ metric_text (const AxDashboardModel *m)
   return g_strdup_printf ("%s %.1f%%", metric_label (m->metric_name), 100 * m->metric_value);
 }
 
+/* A model this window is training for the first time: not in the
+ * project yet. */
+static GtkWidget *
+first_training_row (const char *name)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Training its first version now"));
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
+  return row;
+}
+
 static GtkWidget *
 model_row (const AxDashboardModel *m,
            gint64                  now,
-           const char             *range)
+           const char             *range,
+           gboolean                training)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -276,7 +293,11 @@ model_row (const AxDashboardModel *m,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), m->name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  g_string_append_printf (subtitle, _(" · version %u of %u · trained %s"), m->active_version, m->n_versions, trained);
+  if (training)
+    g_string_append_printf (subtitle, _(" · version %u of %u · training a new version now"),
+                            m->active_version, m->n_versions);
+  else
+    g_string_append_printf (subtitle, _(" · version %u of %u · trained %s"), m->active_version, m->n_versions, trained);
   if (m->deployed)
     {
       g_autofree char *deployed = when_text (m->deployed, now);
@@ -340,7 +361,28 @@ render_models (AxDashboardPage   *self,
 {
   g_autofree char *range = range_text (d);
 
+  const char *const *training = self->project ? ax_project_get_training (self->project) : NULL;
+  guint n_new = 0;
+
   clear_list (self->models_list);
+  /* Models being trained here for the first time are not stored yet. */
+  for (guint t = 0; training && training[t]; t++)
+    {
+      gboolean known = FALSE;
+      for (guint i = 0; i < d->models->len && !known; i++)
+        known = g_str_equal (((const AxDashboardModel *) d->models->pdata[i])->name, training[t]);
+      if (!known)
+        {
+          gtk_list_box_append (self->models_list, first_training_row (training[t]));
+          n_new++;
+        }
+    }
+  if (d->n_models_total == 0 && n_new > 0)
+    {
+      ax_chart_clear (AX_CHART (self->models_chart));
+      gtk_stack_set_visible_child_name (self->models_stack, "content");
+      return;
+    }
   if (d->n_models_total == 0)
     {
       if (d->n_datasets == 0)
@@ -365,7 +407,9 @@ render_models (AxDashboardPage   *self,
         const AxDashboardModel *m = d->models->pdata[i];
         double v = (double) m->n_predictions;
 
-        gtk_list_box_append (self->models_list, model_row (m, d->now, range));
+        gtk_list_box_append (self->models_list,
+                             model_row (m, d->now, range,
+                                        self->project && ax_project_is_training (self->project, m->name)));
         g_ptr_array_add (labels, m->name);
         g_array_append_val (values, v);
         g_ptr_array_add (texts, count_text (m->n_predictions));

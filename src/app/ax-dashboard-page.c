@@ -143,6 +143,7 @@ ax_dashboard_page_set_project (AxDashboardPage *self,
   if (project == NULL)
     return;
   g_signal_connect_swapped (project, "changed", G_CALLBACK (on_project_changed), self);
+  g_signal_connect_swapped (project, "training-changed", G_CALLBACK (on_project_changed), self);
   /* A new project starts with every filter open. */
   self->updating_types = TRUE;
   gtk_drop_down_set_selected (self->range_dropdown, RANGE_ALL);

@@ -389,6 +389,14 @@ on_trained (GObject      *source,
   g_autofree char *config = NULL;
 
   g_object_ref (job);
+  /* The project that was told of this training is told it ended, even
+   * when the page has moved on. */
+  {
+    AxProject *project = g_object_get_data (G_OBJECT (job), "project");
+    const char *name = g_object_get_data (G_OBJECT (job), "model-name");
+    if (project && name)
+      ax_project_training_ended (project, name);
+  }
   if (self->job != job)
     return;
   g_clear_handle_id (&self->curve_timer, g_source_remove);
@@ -449,6 +457,12 @@ start_training (AxModelsPage *self,
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     self->job_model = g_strdup (json_object_get_string_member_with_default (
       json_node_get_object (json_parser_get_root (parser)), "model_name", ""));
+  if (self->job_model && *self->job_model)
+    {
+      g_object_set_data_full (G_OBJECT (self->job), "project", g_object_ref (self->project), g_object_unref);
+      g_object_set_data_full (G_OBJECT (self->job), "model-name", g_strdup (self->job_model), g_free);
+      ax_project_training_started (self->project, self->job_model);
+    }
   g_array_set_size (self->curve, 0);
   update_curve (self);
   label = g_strdup (ax_job_get_title (self->job));

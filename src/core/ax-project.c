@@ -8,11 +8,12 @@
 #include <string.h>
 
 struct _AxProject {
-  GObject  parent_instance;
-  AxStore *store;
+  GObject    parent_instance;
+  AxStore   *store;
+  GPtrArray *training;   /* model names, NULL-terminated */
 };
 
-enum { CHANGED, N_SIGNALS };
+enum { CHANGED, TRAINING_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 enum { PROP_0, PROP_PATH, N_PROPS };
@@ -26,6 +27,7 @@ ax_project_finalize (GObject *object)
   AxProject *self = AX_PROJECT (object);
 
   g_clear_pointer (&self->store, ax_store_close);
+  g_clear_pointer (&self->training, g_ptr_array_unref);
   G_OBJECT_CLASS (ax_project_parent_class)->finalize (object);
 }
 
@@ -61,11 +63,67 @@ ax_project_class_init (AxProjectClass *klass)
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[TRAINING_CHANGED] = g_signal_new ("training-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 ax_project_init (AxProject *self)
 {
+  self->training = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+}
+
+static gboolean
+find_training (AxProject  *self,
+               const char *model_name,
+               guint      *index)
+{
+  return g_ptr_array_find_with_equal_func (self->training, model_name, g_str_equal, index);
+}
+
+void
+ax_project_training_started (AxProject  *self,
+                             const char *model_name)
+{
+  g_return_if_fail (AX_IS_PROJECT (self));
+  g_return_if_fail (model_name != NULL);
+
+  if (find_training (self, model_name, NULL))
+    return;
+  g_ptr_array_add (self->training, g_strdup (model_name));
+  g_signal_emit (self, signals[TRAINING_CHANGED], 0);
+}
+
+void
+ax_project_training_ended (AxProject  *self,
+                           const char *model_name)
+{
+  guint index;
+
+  g_return_if_fail (AX_IS_PROJECT (self));
+  g_return_if_fail (model_name != NULL);
+
+  if (!find_training (self, model_name, &index))
+    return;
+  g_ptr_array_remove_index (self->training, index);
+  g_signal_emit (self, signals[TRAINING_CHANGED], 0);
+}
+
+gboolean
+ax_project_is_training (AxProject  *self,
+                        const char *model_name)
+{
+  g_return_val_if_fail (AX_IS_PROJECT (self), FALSE);
+
+  return model_name != NULL && find_training (self, model_name, NULL);
+}
+
+const char *const *
+ax_project_get_training (AxProject *self)
+{
+  g_return_val_if_fail (AX_IS_PROJECT (self), NULL);
+
+  return (const char *const *) self->training->pdata;
 }
 
 static AxProject *

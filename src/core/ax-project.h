@@ -30,6 +30,18 @@ AxStore    *ax_project_get_store       (AxProject     *self);
 /* Emits "changed"; views reload what they show. */
 void        ax_project_changed         (AxProject     *self);
 
+/* The models this window is training now, by name, so that every view can
+ * say so; each change emits "training-changed". */
+void        ax_project_training_started (AxProject    *self,
+                                         const char   *model_name);
+void        ax_project_training_ended  (AxProject     *self,
+                                        const char    *model_name);
+gboolean    ax_project_is_training     (AxProject     *self,
+                                        const char    *model_name);
+/* The names, in the order training started (NULL-terminated, owned by
+ * the project: valid until the next change). */
+const char *const *ax_project_get_training (AxProject *self);
+
 GPtrArray  *ax_project_list_datasets   (AxProject     *self,
                                         GError       **error);
 gboolean    ax_project_rename_dataset  (AxProject     *self,
