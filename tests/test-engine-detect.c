@@ -640,6 +640,7 @@ check_budget (const AxFrame *frame,
   g_autoptr(AxDetectionResult) r = run (c, frame, 0, NULL, 0);
   double span = chicago.day[chicago.n - 1] - chicago.day[0];
   double want = alerts * span / per_days;
+  guint counts[5] = { 0 };
 
   g_test_message ("budget %u per %s: %u alerts over %.0f days (%.1f budgeted), low %.4f",
                   alerts, per, r->anomalies->len, span, want, r->thresholds[AX_SEVERITY_LOW]);
@@ -647,6 +648,16 @@ check_budget (const AxFrame *frame,
   for (int s = AX_SEVERITY_MEDIUM; s <= AX_SEVERITY_CRITICAL; s++)
     g_assert_cmpfloat (r->thresholds[s], >, r->thresholds[s - 1]);
   g_assert_cmpfloat (r->thresholds[AX_SEVERITY_CRITICAL], <=, 1);
+  /* What was chosen is said, and every level keeps some of the alerts. */
+  g_assert_cmpuint (r->budget_alerts, ==, (guint) floor (want + 0.5));
+  g_assert_cmpuint (r->n_replayed, ==, r->n_scored);
+  for (guint i = 0; i < r->anomalies->len; i++)
+    counts[((AxAnomaly *) g_ptr_array_index (r->anomalies, i))->severity]++;
+  g_test_message ("  thresholds %.4f %.4f %.4f %.4f; %u low, %u medium, %u high, %u critical",
+                  r->thresholds[1], r->thresholds[2], r->thresholds[3], r->thresholds[4],
+                  counts[1], counts[2], counts[3], counts[4]);
+  for (int s = AX_SEVERITY_LOW; s <= AX_SEVERITY_CRITICAL; s++)
+    g_assert_cmpuint (counts[s], >, 0);
 }
 
 static void
