@@ -1184,14 +1184,17 @@ cmd_detect (int argc, char **argv)
                               "%'" G_GUINT64_FORMAT " rows were not scored: a value they need is missing\n",
                               (gulong) result.n_skipped),
                  result.n_skipped);
-      if (result.budget_alerts > 0)
-        {
-          g_autofree char *levels = thresholds_text (result.thresholds);
+      {
+        g_autofree char *levels = thresholds_text (result.thresholds);
+
+        if (result.budget_alerts == 0)
+          g_print (_("Thresholds as configured: %s\n"), levels);
+        else
           g_print (g_strcmp0 (chosen_by, "alert_budget") == 0
                    ? _("Thresholds set by the alert budget, %'u alerts on %'" G_GUINT64_FORMAT " rows of history: %s\n")
                    : _("Thresholds set by the contamination, %'u alerts on %'" G_GUINT64_FORMAT " rows of history: %s\n"),
                    result.budget_alerts, result.n_replayed, levels);
-        }
+      }
       if (result.anomalies->len > 0)
         g_print (_("By severity: %'u critical, %'u high, %'u medium, %'u low\n"),
                  counts[AX_SEVERITY_CRITICAL], counts[AX_SEVERITY_HIGH],
