@@ -909,6 +909,19 @@ test_top_and_thresholds (Fixture       *fx,
                          member_number (anomaly_at (shown, i), "anomaly_score"));
   }
 
+  /* In text: the configured thresholds, and nothing new to score. */
+  text = cli_ok (fx, "detect", PROJECT, "--config", "config.json", NULL);
+  g_assert_nonnull (strstr (text, "no new rows"));
+  g_clear_pointer (&text, g_free);
+  {
+    g_autofree char *again = seasonal_config ("Daily CTA ridership", "\"threshold\": 2.5");
+
+    write_file (fx, "config.json", again, -1);
+    text = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--top", "1", NULL);
+    g_assert_nonnull (strstr (text, "Thresholds as configured: low 0.500, medium 0.700, high 0.850, critical 0.950\n"));
+    g_clear_pointer (&text, g_free);
+  }
+
   /* Another detection, the isolation forest, in text with --top 3. */
   write_file (fx, "config.json", forest, -1);
   text = cli_ok (fx, "detect", PROJECT, "--config", "config.json", "--top", "3", NULL);
