@@ -4,7 +4,10 @@
  * watches the curve, reads its metric cards, deploys and deactivates it,
  * trains a second version, compares the two and rolls back to the first;
  * trains a classifier on the churn data; and measures how long the main
- * loop ever waits while a forest learns 100,000 rows.  Screenshots go to
+ * loop ever waits while a forest learns 100,000 rows; and opens the demo
+ * project, whose models were trained by auspex-cli, to see every
+ * evaluation chart drawn, the forecast's test period with its ranges
+ * included.  Screenshots go to
  * the build directory (tests/screenshots/).
  */
 
@@ -22,6 +25,7 @@
 #include "ax-model-admin.h"
 #include "ax-import.h"
 #include "ax-project.h"
+#include "ax-charts.h"
 
 static AxApplication *app;
 static char *tmpdir;
@@ -384,6 +388,98 @@ test_models_workspace (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The charts the evaluation shows; each with data when @with_data. */
+static guint
+evaluation_charts (AxModelsPage *page,
+                   GType         type,
+                   gboolean      with_data)
+{
+  g_autoptr(GPtrArray) charts = g_ptr_array_new ();
+  guint n = 0;
+
+  collect (page_child (page, "evaluation_box"), type, NULL, charts);
+  for (guint i = 0; i < charts->len; i++)
+    if (!with_data || ax_chart_has_data (charts->pdata[i]))
+      n++;
+  return n;
+}
+
+/* The line chart whose title is @title in the evaluation, or NULL. */
+static AxChart *
+evaluation_chart (AxModelsPage *page,
+                  const char   *title)
+{
+  g_autoptr(GPtrArray) charts = g_ptr_array_new ();
+
+  collect (page_child (page, "evaluation_box"), AX_TYPE_CHART, NULL, charts);
+  for (guint i = 0; i < charts->len; i++)
+    if (g_strcmp0 (ax_chart_get_title (charts->pdata[i]), title) == 0)
+      return charts->pdata[i];
+  return NULL;
+}
+
+static void
+show_evaluation_of (AxModelsPage *page,
+                    const char   *name)
+{
+  g_assert_true (ax_models_page_select (page, name));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (page_child (page, "detail_stack")), "evaluation");
+  wait_ms (300);
+}
+
+/* The demo's models were trained by auspex-cli: each still has the data
+ * of its evaluation charts. */
+static void
+test_models_demo_evaluation (void)
+{
+  g_autofree char *copy = g_build_filename (tmpdir, "Demo models.auspex", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  gsize len = 0;
+  AxWindow *window;
+  AxModelsPage *page;
+  AxChart *test_period;
+
+  g_assert_true (g_file_get_contents (g_getenv ("AX_DEMO"), &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) len, NULL));
+  file = g_file_new_for_path (copy);
+  window = new_window ();
+  ax_window_open_file (window, file);
+  g_assert_nonnull (ax_window_get_project (window));
+  ax_window_show_page (window, "models");
+  page = AX_MODELS_PAGE (ax_window_get_page (window, "models"));
+  wait_ms (600);
+
+  /* Regression: predicted against actual and residuals. */
+  show_evaluation_of (page, "Diamond price");
+  g_assert_cmpuint (evaluation_charts (page, AX_TYPE_SCATTER_CHART, FALSE), ==, 2);
+  g_assert_cmpuint (evaluation_charts (page, AX_TYPE_SCATTER_CHART, TRUE), ==, 2);
+  screenshot (GTK_WIDGET (window), "model-evaluation-demo-regression.png");
+
+  /* Classification: the confusion matrix and the ROC curve. */
+  show_evaluation_of (page, "Customer churn");
+  g_assert_cmpuint (evaluation_charts (page, AX_TYPE_HEATMAP_CHART, TRUE), ==, 1);
+  g_assert_cmpuint (evaluation_charts (page, AX_TYPE_ROC_CHART, FALSE), ==, 1);
+  g_assert_cmpuint (evaluation_charts (page, AX_TYPE_ROC_CHART, TRUE), ==, 1);
+  screenshot (GTK_WIDGET (window), "model-evaluation-demo-classification.png");
+
+  /* Forecast: the test period with its ranges, then the future. */
+  show_evaluation_of (page, "Air passengers");
+  test_period = evaluation_chart (page, "Test period: the forecast against what happened");
+  g_assert_nonnull (test_period);
+  g_assert_true (ax_chart_has_data (test_period));
+  g_assert_true (ax_chart_has_data (evaluation_chart (page, "Forecast ahead, with its range")));
+  /* The test period starts in 1960 and the history shown before it. */
+  {
+    double lo = 0, hi = 0;
+    g_assert_true (ax_line_chart_get_visible_range (AX_LINE_CHART (test_period), &lo, &hi));
+    g_assert_cmpfloat (lo, <, -315619200.0);   /* 1960-01-01 */
+    g_assert_cmpfloat (hi, >=, -286675200.0);  /* 1960-12-01 */
+  }
+  screenshot (GTK_WIDGET (window), "model-evaluation-forecast.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Between two ticks: the wall-clock gap, and the CPU time the main
  * thread itself spent (its work, as opposed to waiting for a core on a
  * loaded machine). */
@@ -518,6 +614,7 @@ main (int argc, char **argv)
   app = ax_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_test_add_func ("/app/models/workspace", test_models_workspace);
+  g_test_add_func ("/app/models/demo-evaluation", test_models_demo_evaluation);
   g_test_add_func ("/app/models/responsive", test_models_responsive);
   rc = g_test_run ();
   g_object_unref (app);

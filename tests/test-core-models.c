@@ -2,7 +2,9 @@
  *
  * Trains small models through the Models workspace's job (ax-model-admin.h)
  * on data made here, and checks what the window and the scheduler rely
- * on: the live curve, the stored sample that retraces the split exactly,
+ * on: the live curve, the stored sample that retraces the split exactly
+ * (also when stored after training by another path, as auspex-cli does),
+ * a forecast model's test period with its ranges,
  * activation and rollback with their deployed time, the retraining
  * schedule and degradation rule, and which models are due.
  */
@@ -179,6 +181,160 @@ test_train_curve_and_sample (Fixture       *fx,
     g_assert_cmpstr (name, ==, "roc_auc");
     g_assert_cmpfloat_with_epsilon (auc, reported, 1e-9);
   }
+}
+
+/* Training outside the job (as auspex-cli does) stores no sample; adding
+ * it afterwards gives the same sample the job stores. */
+static void
+test_store_sample_after_training (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AxStore) store = NULL;
+  g_autoptr(AxModelVersion) before = NULL, after = NULL, by_job = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser2 = json_parser_new ();
+  g_autoptr(AxJob) job = NULL;
+  g_autofree char *metrics = NULL;
+  AxTrainResult result = { 0 };
+  JsonObject *sample, *sample2;
+
+  import_data (fx, 400);
+  g_assert_true (ax_train_model (fx->project, regression_config, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  store = ax_store_open (fx->project, &error);
+  before = ax_store_get_model_version (store, result.model_id, result.version, &error);
+  g_assert_nonnull (before);
+  g_assert_null (strstr (before->metrics, "\"sample\""));
+
+  g_assert_true (ax_model_admin_store_sample (fx->project, &result, NULL, &metrics, &error));
+  g_assert_no_error (error);
+  after = ax_store_get_model_version (store, result.model_id, result.version, &error);
+  g_assert_cmpstr (after->metrics, ==, metrics);
+  sample = sample_of (parser, after->metrics);
+  g_assert_cmpstr (json_object_get_string_member (sample, "part"), ==, "test");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sample, "actual")), ==, 40);
+
+  /* The job's version 2, trained alike, has the very same sample. */
+  job = ax_model_admin_train_job_new (fx->project, regression_config);
+  g_assert_true (ax_job_run_sync (job, &error));
+  by_job = ax_store_get_model_version (store, result.model_id, 2, &error);
+  g_assert_nonnull (by_job);
+  sample2 = sample_of (parser2, by_job->metrics);
+  {
+    g_autoptr(JsonNode) a = json_node_init_object (json_node_alloc (), sample);
+    g_autoptr(JsonNode) b = json_node_init_object (json_node_alloc (), sample2);
+    g_autofree char *ta = json_to_string (a, FALSE);
+    g_autofree char *tb = json_to_string (b, FALSE);
+    g_assert_cmpstr (ta, ==, tb);
+  }
+  ax_train_result_clear (&result);
+}
+
+static double
+element (JsonObject *o,
+         const char *member,
+         guint       i)
+{
+  return json_array_get_double_element (json_object_get_array_member (o, member), i);
+}
+
+/* A forecast model's version holds its test period: the last horizon
+ * forecast from the periods before it, with the actual values, the 80 and
+ * 95 % ranges nested about the forecast, and the history before it. */
+static void
+test_forecast_test_period (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GString) csv = g_string_new ("month,units\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AxStore) store = NULL;
+  g_autoptr(AxModelVersion) version = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  AxImportOptions options = { 0 };
+  AxImportResult imported = { 0 };
+  AxTrainResult result = { 0 };
+  double units[96];
+  JsonObject *root, *tp, *series;
+  JsonArray *all;
+  const char *arrays[] = { "time", "actual", "forecast", "lower_80", "upper_80", "lower_95", "upper_95" };
+  gboolean some_width = FALSE;
+  guint n;
+
+  for (guint t = 0; t < 96; t++)
+    {
+      units[t] = round (200 + 2.5 * t + 40 * sin (2 * G_PI * t / 12) + 10 * g_rand_double (rand));
+      g_string_append_printf (csv, "%04u-%02u-01,%.0f\n", 2010 + t / 12, 1 + t % 12, units[t]);
+    }
+  file = write_gfile (fx, "monthly.csv", csv->str, (gssize) csv->len);
+  store = ax_store_create (fx->project, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&store, ax_store_close);
+  options.name = "monthly";
+  g_assert_true (ax_import_file (fx->project, file, &options, NULL, NULL, NULL, &imported, &error));
+  g_assert_no_error (error);
+  ax_import_result_clear (&imported);
+
+  g_assert_true (ax_train_model (fx->project,
+                                 "{\"model_name\": \"units\", \"model_type\": \"demand_prediction\","
+                                 " \"dataset\": \"monthly\", \"target\": \"units\", \"time_column\": \"month\","
+                                 " \"horizon\": 6, \"random_seed\": 1}",
+                                 NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (result.forecast);
+  /* Nothing to add after training: it is stored already. */
+  g_assert_true (ax_model_admin_store_sample (fx->project, &result, NULL, NULL, &error));
+
+  store = ax_store_open (fx->project, &error);
+  version = ax_store_get_model_version (store, result.model_id, result.version, &error);
+  g_assert_nonnull (version);
+  g_assert_true (json_parser_load_from_data (parser, version->metrics, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  tp = json_object_get_object_member (root, "test_period");
+  g_assert_nonnull (tp);
+  g_assert_cmpfloat (json_array_get_double_element (json_object_get_array_member (tp, "levels"), 0), ==, 80);
+  g_assert_cmpfloat (json_array_get_double_element (json_object_get_array_member (tp, "levels"), 1), ==, 95);
+  all = json_object_get_array_member (tp, "series");
+  g_assert_cmpuint (json_array_get_length (all), ==, 1);
+  series = json_array_get_object_element (all, 0);
+  g_assert_true (json_object_get_null_member (series, "item"));
+  g_assert_cmpstr (json_object_get_string_member (series, "model"), !=, "");
+
+  /* The last six months, from the origin on. */
+  n = json_array_get_length (json_object_get_array_member (series, "time"));
+  g_assert_cmpuint (n, ==, 6);
+  for (guint k = 0; k < G_N_ELEMENTS (arrays); k++)
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (series, arrays[k])), ==, n);
+  g_assert_cmpstr (json_object_get_string_member (series, "origin"), ==, "2017-07-01");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (series, "time"), 0), ==, "2017-07-01");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (series, "time"), 5), ==, "2017-12-01");
+  for (guint i = 0; i < n; i++)
+    {
+      double lo95 = element (series, "lower_95", i), lo80 = element (series, "lower_80", i);
+      double f = element (series, "forecast", i);
+      double hi80 = element (series, "upper_80", i), hi95 = element (series, "upper_95", i);
+
+      g_assert_cmpfloat (element (series, "actual", i), ==, units[90 + i]);
+      g_assert_cmpfloat (lo95, <=, lo80);
+      g_assert_cmpfloat (lo80, <=, f);
+      g_assert_cmpfloat (f, <=, hi80);
+      g_assert_cmpfloat (hi80, <=, hi95);
+      some_width = some_width || hi95 > lo95;
+      /* A forecast, not the answer: near it, from the past alone. */
+      g_assert_cmpfloat (fabs (f - units[90 + i]), <, 0.25 * units[90 + i]);
+    }
+  g_assert_true (some_width);
+
+  /* The history ends the period before the origin. */
+  n = json_array_get_length (json_object_get_array_member (series, "history_time"));
+  g_assert_cmpuint (n, ==, 36);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (series, "history")), ==, n);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (series, "history_time"), n - 1),
+                   ==, "2017-06-01");
+  g_assert_cmpfloat (element (series, "history", n - 1), ==, units[89]);
+  ax_train_result_clear (&result);
 }
 
 /* Deactivate, activate (stamps deployed), roll back to version 1. */
@@ -385,6 +541,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   TEST ("/core/models/train-curve-and-sample", test_train_curve_and_sample);
+  TEST ("/core/models/store-sample-after-training", test_store_sample_after_training);
+  TEST ("/core/models/forecast-test-period", test_forecast_test_period);
   TEST ("/core/models/deploy-and-rollback", test_deploy_and_rollback);
   TEST ("/core/models/retraining-due", test_retraining_due);
   TEST ("/core/models/config-errors", test_config_errors);

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 /* Formatting metrics */
 
@@ -312,6 +313,180 @@ curve_chart (const char *curve_json,
   return chart_frame (GTK_WIDGET (chart), 240);
 }
 
+/* Forecasts */
+
+/* A time as a forecast writes it ("1960-01-01", "2016-07-04 13:00:00",
+ * or a number) as a chart's x: seconds since 1970 for a date or a date
+ * and time, with *@is_time set; else the number, with *@is_time cleared. */
+static double
+forecast_x (const char *text,
+            gboolean   *is_time)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *iso = NULL;
+  char *end = NULL;
+  double v;
+
+  if (text == NULL)
+    text = "";
+  if (strlen (text) == 10)
+    iso = g_strconcat (text, "T00:00:00", NULL);
+  else
+    {
+      iso = g_strdup (text);
+      if (strlen (iso) > 10 && iso[10] == ' ')
+        iso[10] = 'T';
+    }
+  dt = g_date_time_new_from_iso8601 (iso, utc);
+  if (dt)
+    {
+      *is_time = TRUE;
+      return (double) g_date_time_to_unix (dt);
+    }
+  *is_time = FALSE;
+  v = g_ascii_strtod (text, &end);
+  return end != text ? v : NAN;
+}
+
+/* The numbers of @a (NAN for null), or NULL unless it has @n. */
+static double *
+json_numbers (JsonArray *a,
+              guint      n)
+{
+  double *out;
+
+  if (a == NULL || json_array_get_length (a) != n)
+    return NULL;
+  out = g_new (double, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      out[i] = JSON_NODE_HOLDS_VALUE (e) ? json_node_get_double (e) : NAN;
+    }
+  return out;
+}
+
+/* The x of every time in @a; *@all_time stays TRUE only if each is a date. */
+static double *
+json_times (JsonArray *a,
+            gboolean  *all_time)
+{
+  guint n = a ? json_array_get_length (a) : 0;
+  double *out = g_new (double, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean is_time = FALSE;
+      out[i] = forecast_x (json_array_get_string_element (a, i), &is_time);
+      *all_time = *all_time && is_time;
+    }
+  return out;
+}
+
+/* Draws one series of a version's test period (see
+ * ax_model_admin_forecast_test_period()) into @chart: the actual values
+ * before and through the test period, the forecast made at its start
+ * with its 95% and 80% ranges, and a rule where it starts. */
+static void
+fill_test_period (AxLineChart *chart,
+                  JsonObject  *series)
+{
+  JsonArray *time = array_member (series, "time"), *history_time = array_member (series, "history_time");
+  guint n = time ? json_array_get_length (time) : 0;
+  guint nh = history_time ? json_array_get_length (history_time) : 0;
+  g_autofree double *actual = json_numbers (array_member (series, "actual"), n);
+  g_autofree double *mean = json_numbers (array_member (series, "forecast"), n);
+  g_autofree double *lo80 = json_numbers (array_member (series, "lower_80"), n);
+  g_autofree double *hi80 = json_numbers (array_member (series, "upper_80"), n);
+  g_autofree double *lo95 = json_numbers (array_member (series, "lower_95"), n);
+  g_autofree double *hi95 = json_numbers (array_member (series, "upper_95"), n);
+  g_autofree double *history = json_numbers (array_member (series, "history"), nh);
+  g_autofree double *tx = NULL, *hx = NULL, *ax = NULL, *ay = NULL;
+  gboolean all_time = TRUE;
+  guint f;
+
+  ax_chart_clear (AX_CHART (chart));
+  if (n == 0 || !actual || !mean || !lo80 || !hi80 || !lo95 || !hi95)
+    return;
+  if (history == NULL)
+    nh = 0;
+  tx = json_times (time, &all_time);
+  hx = json_times (history_time, &all_time);
+  ax = g_new (double, nh + n);
+  ay = g_new (double, nh + n);
+  for (guint i = 0; i < nh; i++)
+    ax[i] = hx[i], ay[i] = history[i];
+  for (guint i = 0; i < n; i++)
+    ax[nh + i] = tx[i], ay[nh + i] = actual[i];
+  ax_line_chart_set_time_axis (chart, all_time);
+  ax_line_chart_add_series (chart, _("Actual"), ax, ay, nh + n);
+  f = ax_line_chart_add_series (chart, _("Forecast"), tx, mean, n);
+  ax_line_chart_add_band (chart, f, _("95 % range"), tx, lo95, hi95, n);
+  ax_line_chart_add_band (chart, f, _("80 % range"), tx, lo80, hi80, n);
+  ax_line_chart_add_rule (chart, tx[0], _("Test period"));
+}
+
+static void
+on_test_series_selected (GtkDropDown *drop,
+                         GParamSpec  *pspec,
+                         AxLineChart *chart)
+{
+  JsonArray *series = g_object_get_data (G_OBJECT (drop), "series");
+  guint i = gtk_drop_down_get_selected (drop);
+
+  if (series && i < json_array_get_length (series))
+    fill_test_period (chart, json_array_get_object_element (series, i));
+}
+
+/* The chart of a forecast version's test period, with a choice of series
+ * when the model forecasts several. */
+static GtkWidget *
+test_period_chart (JsonObject           *metrics,
+                   const AxModelVersion *v)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *config = parse_object (parser, v->config);
+  JsonArray *series = array_member (object_member (metrics, "test_period"), "series");
+  guint n = series ? json_array_get_length (series) : 0;
+  AxLineChart *chart = ax_line_chart_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  ax_chart_set_title (AX_CHART (chart), _("Test period: the forecast against what happened"));
+  ax_chart_set_axis_titles (AX_CHART (chart), NULL,
+                            json_object_get_string_member_with_default (config, "target", NULL));
+  ax_chart_set_empty_text (AX_CHART (chart),
+                           number_member (metrics, "backtest_origins") == 0
+                           ? _("The series is too short to hold back a test period")
+                           : _("Retrain to see this chart: the version was stored without its test period"));
+  if (n > 1)
+    {
+      g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+      GtkWidget *drop, *label = gtk_label_new_with_mnemonic (_("_Series"));
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *o = json_array_get_object_element (series, i);
+          gtk_string_list_append (names, json_object_get_string_member_with_default (o, "item", "—"));
+        }
+      drop = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL);
+      gtk_widget_set_tooltip_text (drop, _("The series whose test period is shown"));
+      gtk_label_set_mnemonic_widget (GTK_LABEL (label), drop);
+      g_object_set_data_full (G_OBJECT (drop), "series", json_array_ref (series),
+                              (GDestroyNotify) json_array_unref);
+      g_signal_connect_object (drop, "notify::selected", G_CALLBACK (on_test_series_selected), chart, 0);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), drop);
+      gtk_box_append (GTK_BOX (box), row);
+    }
+  if (n > 0)
+    fill_test_period (chart, json_array_get_object_element (series, 0));
+  gtk_box_append (GTK_BOX (box), chart_frame (GTK_WIDGET (chart), 300));
+  gtk_widget_set_hexpand (box, TRUE);
+  return box;
+}
+
 /* The charts of one version for its task, appended to @grid in two
  * columns from row @row on; returns the next free row. */
 static int
@@ -418,41 +593,54 @@ add_charts (GtkGrid      *grid,
     }
   else if (g_str_equal (task, "forecast"))
     {
-      AxLineChart *chart = ax_line_chart_new ();
-
-      ax_chart_set_title (AX_CHART (chart), _("Forecast with its ranges"));
-      ax_chart_set_empty_text (AX_CHART (chart), _("No forecasts were recorded with this version"));
-      if (forecast && forecast->len)
-        {
-          g_autofree double *x = g_new (double, forecast->len);
-          g_autofree double *y = g_new (double, forecast->len);
-          g_autofree double *lo = g_new (double, forecast->len);
-          g_autofree double *hi = g_new (double, forecast->len);
-          guint s;
-
-          for (guint i = 0; i < forecast->len; i++)
-            {
-              g_autoptr(JsonParser) pin = json_parser_new ();
-              g_autoptr(JsonParser) pout = json_parser_new ();
-              AxPredictionRecord *rec = forecast->pdata[forecast->len - 1 - i];
-              JsonObject *in = parse_object (pin, rec->input), *out = parse_object (pout, rec->output);
-              const char *t = json_object_get_string_member_with_default (in, "time", "");
-              g_autoptr(GDateTime) dt = NULL;
-              g_autofree char *iso = strlen (t) == 10 ? g_strconcat (t, "T00:00:00Z", NULL) : g_strdup (t);
-              g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-
-              dt = g_date_time_new_from_iso8601 (iso, utc);
-              x[i] = dt ? (double) g_date_time_to_unix (dt) : (double) i;
-              y[i] = number_member (out, "value");
-              lo[i] = number_member (out, "lower_bound");
-              hi[i] = number_member (out, "upper_bound");
-            }
-          ax_line_chart_set_time_axis (chart, TRUE);
-          s = ax_line_chart_add_series (chart, _("Forecast"), x, y, forecast->len);
-          ax_line_chart_add_band (chart, s, _("Prediction range"), x, lo, hi, forecast->len);
-        }
-      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (chart), 280), column, row, width, 1);
+      /* What the version is judged by: its test period; then, where the
+       * recorded forecasts are at hand, the future it forecast.  A
+       * forecast has neither feature importance nor a curve. */
+      gtk_grid_attach (grid, test_period_chart (metrics, v), column, row, width, 1);
       row++;
+      if (forecast == NULL)
+        return row;
+      {
+        AxLineChart *chart = ax_line_chart_new ();
+
+        ax_chart_set_title (AX_CHART (chart), _("Forecast ahead, with its range"));
+        ax_chart_set_empty_text (AX_CHART (chart), _("No forecasts were recorded with this version"));
+        if (forecast->len)
+          {
+            g_autofree double *x = g_new (double, forecast->len);
+            g_autofree double *y = g_new (double, forecast->len);
+            g_autofree double *lo = g_new (double, forecast->len);
+            g_autofree double *hi = g_new (double, forecast->len);
+            gboolean all_time = TRUE;
+            double level = NAN;
+            g_autofree char *range = NULL;
+            guint s;
+
+            for (guint i = 0; i < forecast->len; i++)
+              {
+                g_autoptr(JsonParser) pin = json_parser_new ();
+                g_autoptr(JsonParser) pout = json_parser_new ();
+                AxPredictionRecord *rec = forecast->pdata[forecast->len - 1 - i];
+                JsonObject *in = parse_object (pin, rec->input), *out = parse_object (pout, rec->output);
+                gboolean is_time = FALSE;
+
+                x[i] = forecast_x (json_object_get_string_member_with_default (in, "time", ""), &is_time);
+                if (!isfinite (x[i]))
+                  x[i] = i;
+                all_time = all_time && is_time;
+                y[i] = number_member (out, "value");
+                lo[i] = number_member (out, "lower_bound");
+                hi[i] = number_member (out, "upper_bound");
+                level = number_member (out, "level");
+              }
+            range = isfinite (level) ? g_strdup_printf (_("%g %% range"), level) : g_strdup (_("Prediction range"));
+            ax_line_chart_set_time_axis (chart, all_time);
+            s = ax_line_chart_add_series (chart, _("Forecast"), x, y, forecast->len);
+            ax_line_chart_add_band (chart, s, range, x, lo, hi, forecast->len);
+          }
+        gtk_grid_attach (grid, chart_frame (GTK_WIDGET (chart), 280), column, row, width, 1);
+        return row + 1;
+      }
     }
   gtk_grid_attach (grid, importance_chart (v->importance), column, row, 1, 1);
   if (width == 2)

@@ -20,6 +20,7 @@
 #include "ax-export.h"
 #include "ax-forecast-job.h"
 #include "ax-import.h"
+#include "ax-model-admin.h"
 #include "ax-predictions.h"
 #include "ax-store-datasets.h"
 #include "ax-train.h"
@@ -674,6 +675,9 @@ cmd_train (int argc, char **argv)
       return fail_interrupted (g_steal_pointer (&error),
                                _("Training interrupted; the project is as it was before"));
     }
+  /* The held-out rows of the evaluation charts; the version stands without. */
+  if (!ax_model_admin_store_sample (argv[1], &result, cancellable, NULL, &error))
+    g_clear_error (&error);
   if (result.forecast)
     return finish_forecast_training (&result);
   report = ax_model_get_report (result.model);

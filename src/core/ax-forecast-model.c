@@ -2,6 +2,7 @@
 
 #include "ax-config.h"
 #include "ax-forecast-job-private.h"
+#include "ax-model-admin.h"
 #include "ax-train-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -58,7 +59,8 @@ pool_backtests (const AxForecastResult *result,
 }
 
 static char *
-metrics_json (const AxForecastResult *result)
+metrics_json (const AxForecastResult *result,
+              JsonNode               *test_period)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -119,6 +121,12 @@ metrics_json (const AxForecastResult *result)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  /* The test period the Models workspace draws, when there is one. */
+  if (test_period)
+    {
+      json_builder_set_member_name (b, "test_period");
+      json_builder_add_value (b, json_node_ref (test_period));
+    }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -385,7 +393,10 @@ train_model (const char            *project_path,
   g_autoptr(GBytes) blob = NULL;
   g_autofree char *stored_config = NULL;
   g_autofree char *metrics = NULL;
+  g_autoptr(JsonNode) test_period = NULL;
+  g_autoptr(GError) local = NULL;
   AxTrainMonitor engine_monitor = { 0 };
+  AxProgressStage stage = { 0 };
   AxModelInfo model_info = { 0 };
   AxModelVersion version = { 0 };
 
@@ -398,12 +409,28 @@ train_model (const char            *project_path,
   if (monitor)
     engine_monitor = *monitor;
   engine_monitor.seed = config->seed;
+  /* Fitting, then refitting for the test period (see
+   * ax_model_admin_forecast_test_period()). */
+  stage.func = engine_monitor.progress;
+  stage.data = engine_monitor.progress_data;
+  stage.span = 0.85;
+  engine_monitor.progress = ax_progress_stage_report;
+  engine_monitor.progress_data = &stage;
   if (!ax_forecast_run (store, &config->request, "target", &engine_monitor, cancellable, result, error))
     return FALSE;
   prepend_notes (result, config->notes);
+  stage.base = 0.85;
+  stage.span = 0.15;
+  test_period = ax_model_admin_forecast_test_period (result, &config->request.options, &engine_monitor,
+                                                     cancellable, &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
 
   stored_config = ax_forecast_config_to_json (config);
-  metrics = metrics_json (result);
+  metrics = metrics_json (result, test_period);
   blob = save_blob (result);
   model_info.name = config->model_name;
   model_info.model_type = (char *) ax_model_type_to_string (config->model_type);

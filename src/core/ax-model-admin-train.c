@@ -8,6 +8,10 @@
  * keeps the sample only if its metrics on them equal the ones training
  * reported: a retrace that went wrong stores nothing rather than a
  * misleading chart.
+ *
+ * A forecast model's counterpart is its test period: the final horizon of
+ * its series forecast from the periods before it alone, with ranges,
+ * computed as it trains (ax-forecast-model.c calls it).
  */
 
 #include "ax-config.h"
@@ -242,44 +246,78 @@ held_out_sample (const AxModel *model,
   return json_builder_get_root (b);
 }
 
-/* Adds the held-out sample to the version just stored.  Failing to is not
- * a failure of training: the version simply has no sample. */
-static void
-store_sample (TrainData    *d,
-              GCancellable *cancellable)
+gboolean
+ax_model_admin_store_sample (const char           *project_path,
+                             const AxTrainResult  *result,
+                             GCancellable         *cancellable,
+                             char                **metrics,
+                             GError              **error)
 {
   g_autoptr(AxStore) store = NULL;
   g_autoptr(AxDatasetInfo) info = NULL;
   g_autoptr(AxFrame) data = NULL;
   g_autoptr(JsonNode) sample = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *metrics = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *text = NULL;
   JsonNode *root;
 
-  if (d->result.model == NULL || d->result.metrics == NULL)
-    return;
-  store = ax_store_open (d->project_path, &error);
-  if (store)
-    data = ax_train_read_dataset (store, d->result.dataset_name, &info, NULL, NULL, NULL, 0,
-                                  cancellable, &error);
-  if (data)
-    sample = held_out_sample (d->result.model, data, &error);
-  if (sample == NULL || !json_parser_load_from_data (parser, d->result.metrics, -1, &error))
-    {
-      if (error)
-        g_debug ("No held-out sample for “%s”: %s", d->result.model_name, error->message);
-      return;
-    }
+  /* A forecast model keeps its test period from training instead. */
+  if (result->forecast != NULL)
+    return TRUE;
+  g_return_val_if_fail (result->model != NULL && result->metrics != NULL, FALSE);
+  if (!json_parser_load_from_data (parser, result->metrics, -1, error))
+    return FALSE;
   root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The metrics of version %u of “%s” are not a JSON object"),
+                   result->version, result->model_name);
+      return FALSE;
+    }
+  store = ax_store_open (project_path, error);
+  if (store == NULL)
+    return FALSE;
+  data = ax_train_read_dataset (store, result->dataset_name, &info, NULL, NULL, NULL, 0,
+                                cancellable, error);
+  if (data == NULL)
+    return FALSE;
+  sample = held_out_sample (result->model, data, &local);
+  if (sample == NULL)
+    {
+      if (local)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     _("The held-out rows of version %u of “%s” could not be retraced from dataset “%s”"),
+                     result->version, result->model_name, result->dataset_name);
+      return FALSE;
+    }
   json_object_set_member (json_node_get_object (root), "sample", g_steal_pointer (&sample));
-  metrics = json_to_string (root, FALSE);
-  if (ax_store_set_version_metrics (store, d->result.model_id, d->result.version, metrics, &error))
+  text = json_to_string (root, FALSE);
+  if (!ax_store_set_version_metrics (store, result->model_id, result->version, text, error))
+    return FALSE;
+  if (metrics)
+    *metrics = g_steal_pointer (&text);
+  return TRUE;
+}
+
+/* Adds the held-out sample to the version just stored.  Failing to is not
+ * a failure of training: the version simply has no sample. */
+static void
+store_sample (TrainData    *d,
+              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  char *metrics = NULL;
+
+  if (d->result.forecast != NULL || d->result.model == NULL || d->result.metrics == NULL)
+    return;
+  if (ax_model_admin_store_sample (d->project_path, &d->result, cancellable, &metrics, &error))
     {
       g_free (d->result.metrics);
-      d->result.metrics = g_steal_pointer (&metrics);
+      d->result.metrics = metrics;
     }
   else
     g_debug ("No held-out sample for “%s”: %s", d->result.model_name, error->message);
@@ -344,6 +382,187 @@ ax_model_admin_train_job_get_curve (AxJob  *job,
     g_array_append_vals (out, &g_array_index (d->curve, AxCurvePoint, from), n - from);
   g_mutex_unlock (&d->lock);
   return n;
+}
+
+/* Forecast models: the test period */
+
+static void
+add_number_or_null (JsonBuilder *b,
+                    double       v)
+{
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_numbers (JsonBuilder  *b,
+             const char   *name,
+             const double *v,
+             guint         from,
+             guint         to,
+             guint         step)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = from; i < to; i += step)
+    add_number_or_null (b, v[i]);
+  json_builder_end_array (b);
+}
+
+static void
+add_times (JsonBuilder            *b,
+           const char             *name,
+           const AxForecastResult *result,
+           const double           *time,
+           guint                   from,
+           guint                   to,
+           guint                   step)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = from; i < to; i += step)
+    {
+      g_autofree char *text = ax_forecast_format_time (result, time[i]);
+      json_builder_add_string_value (b, text ? text : "");
+    }
+  json_builder_end_array (b);
+}
+
+/* Appends the test period of @fi to @b (an array); FALSE when it has none
+ * (a debug message says why), or with @error when cancelled. */
+static gboolean
+add_test_series (JsonBuilder             *b,
+                 const AxForecastResult  *result,
+                 const AxForecastItem    *fi,
+                 const AxForecastOptions *options,
+                 const AxTrainMonitor    *monitor,
+                 GCancellable            *cancellable,
+                 GError                 **error)
+{
+  static const double levels[] = { 80, 95 };
+  const AxForecastReport *r = ax_forecast_get_report (fi->forecaster);
+  const AxTimeSeries *s = ax_forecast_get_series (fi->forecaster);
+  g_autoptr(AxTimeSeries) past = NULL;
+  g_autoptr(AxForecaster) fc = NULL;
+  g_autoptr(AxForecastPrediction) p = NULL;
+  g_autoptr(GError) local = NULL;
+  AxForecastOptions o = *options;
+  guint h = r->horizon, origin, history, step;
+  g_autofree char *origin_text = NULL;
+
+  /* The engine's last origin is n - h, and only a backtested series has
+   * one: the refit stands where that origin's forecasts did. */
+  if (r->backtest_origins == 0 || h == 0 || s->n <= h || s->n_drivers > 0)
+    return FALSE;
+  origin = s->n - h;
+  past = ax_series_copy (s);
+  past->n = origin;
+  past->n_missing = 0;
+  for (guint i = 0; i < origin; i++)
+    past->n_missing += isnan (past->y[i]) ? 1 : 0;
+
+  /* The model chosen on the whole series, its form kept; its ranges are
+   * calibrated on its own backtest, which ends where the test begins. */
+  o.method = r->method;
+  if (r->method == AX_FORECAST_ETS && r->ets[0] != '\0')
+    o.ets_model = r->ets;
+  o.horizon = h;
+  o.n_levels = G_N_ELEMENTS (levels);
+  memcpy (o.levels, levels, sizeof levels);
+  fc = ax_forecast_fit (past, &o, monitor, cancellable, &local);
+  if (fc != NULL)
+    p = ax_forecast_predict (fc, h, levels, G_N_ELEMENTS (levels), NULL, &local);
+  if (p == NULL)
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_debug ("No test period for “%s”: %s", fi->item ? fi->item : s->name, local->message);
+      return FALSE;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "item");
+  if (fi->item)
+    json_builder_add_string_value (b, fi->item);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, ax_forecast_get_report (fc)->name);
+  origin_text = ax_forecast_format_time (result, s->time[origin]);
+  json_builder_set_member_name (b, "origin");
+  json_builder_add_string_value (b, origin_text ? origin_text : "");
+  step = (h + AX_FORECAST_TEST_MAX - 1) / AX_FORECAST_TEST_MAX;
+  add_times (b, "time", result, s->time, origin, s->n, step);
+  add_numbers (b, "actual", s->y, origin, s->n, step);
+  add_numbers (b, "forecast", p->mean, 0, h, step);
+  add_numbers (b, "lower_80", p->lower, 0, h, step);
+  add_numbers (b, "upper_80", p->upper, 0, h, step);
+  add_numbers (b, "lower_95", p->lower + h, 0, h, step);
+  add_numbers (b, "upper_95", p->upper + h, 0, h, step);
+  /* Enough of the past to see the test period against: four horizons
+   * and at least two seasons and 36 periods. */
+  history = MAX (MAX (4 * h, 36), 2 * (r->period ? r->period : (s->n_periods ? s->periods[0] : 0)));
+  history = MIN (history, origin);
+  step = (history + AX_FORECAST_TEST_MAX - 1) / AX_FORECAST_TEST_MAX;
+  /* Every step-th period, ending on the last before the origin. */
+  add_times (b, "history_time", result, s->time, origin - history + (history - 1) % step, origin, step);
+  add_numbers (b, "history", s->y, origin - history + (history - 1) % step, origin, step);
+  json_builder_end_object (b);
+  return TRUE;
+}
+
+JsonNode *
+ax_model_admin_forecast_test_period (const AxForecastResult  *result,
+                                     const AxForecastOptions *options,
+                                     const AxTrainMonitor    *monitor,
+                                     GCancellable            *cancellable,
+                                     GError                 **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  AxTrainMonitor m = { 0 };
+  AxProgressStage stage = { 0 };
+  guint n = MIN (result->items->len, AX_FORECAST_TEST_SERIES), n_series = 0;
+
+  if (monitor)
+    {
+      m.n_threads = monitor->n_threads;
+      m.seed = monitor->seed;
+      stage.func = monitor->progress;
+      stage.data = monitor->progress_data;
+    }
+  m.progress = ax_progress_stage_report;
+  m.progress_data = &stage;
+  stage.span = n ? 1.0 / n : 1;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "levels");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, 80);
+  json_builder_add_int_value (b, 95);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "series");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) local = NULL;
+
+      stage.base = stage.span * i;
+      if (add_test_series (b, result, result->items->pdata[i], options, &m, cancellable, &local))
+        n_series++;
+      else if (local)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  ax_progress_report (stage.func, stage.data, 1, NULL);
+  return n_series ? json_builder_get_root (b) : NULL;
 }
 
 /* ROC */

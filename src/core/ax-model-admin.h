@@ -5,7 +5,8 @@
  * keep its retraining schedule and degradation rule, find the models whose
  * retraining is due (for the scheduler), and train with a live validation
  * curve, storing with the version a bounded sample of the held-out rows
- * (actual, predicted, probabilities) for its evaluation charts.
+ * (actual, predicted, probabilities) for its evaluation charts, or for a
+ * forecast model its test period with ranges.
  *
  * Functions taking a project path open their own connection and may run
  * in any thread; those taking an AxStore use that connection.
@@ -13,6 +14,7 @@
 #pragma once
 
 #include "ax-train.h"
+#include "ax-forecast-job.h"
 #include "ax-store-model-admin.h"
 
 G_BEGIN_DECLS
@@ -143,6 +145,48 @@ AxTrainResult *ax_model_admin_train_job_get_result (AxJob  *job);
 guint          ax_model_admin_train_job_get_curve  (AxJob  *job,
                                                     guint   from,
                                                     GArray *out);
+
+/* Stores with the version @result names (as ax_train_model() filled it,
+ * just trained) the sample of its held-out rows that the job above
+ * stores, so that every way of training gives the evaluation charts their
+ * data: the window's job, the scheduler's retraining (through the job)
+ * and `auspex-cli train`.  *@metrics (nullable) receives the metrics JSON
+ * as now stored.  A forecast model has nothing to add (its test period is
+ * stored as it trains, see below): TRUE.  FALSE with @error when the
+ * split cannot be retraced exactly or the project cannot be written; the
+ * version is then as it was, and still a whole version. */
+gboolean    ax_model_admin_store_sample      (const char           *project_path,
+                                              const AxTrainResult  *result,
+                                              GCancellable         *cancellable,
+                                              char                **metrics,
+                                              GError              **error);
+
+/* Forecast models: the test period */
+
+/* Series of a forecast model given a test period, and the periods kept. */
+#define AX_FORECAST_TEST_SERIES  8
+#define AX_FORECAST_TEST_MAX     500
+
+/* The test period of the forecast model in @result (fitted with
+ * @options, as ax_forecast_run() leaves it), for its metrics member
+ * "test_period": for each of its first AX_FORECAST_TEST_SERIES series
+ * with a backtest, the model the forecaster chose refitted on the periods
+ * before its last backtest origin (the start of its final horizon) and
+ * forecast over that horizon with ranges calibrated on the earlier
+ * origins alone: {"levels": [80, 95], "series": [{"item" (null without
+ * group_by), "model", "origin" (the first time of the test period),
+ * "time", "actual" (null where missing), "forecast", "lower_80",
+ * "upper_80", "lower_95", "upper_95" (all of one length, at most
+ * AX_FORECAST_TEST_MAX), "history_time", "history" (the periods before
+ * the origin, at most AX_FORECAST_TEST_MAX)}, ...]}; times as the time
+ * column writes them (see ax_forecast_format_time()).  A series that
+ * cannot be refitted is left out; NULL when none is left, with @error
+ * set only when cancelled.  Progress from 0 to 1 of @monitor's. */
+JsonNode   *ax_model_admin_forecast_test_period (const AxForecastResult  *result,
+                                                 const AxForecastOptions *options,
+                                                 const AxTrainMonitor    *monitor,
+                                                 GCancellable            *cancellable,
+                                                 GError                 **error);
 
 /* ROC of a binary classifier: @positive[i] TRUE when row i is of the
  * positive class, @score[i] its probability.  Fills *@fpr and *@tpr
