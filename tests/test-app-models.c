@@ -477,6 +477,43 @@ test_models_demo_evaluation (void)
     g_assert_cmpfloat (hi, >=, -286675200.0);  /* 1960-12-01 */
   }
   screenshot (GTK_WIDGET (window), "model-evaluation-forecast.png");
+
+  /* A forecast of several series: a choice of the series shown. */
+  {
+    g_autofree char *csv = g_build_filename (tmpdir, "stores.csv", NULL);
+    g_autoptr(GString) text = g_string_new ("month,store,sales\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) drops = g_ptr_array_new ();
+    AxTrainResult result = { 0 };
+    static const char *const stores[] = { "North", "South", "East" };
+
+    for (guint s = 0; s < G_N_ELEMENTS (stores); s++)
+      for (guint t = 0; t < 60; t++)
+        g_string_append_printf (text, "%04u-%02u-01,%s,%.0f\n", 2015 + t / 12, 1 + t % 12, stores[s],
+                                100 + (s + 1) * t + 20 * sin (2 * G_PI * t / 12) + 7 * ((t * 7 + s) % 5));
+    g_assert_true (g_file_set_contents (csv, text->str, (gssize) text->len, NULL));
+    import (window, csv, "Store sales");
+    g_assert_true (ax_train_model (copy,
+                                   "{\"model_name\": \"Store sales\", \"model_type\": \"sales_forecast\","
+                                   " \"dataset\": \"Store sales\", \"target\": \"sales\", \"time_column\": \"month\","
+                                   " \"group_by\": \"store\", \"horizon\": 6}",
+                                   NULL, NULL, &result, &error));
+    g_assert_no_error (error);
+    ax_train_result_clear (&result);
+    ax_project_changed (ax_window_get_project (window));
+    wait_ms (300);
+    show_evaluation_of (page, "Store sales");
+    collect (page_child (page, "evaluation_box"), GTK_TYPE_DROP_DOWN, NULL, drops);
+    g_assert_cmpuint (drops->len, ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (drops->pdata[0])), ==, 3);
+    gtk_drop_down_set_selected (drops->pdata[0], 2);
+    wait_ms (100);
+    test_period = evaluation_chart (page, "Test period: the forecast against what happened");
+    g_assert_true (ax_chart_has_data (test_period));
+    g_assert_true (ax_chart_has_data (evaluation_chart (page, "Forecast ahead, with its range")));
+    screenshot (GTK_WIDGET (window), "model-evaluation-forecast-series.png");
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

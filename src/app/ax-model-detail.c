@@ -427,30 +427,99 @@ fill_test_period (AxLineChart *chart,
   ax_line_chart_add_rule (chart, tx[0], _("Test period"));
 }
 
+/* Draws into @chart the forecasts recorded with the version (most recent
+ * first) of series @item (NULL: the first series recorded): each period
+ * once, as last forecast, with its widest range. */
+static void
+fill_ahead (AxLineChart *chart,
+            GPtrArray   *forecast,
+            const char  *item)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) x = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) y = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) lo = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) hi = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *first_item = NULL, *range = NULL;
+  gboolean all_time = TRUE;
+  double level = NAN;
+  guint s;
+
+  ax_chart_clear (AX_CHART (chart));
+  for (guint i = 0; forecast && i < forecast->len; i++)
+    {
+      g_autoptr(JsonParser) pin = json_parser_new ();
+      g_autoptr(JsonParser) pout = json_parser_new ();
+      AxPredictionRecord *rec = forecast->pdata[i];
+      JsonObject *in = parse_object (pin, rec->input), *out = parse_object (pout, rec->output);
+      const char *time = json_object_get_string_member_with_default (in, "time", "");
+      const char *its = json_object_get_string_member_with_default (in, "item", NULL);
+      gboolean is_time = FALSE;
+      double v;
+
+      if (item == NULL && i == 0)
+        item = first_item = g_strdup (its);
+      if (g_strcmp0 (its, item) != 0 || g_hash_table_contains (seen, time))
+        continue;
+      g_hash_table_add (seen, g_strdup (time));
+      v = forecast_x (time, &is_time);
+      all_time = all_time && is_time;
+      g_array_append_val (x, v);
+      v = number_member (out, "value");
+      g_array_append_val (y, v);
+      v = number_member (out, "lower_bound");
+      g_array_append_val (lo, v);
+      v = number_member (out, "upper_bound");
+      g_array_append_val (hi, v);
+      level = number_member (out, "level");
+    }
+  if (x->len == 0)
+    return;
+  range = isfinite (level) ? g_strdup_printf (_("%g %% range"), level) : g_strdup (_("Prediction range"));
+  ax_line_chart_set_time_axis (chart, all_time);
+  s = ax_line_chart_add_series (chart, _("Forecast"), (double *) x->data, (double *) y->data, x->len);
+  ax_line_chart_add_band (chart, s, range, (double *) x->data, (double *) lo->data, (double *) hi->data, x->len);
+}
+
 static void
 on_test_series_selected (GtkDropDown *drop,
                          GParamSpec  *pspec,
                          AxLineChart *chart)
 {
   JsonArray *series = g_object_get_data (G_OBJECT (drop), "series");
+  AxLineChart *ahead = g_object_get_data (G_OBJECT (drop), "ahead");
   guint i = gtk_drop_down_get_selected (drop);
+  JsonObject *o;
 
-  if (series && i < json_array_get_length (series))
-    fill_test_period (chart, json_array_get_object_element (series, i));
+  if (series == NULL || i >= json_array_get_length (series))
+    return;
+  o = json_array_get_object_element (series, i);
+  fill_test_period (chart, o);
+  if (ahead)
+    fill_ahead (ahead, g_object_get_data (G_OBJECT (drop), "forecast"),
+                json_object_get_string_member_with_default (o, "item", NULL));
 }
 
-/* The chart of a forecast version's test period, with a choice of series
- * when the model forecasts several. */
-static GtkWidget *
-test_period_chart (JsonObject           *metrics,
-                   const AxModelVersion *v)
+/* The charts of a forecast version: its test period and, with the
+ * forecasts recorded with it (@forecast, nullable), the future it
+ * forecast; with a choice of series when the model forecasts several.
+ * Returns the next free row of @grid. */
+static int
+forecast_charts (GtkGrid              *grid,
+                 int                   row,
+                 int                   column,
+                 int                   width,
+                 JsonObject           *metrics,
+                 const AxModelVersion *v,
+                 GPtrArray            *forecast)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *config = parse_object (parser, v->config);
   JsonArray *series = array_member (object_member (metrics, "test_period"), "series");
   guint n = series ? json_array_get_length (series) : 0;
   AxLineChart *chart = ax_line_chart_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  AxLineChart *ahead = NULL;
+  GtkWidget *drop = NULL;
 
   ax_chart_set_title (AX_CHART (chart), _("Test period: the forecast against what happened"));
   ax_chart_set_axis_titles (AX_CHART (chart), NULL,
@@ -462,8 +531,8 @@ test_period_chart (JsonObject           *metrics,
   if (n > 1)
     {
       g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-      GtkWidget *drop, *label = gtk_label_new_with_mnemonic (_("_Series"));
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *label = gtk_label_new_with_mnemonic (_("_Series"));
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
       for (guint i = 0; i < n; i++)
         {
@@ -471,20 +540,37 @@ test_period_chart (JsonObject           *metrics,
           gtk_string_list_append (names, json_object_get_string_member_with_default (o, "item", "—"));
         }
       drop = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL);
-      gtk_widget_set_tooltip_text (drop, _("The series whose test period is shown"));
+      gtk_widget_set_tooltip_text (drop, _("The series whose charts are shown"));
       gtk_label_set_mnemonic_widget (GTK_LABEL (label), drop);
       g_object_set_data_full (G_OBJECT (drop), "series", json_array_ref (series),
                               (GDestroyNotify) json_array_unref);
       g_signal_connect_object (drop, "notify::selected", G_CALLBACK (on_test_series_selected), chart, 0);
-      gtk_box_append (GTK_BOX (row), label);
-      gtk_box_append (GTK_BOX (row), drop);
-      gtk_box_append (GTK_BOX (box), row);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), drop);
+      gtk_grid_attach (grid, box, column, row++, width, 1);
     }
   if (n > 0)
     fill_test_period (chart, json_array_get_object_element (series, 0));
-  gtk_box_append (GTK_BOX (box), chart_frame (GTK_WIDGET (chart), 300));
-  gtk_widget_set_hexpand (box, TRUE);
-  return box;
+  gtk_grid_attach (grid, chart_frame (GTK_WIDGET (chart), 300), column, row++, width, 1);
+  if (forecast == NULL)
+    return row;
+
+  ahead = ax_line_chart_new ();
+  ax_chart_set_title (AX_CHART (ahead), _("Forecast ahead, with its range"));
+  ax_chart_set_axis_titles (AX_CHART (ahead), NULL,
+                            json_object_get_string_member_with_default (config, "target", NULL));
+  ax_chart_set_empty_text (AX_CHART (ahead), _("No forecasts were recorded with this version"));
+  fill_ahead (ahead, forecast,
+              n > 0 ? json_object_get_string_member_with_default (json_array_get_object_element (series, 0),
+                                                                  "item", NULL) : NULL);
+  if (drop)
+    {
+      g_object_set_data_full (G_OBJECT (drop), "ahead", g_object_ref (ahead), g_object_unref);
+      g_object_set_data_full (G_OBJECT (drop), "forecast", g_ptr_array_ref (forecast),
+                              (GDestroyNotify) g_ptr_array_unref);
+    }
+  gtk_grid_attach (grid, chart_frame (GTK_WIDGET (ahead), 280), column, row++, width, 1);
+  return row;
 }
 
 /* The charts of one version for its task, appended to @grid in two
@@ -592,56 +678,10 @@ add_charts (GtkGrid      *grid,
       row += width == 1 ? 2 : 1;
     }
   else if (g_str_equal (task, "forecast"))
-    {
-      /* What the version is judged by: its test period; then, where the
-       * recorded forecasts are at hand, the future it forecast.  A
-       * forecast has neither feature importance nor a curve. */
-      gtk_grid_attach (grid, test_period_chart (metrics, v), column, row, width, 1);
-      row++;
-      if (forecast == NULL)
-        return row;
-      {
-        AxLineChart *chart = ax_line_chart_new ();
-
-        ax_chart_set_title (AX_CHART (chart), _("Forecast ahead, with its range"));
-        ax_chart_set_empty_text (AX_CHART (chart), _("No forecasts were recorded with this version"));
-        if (forecast->len)
-          {
-            g_autofree double *x = g_new (double, forecast->len);
-            g_autofree double *y = g_new (double, forecast->len);
-            g_autofree double *lo = g_new (double, forecast->len);
-            g_autofree double *hi = g_new (double, forecast->len);
-            gboolean all_time = TRUE;
-            double level = NAN;
-            g_autofree char *range = NULL;
-            guint s;
-
-            for (guint i = 0; i < forecast->len; i++)
-              {
-                g_autoptr(JsonParser) pin = json_parser_new ();
-                g_autoptr(JsonParser) pout = json_parser_new ();
-                AxPredictionRecord *rec = forecast->pdata[forecast->len - 1 - i];
-                JsonObject *in = parse_object (pin, rec->input), *out = parse_object (pout, rec->output);
-                gboolean is_time = FALSE;
-
-                x[i] = forecast_x (json_object_get_string_member_with_default (in, "time", ""), &is_time);
-                if (!isfinite (x[i]))
-                  x[i] = i;
-                all_time = all_time && is_time;
-                y[i] = number_member (out, "value");
-                lo[i] = number_member (out, "lower_bound");
-                hi[i] = number_member (out, "upper_bound");
-                level = number_member (out, "level");
-              }
-            range = isfinite (level) ? g_strdup_printf (_("%g %% range"), level) : g_strdup (_("Prediction range"));
-            ax_line_chart_set_time_axis (chart, all_time);
-            s = ax_line_chart_add_series (chart, _("Forecast"), x, y, forecast->len);
-            ax_line_chart_add_band (chart, s, range, x, lo, hi, forecast->len);
-          }
-        gtk_grid_attach (grid, chart_frame (GTK_WIDGET (chart), 280), column, row, width, 1);
-        return row + 1;
-      }
-    }
+    /* What the version is judged by: its test period; then, where the
+     * recorded forecasts are at hand, the future it forecast.  A forecast
+     * has neither feature importance nor a curve. */
+    return forecast_charts (grid, row, column, width, metrics, v, forecast);
   gtk_grid_attach (grid, importance_chart (v->importance), column, row, 1, 1);
   if (width == 2)
     gtk_grid_attach (grid, curve_chart (v->curve, task), column + 1, row, 1, 1);
