@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 #include <math.h>
+#include <sqlite3.h>
 
 #include "ax-anomalies-page.h"
 #include "ax-anomaly-detail.h"
@@ -25,6 +26,7 @@
 #include "ax-store-anomalies.h"
 #include "ax-store-datasets.h"
 #include "ax-window.h"
+#include "ax-dashboard-page.h"
 
 static AxApplication *app;
 static char *tmpdir;
@@ -272,6 +274,23 @@ start_notification_server (void)
   g_variant_unref (reply);
 }
 
+static gint64
+sql_count (const char *path,
+           const char *query)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
 static void
 test_anomalies_workflow (void)
 {
@@ -284,7 +303,8 @@ test_anomalies_workflow (void)
   AxDetectionEditor *editor;
   AxAnomalyDetail *detail;
   AxProject *project;
-  gint64 resolved_id, false_id, notified = 0;
+  gint64 resolved_id, false_id, notified = 0, n_found;
+  AxDashboardPage *dashboard;
   guint checked = 0;
 
   {
@@ -373,6 +393,14 @@ test_anomalies_workflow (void)
   wait_ms (400);
   screenshot (GTK_WIDGET (window), "anomalies-results.png");
 
+  /* The dashboard has counted them by itself. */
+  dashboard = AX_DASHBOARD_PAGE (ax_window_get_page (window, "dashboard"));
+  n_found = sql_count (project_path, "SELECT count(*) FROM anomalies");
+  WAIT_FOR (ax_dashboard_page_get_dashboard (dashboard) &&
+            ax_dashboard_page_get_dashboard (dashboard)->n_anomalies == n_found, 10000);
+  g_assert_cmpint (ax_dashboard_page_get_dashboard (dashboard)->n_anomalies, ==, n_found);
+  g_assert_cmpint (ax_dashboard_page_get_dashboard (dashboard)->n_unresolved, ==, n_found);
+
   /* Filter: critical only. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (template_child (page, AX_TYPE_ANOMALIES_PAGE, "severity_filter")), 4);
   wait_loaded (page);
@@ -434,6 +462,11 @@ test_anomalies_workflow (void)
     g_assert_true (r->is_false_positive);
     g_assert_cmpstr (r->false_positive_reason, ==, "Snowstorm closed the city");
   }
+
+  /* The dashboard's unresolved count went down by the two verdicts. */
+  WAIT_FOR (ax_dashboard_page_get_dashboard (dashboard)->n_unresolved == n_found - 2, 10000);
+  g_assert_cmpint (ax_dashboard_page_get_dashboard (dashboard)->n_unresolved, ==, n_found - 2);
+  g_assert_cmpint (ax_dashboard_page_get_dashboard (dashboard)->n_anomalies, ==, n_found);
 
   /* Back to the list; filter by status. */
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.back", NULL);
