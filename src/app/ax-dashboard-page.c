@@ -79,9 +79,32 @@ on_loaded (GObject      *source,
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->dashboard, ax_dashboard_free);
   self->dashboard = d;
-  ax_dashboard_page_update_model_types (self);
-  ax_dashboard_page_render (self);
+  /* Building the cards is the main thread's work: a hidden dashboard
+   * (another view is in front, a model is training) does it when it is
+   * shown again. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->render_pending = FALSE;
+      ax_dashboard_page_update_model_types (self);
+      ax_dashboard_page_render (self);
+    }
+  else
+    self->render_pending = TRUE;
   g_signal_emit (self, signals[SIGNAL_LOADED], 0);
+}
+
+static void
+ax_dashboard_page_map (GtkWidget *widget)
+{
+  AxDashboardPage *self = AX_DASHBOARD_PAGE (widget);
+
+  GTK_WIDGET_CLASS (ax_dashboard_page_parent_class)->map (widget);
+  if (self->render_pending && self->dashboard)
+    {
+      self->render_pending = FALSE;
+      ax_dashboard_page_update_model_types (self);
+      ax_dashboard_page_render (self);
+    }
 }
 
 static gboolean
@@ -250,6 +273,7 @@ ax_dashboard_page_class_init (AxDashboardPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ax_dashboard_page_dispose;
+  widget_class->map = ax_dashboard_page_map;
 
   /* A new snapshot is shown. */
   signals[SIGNAL_LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -40,6 +40,7 @@ struct _AxDataView {
 
   int                  sort_column;
   gboolean             sort_descending;
+  gboolean             reload_pending;   /* the project changed while hidden */
   int                  probe_hit;
   AxRow               *probe_a;
   AxRow               *probe_b;
@@ -425,10 +426,36 @@ current_id (AxDataView *self)
   return info ? info->id : 0;
 }
 
+/* A hidden view (another is in front) reads the project again when it is
+ * shown, not at every change: a training's end must not rebuild tables
+ * nobody sees. */
 static void
 project_changed (AxDataView *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->reload_pending = TRUE;
+      return;
+    }
+  self->reload_pending = FALSE;
   reload (self, current_id (self));
+}
+
+static void
+reload_if_pending (AxDataView *self)
+{
+  if (self->reload_pending)
+    {
+      self->reload_pending = FALSE;
+      reload (self, current_id (self));
+    }
+}
+
+static void
+ax_data_view_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ax_data_view_parent_class)->map (widget);
+  reload_if_pending (AX_DATA_VIEW (widget));
 }
 
 void
@@ -441,6 +468,7 @@ ax_data_view_set_project (AxDataView *self,
   g_set_object (&self->project, project);
   if (project)
     g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed), self);
+  self->reload_pending = FALSE;
   reload (self, 0);
 }
 
@@ -448,7 +476,10 @@ gboolean
 ax_data_view_select (AxDataView *self,
                      const char *name)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->datasets));
+  guint n;
+
+  reload_if_pending (self);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->datasets));
 
   for (guint i = 0; i < n; i++)
     {
@@ -727,6 +758,7 @@ ax_data_view_class_init (AxDataViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = ax_data_view_dispose;
+  widget_class->map = ax_data_view_map;
   g_type_ensure (AX_TYPE_DATASET_OBJECT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/auspex/Auspex/ui/ax-data-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AxDataView, stack);
