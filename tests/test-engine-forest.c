@@ -17,6 +17,7 @@
 #include "ax-forest.h"
 #include "ax-metrics.h"
 #include "ax-test-util.h"
+#include "ax-tree.h"
 
 /* Helpers */
 
@@ -630,6 +631,99 @@ test_forest_max_features (void)
   forest ()->free (fitted);
 }
 
+static int
+cmp_float (const void *a,
+           const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x > y) - (x < y);
+}
+
+static float
+mid_float (float a,
+           float b)
+{
+  float m = (float) (((double) a + (double) b) / 2);
+
+  return m < b ? m : a;
+}
+
+/* The bins' edges are those of the sorted values, computed here the
+ * plain way (qsort): midpoints between distinct values when there are
+ * few, quantiles when there are many; negative values, both zeros,
+ * repeats, huge magnitudes and missing values included. */
+static void
+test_forest_binning (void)
+{
+  const guint n = 3000;
+  g_autoptr(AxMatrix) x = ax_matrix_new (n, 3);
+  g_autoptr(AxBinned) b = NULL;
+  Rng rng = { 42 };
+
+  for (guint i = 0; i < n; i++)
+    {
+      double u = rng_uniform (&rng);
+      /* Few distinct values: -3..3 in halves, and both zeros. */
+      x->x[i] = i % 97 == 0 ? NAN : i % 5 == 0 ? (i % 2 ? -0.0f : 0.0f) : (float) (floor (u * 13) / 2 - 3);
+      /* Many: wide signed magnitudes with repeats. */
+      x->x[n + i] = i % 7 == 0 ? x->x[n + i / 2]
+                    : (float) ((u - 0.5) * pow (10, 1 + 30 * rng_uniform (&rng)));
+      /* One value. */
+      x->x[2 * n + i] = 1.5f;
+    }
+  b = ax_binned_new (x, 2, 7);
+  for (guint f = 0; f < 3; f++)
+    {
+      const float *col = x->x + (gsize) f * n;
+      g_autofree float *v = g_new (float, n);
+      g_autofree float *want = g_new (float, 255);
+      guint m = 0, n_distinct = 0, n_edges = 0;
+
+      for (guint i = 0; i < n; i++)
+        if (!isnan (col[i]))
+          v[m++] = col[i];
+      qsort (v, m, sizeof (float), cmp_float);
+      for (guint i = 0; i < m; i++)
+        n_distinct += i == 0 || v[i] != v[i - 1];
+      if (n_distinct <= 255)
+        {
+          for (guint i = 1; i < m; i++)
+            if (v[i] != v[i - 1])
+              want[n_edges++] = mid_float (v[i - 1], v[i]);
+        }
+      else
+        for (guint k = 1; k < 255; k++)
+          {
+            double pos = (double) k * (m - 1) / 255;
+            guint lo = (guint) floor (pos), hi = (guint) ceil (pos);
+            float e = v[lo] == v[hi] ? v[lo] : mid_float (v[lo], v[hi]);
+
+            if (e < v[m - 1] && (n_edges == 0 || e > want[n_edges - 1]))
+              want[n_edges++] = e;
+          }
+      g_test_message ("feature %u: %u distinct values, %u edges", f, n_distinct, n_edges);
+      g_assert_cmpuint (b->n_bins[f], ==, n_edges + 1);
+      for (guint e = 0; e < n_edges; e++)
+        g_assert_cmpfloat (b->edges[f][e], ==, want[e]);
+      for (guint i = 0; i < n; i++)
+        {
+          guint code = b->codes[(gsize) f * n + i];
+
+          if (isnan (col[i]))
+            g_assert_cmpuint (code, ==, n_edges + 1);
+          else
+            {
+              g_assert_true (code == 0 || b->edges[f][code - 1] < col[i]);
+              g_assert_true (code == n_edges || col[i] <= b->edges[f][code]);
+            }
+        }
+    }
+  g_assert_cmpuint (b->n_bins[0], ==, 13);
+  g_assert_cmpuint (b->n_bins[1], ==, 255);
+  g_assert_cmpuint (b->n_bins[2], ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -654,6 +748,7 @@ main (int   argc,
   g_test_add_func ("/engine/forest/spread", test_forest_spread);
   g_test_add_func ("/engine/forest/bad-data", test_forest_bad_data);
   g_test_add_func ("/engine/forest/constant", test_forest_constant);
+  g_test_add_func ("/engine/forest/binning", test_forest_binning);
 
   return g_test_run ();
 }

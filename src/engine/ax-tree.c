@@ -25,13 +25,63 @@
 
 #define BIN_SAMPLE 200000u
 
-static int
-compare_float (const void *a,
-               const void *b)
+/* A key that orders floats (no NaN) as their values do, -0 and +0 alike. */
+static inline guint32
+float_key (float v)
 {
-  float x = *(const float *) a, y = *(const float *) b;
+  guint32 u;
 
-  return (x > y) - (x < y);
+  if (v == 0)
+    v = 0;      /* -0 sorts with +0 */
+  memcpy (&u, &v, sizeof u);
+  return (u & 0x80000000u) ? ~u : u | 0x80000000u;
+}
+
+/* Sorts @m floats (no NaN) ascending, equal values in their order: a
+ * least-significant-digit radix sort on float_key(), four passes of 8
+ * bits, any pass whose digit is the same in every value skipped.  @tmp
+ * holds @m floats. */
+static void
+sort_floats (float   *v,
+             float   *tmp,
+             guint    m)
+{
+  guint count[4][256] = { { 0 } };
+  float *from = v, *to = tmp;
+
+  for (guint i = 0; i < m; i++)
+    {
+      guint32 k = float_key (v[i]);
+      count[0][k & 0xff]++;
+      count[1][(k >> 8) & 0xff]++;
+      count[2][(k >> 16) & 0xff]++;
+      count[3][k >> 24]++;
+    }
+  for (guint pass = 0; pass < 4; pass++)
+    {
+      guint shift = pass * 8, sum = 0;
+      gboolean one_digit = FALSE;
+
+      for (guint d = 0; d < 256; d++)
+        {
+          guint c = count[pass][d];
+          if (c == m)
+            one_digit = TRUE;
+          count[pass][d] = sum;
+          sum += c;
+        }
+      if (one_digit)
+        continue;
+      for (guint i = 0; i < m; i++)
+        to[count[pass][(float_key (from[i]) >> shift) & 0xff]++] = from[i];
+      {
+        float *t = from;
+        from = to;
+        to = t;
+      }
+    }
+  if (from != v)
+    memcpy (v, from, m * sizeof (float));
 }
 
 /* The midpoint of a < b as a float that still separates them. */
@@ -53,6 +103,7 @@ bin_feature (const AxMatrix *x,
   const float *col = x->x + (gsize) f * x->n_rows;
   guint8 *codes = b->codes + (gsize) f * x->n_rows;
   g_autofree float *v = g_new (float, MAX (x->n_rows, 1));
+  g_autofree float *tmp = NULL;
   float *edges = g_new (float, AX_BINS_MAX);
   guint m = 0, n_edges = 0, n_distinct = 0;
 
@@ -74,7 +125,8 @@ bin_feature (const AxMatrix *x,
         }
       m = BIN_SAMPLE;
     }
-  qsort (v, m, sizeof (float), compare_float);
+  tmp = g_new (float, MAX (m, 1));
+  sort_floats (v, tmp, m);
 
   for (guint i = 0; i < m; i++)
     if (i == 0 || v[i] != v[i - 1])
@@ -221,6 +273,16 @@ ax_tree_free (AxTree *tree)
  * grower; past it a node builds its own from its rows. */
 #define HIST_BUDGET (64u << 20)
 
+/* A classification node of this many rows or more, when every weight is
+ * a whole number, fills its histogram in HIST_COPIES interleaved copies
+ * then adds them up: consecutive rows often fall in the same bin (always,
+ * nearly, for a one-hot feature's two), and one copy would make each
+ * addition wait for the previous one.  Sums of whole numbers below 2^53
+ * are exact in any order, so the histogram is the same to the bit. */
+#define HIST_COPIES 4u
+#define HIST_COPIES_MIN_ROWS 64u
+#define HIST_COPIES_MAX_STATS 4u
+
 /* Per bin: the row count, then sum(w) and sum(w y) (regression) or
  * sum(w) of each class (classification). */
 typedef struct {
@@ -275,6 +337,7 @@ struct _AxTreeGrower {
   guint              n_stack;
 
   Hist              *scratch;
+  double            *copies;     /* HIST_COPIES - 1 copies of a feature's bins, or NULL */
   GPtrArray         *free_hists;
   guint              n_hists, max_hists;
 };
@@ -372,6 +435,10 @@ ax_tree_grower_new (const AxBinned     *binned,
 
   hist_bytes = MAX (g->hist_len * sizeof (double), 1);
   g->scratch = hist_new (g);
+  /* Whole weights: bootstrap counts, with no row or class weights. */
+  if (!regression && g->n_stats <= HIST_COPIES_MAX_STATS && data->weight == NULL
+      && params->class_weight != AX_CLASS_WEIGHT_BALANCED_SUBSAMPLE)
+    g->copies = g_new (double, (gsize) (HIST_COPIES - 1) * (AX_BINS_MAX + 1) * g->n_stats);
   g->free_hists = g_ptr_array_new_with_free_func ((GDestroyNotify) hist_free);
   g->max_hists = (guint) CLAMP (HIST_BUDGET / hist_bytes, 1, params->max_depth + 2);
   return g;
@@ -397,6 +464,7 @@ ax_tree_grower_free (AxTreeGrower *g)
   g_free (g->stack);
   g_free (g->totals);
   hist_free (g->scratch);
+  g_free (g->copies);
   g_ptr_array_unref (g->free_hists);
   g_free (g);
 }
@@ -434,6 +502,39 @@ hist_build (AxTreeGrower *g,
           c[1] += w[j];
           c[2] += w[j] * y[j];
         }
+    }
+  else if (g->copies != NULL && end - begin >= MAX (HIST_COPIES_MIN_ROWS, b->n_bins[f] + 1u))
+    {
+      const guint16 *k = g->k;
+      gsize len = (gsize) (b->n_bins[f] + 1) * s;
+      double *restrict c1 = g->copies, *restrict c2 = c1 + len, *restrict c3 = c2 + len;
+      guint32 j = begin;
+
+      memset (c1, 0, 3 * len * sizeof (double));
+      for (; j + HIST_COPIES <= end; j += HIST_COPIES)
+        {
+          double *a = hf + (gsize) codes[rows[j]] * s;
+          double *a1 = c1 + (gsize) codes[rows[j + 1]] * s;
+          double *a2 = c2 + (gsize) codes[rows[j + 2]] * s;
+          double *a3 = c3 + (gsize) codes[rows[j + 3]] * s;
+
+          a[0] += 1;
+          a[1 + k[j]] += w[j];
+          a1[0] += 1;
+          a1[1 + k[j + 1]] += w[j + 1];
+          a2[0] += 1;
+          a2[1 + k[j + 2]] += w[j + 2];
+          a3[0] += 1;
+          a3[1 + k[j + 3]] += w[j + 3];
+        }
+      for (; j < end; j++)
+        {
+          double *c = hf + (gsize) codes[rows[j]] * s;
+          c[0] += 1;
+          c[1 + k[j]] += w[j];
+        }
+      for (gsize i = 0; i < len; i++)
+        hf[i] += (c1[i] + c2[i]) + c3[i];
     }
   else
     {
@@ -533,6 +634,42 @@ scan_feature (AxTreeGrower *g,
               if (!(lw > 0 && rw > 0))
                 continue;
               gain = lwy * lwy / lw + rwy * rwy / rw;
+              if (gain > best->gain)
+                *best = (Split) { gain, f, bin,
+                                  has_missing ? missing_left : lw > rw };
+            }
+        }
+      else if (g->p.n_classes == 2)
+        {
+          /* The loop below for two classes, its sums in registers; the
+           * same operations in the same order, so the same gains. */
+          double l0 = missing_left ? miss[1] : 0, l1 = missing_left ? miss[2] : 0;
+          double t0 = tot[1], t1 = tot[2];
+          double tw = (0 + t0) + t1, lw = (0 + l0) + l1;
+
+          for (guint bin = 0; bin < last; bin++)
+            {
+              const double *c = hf + (gsize) bin * 3;
+              double rn, rw, r0, r1, gain;
+
+              if (c[0] == 0)
+                continue;
+              ln += c[0];
+              l0 += c[1];
+              lw += c[1];
+              l1 += c[2];
+              lw += c[2];
+              rn = tot[0] - ln;
+              if (ln < min_leaf)
+                continue;
+              if (rn < min_leaf)
+                break;
+              rw = tw - lw;
+              if (!(lw > 0 && rw > 0))
+                continue;
+              r0 = t0 - l0;
+              r1 = t1 - l1;
+              gain = ((0 + l0 * l0) + l1 * l1) / lw + ((0 + r0 * r0) + r1 * r1) / rw;
               if (gain > best->gain)
                 *best = (Split) { gain, f, bin,
                                   has_missing ? missing_left : lw > rw };
