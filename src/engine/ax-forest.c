@@ -653,6 +653,18 @@ predict_block (const AxFitted *f,
       else if (no == 1)
         for (guint r = 0; r < n; r++)
           out[r] += values[leaf[r]];
+      else if (no == 2)
+        {
+          /* The loop below for two classes, without its inner loop. */
+          double *restrict o = out;
+
+          for (guint r = 0; r < n; r++)
+            {
+              const double *v = values + (gsize) leaf[r] * 2;
+              o[2 * r] += v[0];
+              o[2 * r + 1] += v[1];
+            }
+        }
       else
         for (guint r = 0; r < n; r++)
           {
