@@ -241,10 +241,12 @@ metric_label (const char *name)
 {
   if (g_strcmp0 (name, "r2") == 0)
     return "R²";
+  if (g_strcmp0 (name, "roc_auc") == 0)
+    return "ROC-AUC";
   if (g_strcmp0 (name, "accuracy") == 0)
     return _("Accuracy");
-  if (g_strcmp0 (name, "mape") == 0)
-    return "MAPE";
+  if (g_strcmp0 (name, "smape") == 0)
+    return "sMAPE";
   return "";
 }
 
@@ -253,10 +255,10 @@ metric_text (const AxDashboardModel *m)
 {
   if (m->metric_name == NULL || !isfinite (m->metric_value))
     return g_strdup (_("not measured"));
-  if (g_str_equal (m->metric_name, "r2"))
+  if (g_str_equal (m->metric_name, "r2") || g_str_equal (m->metric_name, "roc_auc"))
     return g_strdup_printf ("%s %.3f", metric_label (m->metric_name), m->metric_value);
-  /* A forecast's MAPE is stored in percent already. */
-  if (g_str_equal (m->metric_name, "mape"))
+  /* A forecast's sMAPE is stored in percent already. */
+  if (g_str_equal (m->metric_name, "smape"))
     return g_strdup_printf ("%s %.1f%%", metric_label (m->metric_name), m->metric_value);
   return g_strdup_printf ("%s %.1f%%", metric_label (m->metric_name), 100 * m->metric_value);
 }
@@ -313,11 +315,13 @@ model_row (const AxDashboardModel *m,
   gtk_widget_add_css_class (metric, "heading");
   gtk_widget_add_css_class (metric, "numeric");
   if (m->metric_name)
-    gtk_widget_set_tooltip_text (metric, g_str_equal (m->metric_name, "mape")
-                                         ? _("Mean absolute percentage error on the backtest: lower is better")
+    gtk_widget_set_tooltip_text (metric, g_str_equal (m->metric_name, "smape")
+                                         ? _("Symmetric mean absolute percentage error on the backtest: lower is better")
                                          : g_str_equal (m->metric_name, "r2")
                                            ? _("Share of the variation explained, on rows the model did not learn from")
-                                           : _("Share predicted right, on rows the model did not learn from"));
+                                           : g_str_equal (m->metric_name, "roc_auc")
+                                             ? _("How well it ranks the positive class above the other (1 is perfect), on rows the model did not learn from")
+                                             : _("Share predicted right, on rows the model did not learn from"));
   volume = gtk_label_new (NULL);
   {
     g_autofree char *n = count_text (m->n_predictions);

@@ -8,6 +8,7 @@
 
 #include "ax-config.h"
 #include "ax-dashboard.h"
+#include "ax-model-admin.h"
 #include "ax-store-dashboard.h"
 
 #include <json-glib/json-glib.h>
@@ -65,7 +66,7 @@ headline_metric (const char       *metrics,
                  AxDashboardModel *m)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root, *rows = NULL;
+  JsonObject *root;
   const char *task;
 
   m->metric_value = NAN;
@@ -77,24 +78,8 @@ headline_metric (const char       *metrics,
   if (task == NULL)
     return;
   m->task = g_strdup (task);
-  for (guint i = 0; i < 2 && rows == NULL; i++)
-    {
-      JsonNode *node = json_object_get_member (root, i == 0 ? "test" : "validation");
-      if (node && JSON_NODE_HOLDS_OBJECT (node))
-        rows = json_node_get_object (node);
-    }
-  if (g_str_equal (task, "regression"))
-    m->metric_name = "r2";
-  else if (g_str_equal (task, "classification"))
-    m->metric_name = "accuracy";
-  else if (g_str_equal (task, "forecast"))
-    m->metric_name = "mape";
-  if (rows && m->metric_name)
-    {
-      JsonNode *v = json_object_get_member (rows, m->metric_name);
-      if (v && JSON_NODE_HOLDS_VALUE (v))
-        m->metric_value = json_node_get_double (v);
-    }
+  /* The same metric the Models view heads a model with. */
+  ax_model_admin_headline (metrics, &m->metric_name, &m->metric_value);
 }
 
 static void

@@ -49,7 +49,8 @@ typedef struct {
   /* The headline metric of the active version: R² for a regression, accuracy
    * for a classification, MAPE in percent for a forecast (on the test rows where
    * there are some, else the validation rows); NULL / NAN when unknown. */
-  const char *metric_name;   /* "r2", "accuracy", "mape": static */
+  const char *metric_name;   /* ax_model_admin_headline()'s: "r2", "roc_auc",
+                              * "accuracy" or "smape" (in percent): static */
   double    metric_value;
   gint64    n_predictions;   /* in the filter's date range */
   gint64    n_actuals;       /* of those, with their actual value recorded */
