@@ -1687,6 +1687,52 @@ test_calibrate_classes (void)
   g_assert_cmpfloat (ax_calibration_ece (cal_prob, y + n / 2, n / 2, 2, 10), <, 0.02);
 }
 
+/* A range's confidence is the share of the validation scores (absolute
+ * residuals here: no spread) at most 0.1 |prediction|: checked against a
+ * plain count at the scores, between them, below and above them, with
+ * repeated scores, for every number of scores up to 40. */
+static void
+test_calibrate_range_confidence (void)
+{
+  for (guint n = 1; n <= 40; n++)
+    {
+      g_autofree double *pred = g_new0 (double, n);
+      g_autofree double *y = g_new (double, n);
+      g_autofree double *at = g_new (double, 4 * n + 2);
+      g_autofree double *lower = g_new (double, 4 * n + 2);
+      g_autofree double *upper = g_new (double, 4 * n + 2);
+      g_autofree double *conf = g_new (double, 4 * n + 2);
+      g_autoptr(AxCalibration) cal = NULL;
+      guint m = 0;
+
+      /* Residuals 1, 2, 2, 4, 5, 5, ...: every third one repeated. */
+      for (guint i = 0; i < n; i++)
+        y[i] = (i % 2 ? -1.0 : 1.0) * (i - i / 3 + 1);
+      cal = ax_calibration_fit_range (pred, y, NULL, n, 0.9);
+      g_assert_false (ax_calibration_uses_spread (cal));
+      for (guint i = 0; i < n; i++)
+        {
+          double r = i - i / 3 + 1;
+          at[m++] = r / AX_CONFIDENCE_TOLERANCE;
+          at[m++] = -(r + 0.5) / AX_CONFIDENCE_TOLERANCE;
+          at[m++] = (r - 0.25) / AX_CONFIDENCE_TOLERANCE;
+          at[m++] = nextafter (r, 0) / AX_CONFIDENCE_TOLERANCE;
+        }
+      at[m++] = 0;
+      at[m++] = 1e9;
+      ax_calibration_apply_range (cal, at, NULL, m, lower, upper, conf);
+      for (guint j = 0; j < m; j++)
+        {
+          double t = AX_CONFIDENCE_TOLERANCE * fabs (at[j]);
+          guint below = 0;
+
+          for (guint i = 0; i < n; i++)
+            below += fabs (y[i]) <= t;
+          g_assert_cmpfloat (conf[j], ==, (double) below / n);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1708,6 +1754,7 @@ main (int   argc,
   g_test_add_func ("/engine/model/prep/normalize", test_prep_normalize);
   g_test_add_func ("/engine/model/prep/variant", test_prep_variant);
   g_test_add_func ("/engine/model/calibrate/classes", test_calibrate_classes);
+  g_test_add_func ("/engine/model/calibrate/range-confidence", test_calibrate_range_confidence);
   g_test_add_func ("/engine/model/train/forest-friedman1", test_model_forest_friedman1);
   g_test_add_func ("/engine/model/train/churn", test_model_churn);
   g_test_add_func ("/engine/model/train/time-column", test_model_time_column);

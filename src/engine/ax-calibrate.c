@@ -340,20 +340,20 @@ static double
 score_cdf (const AxCalibration *cal,
            double               t)
 {
-  const double *s = (const double *) cal->scores->data;
-  guint lo = 0, hi = cal->scores->len;
+  const double *s = (const double *) cal->scores->data, *base = s;
+  guint len = cal->scores->len;
 
-  if (hi == 0)
+  if (len == 0)
     return 0;
-  while (lo < hi)
+  /* A binary search without branches to mispredict: the scores at most
+   * @t are those before base + len, and at least those before base. */
+  while (len > 1)
     {
-      guint mid = lo + (hi - lo) / 2;
-      if (s[mid] <= t)
-        lo = mid + 1;
-      else
-        hi = mid;
+      guint half = len / 2;
+      base = base[half - 1] <= t ? base + half : base;
+      len -= half;
     }
-  return (double) lo / cal->scores->len;
+  return (double) ((guint) (base - s) + (base[0] <= t)) / cal->scores->len;
 }
 
 void

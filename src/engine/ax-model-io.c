@@ -141,10 +141,11 @@ convert_column (const AxColumn  *src,
 
       if (src->missing[r] || (src->strings && src->strings[r] == NULL))
         continue;
-      if (src->strings)
+      /* Categories and text are copied as they are, below. */
+      if (src->strings && want != AX_COLUMN_CATEGORICAL && want != AX_COLUMN_TEXT)
         {
           text = g_strstrip (g_strdup (src->strings[r]));
-          if (*text == '\0' && want != AX_COLUMN_CATEGORICAL && want != AX_COLUMN_TEXT)
+          if (*text == '\0')
             continue;
         }
 
