@@ -22,64 +22,11 @@
 #include "ax-store-predictions.h"
 #include "ax-train.h"
 #include "ax-window.h"
+#include "ax-app-test-util.h"
 
 #define N_SAMPLE 1500
 
-static AxApplication *app;
 static char *tmpdir;
-
-static gboolean
-set_true (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gboolean done = FALSE;
-  g_timeout_add (ms, set_true, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Iterates the main loop until @cond holds or @ms pass. */
-#define WAIT_FOR(cond, ms) \
-  G_STMT_START { \
-    gint64 _end = g_get_monotonic_time () + (ms) * 1000; \
-    while (!(cond) && g_get_monotonic_time () < _end) \
-      wait_ms (10); \
-  } G_STMT_END
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  for (guint tries = 0; node == NULL && tries < 40; tries++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      if (tries > 0)
-        wait_ms (50);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* The first N_SAMPLE diamonds with an id column in front. */
 static char *
@@ -124,15 +71,16 @@ write_actuals (const char *sample,
   g_assert_true (g_file_set_contents (dest, out->str, out->len, NULL));
 }
 
+/* The first mapped widget of @type at or below @widget, or NULL. */
 static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
+find_mapped_descendant (GtkWidget *widget,
+                        GType      type)
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
     return widget;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *found = find_descendant (c, type);
+      GtkWidget *found = find_mapped_descendant (c, type);
       if (found)
         return found;
     }
@@ -142,11 +90,7 @@ find_descendant (GtkWidget *widget,
 static AdwMessageDialog *
 find_message_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static void
@@ -282,8 +226,8 @@ test_predictions_workflow (void)
   g_assert_cmpint (ax_prediction_history_get_n_matching (history), ==, N_SAMPLE + 1);
   wait_ms (300);
   {
-    GtkWidget *cell = find_descendant (GTK_WIDGET (ax_prediction_history_get_table (history)),
-                                       GTK_TYPE_EDITABLE_LABEL);
+    GtkWidget *cell = find_mapped_descendant (GTK_WIDGET (ax_prediction_history_get_table (history)),
+                                              GTK_TYPE_EDITABLE_LABEL);
     GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (ax_prediction_history_get_table (history)));
     g_autoptr(GObject) first = g_list_model_get_item (rows, 0);
     AxStore *store = ax_project_get_store (ax_window_get_project (window));

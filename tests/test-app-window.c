@@ -18,84 +18,14 @@
 #include "ax-window.h"
 #include "ax-import.h"
 #include "ax-project.h"
+#include "ax-app-test-util.h"
 
-static AxApplication *app;
 static char *tmpdir;
-
-static gboolean
-set_true (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gboolean done = FALSE;
-  g_timeout_add (ms, set_true, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Iterates the main loop until @cond holds or @ms pass; returns @cond. */
-#define WAIT_FOR(cond, ms) \
-  G_STMT_START { \
-    gint64 _end = g_get_monotonic_time () + (ms) * 1000; \
-    while (!(cond) && g_get_monotonic_time () < _end) \
-      wait_ms (10); \
-  } G_STMT_END
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  /* A page that has only just changed has no drawing yet: give it frames. */
-  for (guint tries = 0; node == NULL && tries < 40; tries++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      if (tries > 0)
-        wait_ms (50);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static AxWindow *
-new_window (void)
-{
-  AxWindow *window = ax_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  wait_ms (100);
-  return window;
-}
 
 static AxImportDialog *
 find_import_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l; l = l->next)
-    if (AX_IS_IMPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return find_toplevel (AX_TYPE_IMPORT_DIALOG);
 }
 
 static void
@@ -278,21 +208,6 @@ test_window_demo_project (void)
   wait_ms (500);
   screenshot (GTK_WIDGET (window), "demo-diamonds.png");
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 static void
