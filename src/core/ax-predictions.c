@@ -518,7 +518,7 @@ ax_prediction_batch_run (const char      *project_path,
   Stage stage = { progress, progress_data, 0, 0 };
 
   g_return_val_if_fail (dataset != NULL || input != NULL, NULL);
-  batch->dir = g_dir_make_tmp ("auspex-batch-XXXXXX", error);
+  batch->dir = g_dir_make_tmp (NULL, error);
   if (batch->dir == NULL)
     return NULL;
   if (dataset)
