@@ -9,6 +9,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-anomalies-page.h"
 #include "ax-anomaly-detail.h"
 #include "ax-anomaly-item.h"
@@ -86,28 +87,6 @@ ax_anomalies_page_get_run (AxAnomaliesPage *self)
   return self->run;
 }
 
-static void
-toast (AxAnomaliesPage *self,
-       const char      *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (AX_IS_WINDOW (root))
-    ax_window_toast (AX_WINDOW (root), message);
-}
-
-static void
-show_error (AxAnomaliesPage *self,
-            const char      *heading,
-            const char      *body)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 static const AxDetectionInfo *
 find_detection (AxAnomaliesPage *self,
                 gint64           id)
@@ -153,9 +132,9 @@ run_done (GObject      *source,
   if (!ax_job_run_finish (job, result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, _("Detection cancelled; nothing was stored"));
+        ax_widget_toast (GTK_WIDGET (self), _("Detection cancelled; nothing was stored"));
       else
-        show_error (self, _("Detection Failed"), error->message);
+        ax_widget_show_error (GTK_WIDGET (self), _("Detection Failed"), error->message);
     }
   else
     {
@@ -170,7 +149,7 @@ run_done (GObject      *source,
                                              "“%s” found %u anomalies in %" G_GUINT64_FORMAT " rows",
                                              r->anomalies->len),
                                    r->detection_name, r->anomalies->len, r->n_scored);
-      toast (self, message);
+      ax_widget_toast (GTK_WIDGET (self), message);
     }
   g_clear_object (&self->run);
   gtk_revealer_set_reveal_child (self->run_revealer, FALSE);
@@ -234,12 +213,11 @@ static void
 open_editor (AxAnomaliesPage *self,
              const char      *config_json)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AxDetectionEditor *editor;
 
   if (self->project == NULL)
     return;
-  editor = ax_detection_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->project, config_json);
+  editor = ax_detection_editor_new (ax_widget_get_window (GTK_WIDGET (self)), self->project, config_json);
   g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
 }
@@ -254,7 +232,7 @@ new_activated (GtkWidget  *widget,
 
   if (datasets == NULL || datasets->len == 0)
     {
-      toast (self, _("Import a dataset first: a detection watches a dataset's columns"));
+      ax_widget_toast (GTK_WIDGET (self), _("Import a dataset first: a detection watches a dataset's columns"));
       return;
     }
   open_editor (self, NULL);
@@ -287,10 +265,10 @@ on_enabled_changed (GtkSwitch       *sw,
   if (!ax_store_set_detection_enabled (ax_project_get_store (self->project), id,
                                        gtk_switch_get_active (sw), &error))
     {
-      show_error (self, _("Could Not Change Monitoring"), error->message);
+      ax_widget_show_error (GTK_WIDGET (self), _("Could Not Change Monitoring"), error->message);
       return;
     }
-  toast (self, gtk_switch_get_active (sw) ? _("Monitoring on: the detection runs at its frequency")
+  ax_widget_toast (GTK_WIDGET (self), gtk_switch_get_active (sw) ? _("Monitoring on: the detection runs at its frequency")
                                           : _("Monitoring off: the detection runs only when you run it"));
 }
 
@@ -391,7 +369,7 @@ reload (AxAnomaliesPage *self)
   if (self->detections == NULL)
     {
       self->detections = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_detection_info_free);
-      toast (self, error->message);
+      ax_widget_toast (GTK_WIDGET (self), error->message);
     }
   for (guint i = 0; i < self->detections->len; i++)
     gtk_list_box_append (self->detections_list, detection_row (self, self->detections->pdata[i]));
@@ -410,6 +388,13 @@ reload (AxAnomaliesPage *self)
       else if (shown && now->status != shown->status)
         ax_anomaly_detail_show (self->detail, self->project, now->id);
     }
+}
+
+/* Behind another view, the page reads the project when it is shown. */
+static void
+project_changed (AxAnomaliesPage *self)
+{
+  ax_widget_reload_when_shown (GTK_WIDGET (self), (AxReloadFunc) reload);
 }
 
 /* The anomalies, read in a thread */
@@ -478,7 +463,7 @@ load_done (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && l->serial == self->load_serial)
         {
           self->loading = FALSE;
-          toast (self, error->message);
+          ax_widget_toast (GTK_WIDGET (self), error->message);
         }
       return;
     }
@@ -647,7 +632,7 @@ ax_anomalies_page_show_anomaly (AxAnomaliesPage *self,
   if (ax_anomaly_detail_get_id (self->detail) == id)
     gtk_stack_set_visible_child_name (self->content_stack, "detail");
   else
-    toast (self, _("That anomaly is no longer in the project"));
+    ax_widget_toast (GTK_WIDGET (self), _("That anomaly is no longer in the project"));
 }
 
 static void
@@ -734,7 +719,7 @@ on_scheduled_retrain (AxScheduler     *scheduler,
   if (self->project == NULL)
     return;
   ax_project_changed (self->project);
-  toast (self, text);
+  ax_widget_toast (GTK_WIDGET (self), text);
 }
 
 static void
@@ -745,7 +730,7 @@ on_scheduled_failure (AxScheduler     *scheduler,
 {
   g_autofree char *text = g_strdup_printf (_("%s could not run: %s"), what, message);
 
-  toast (self, text);
+  ax_widget_toast (GTK_WIDGET (self), text);
 }
 
 static void
@@ -783,7 +768,7 @@ ax_anomalies_page_set_project (AxAnomaliesPage *self,
   gtk_stack_set_visible_child_name (self->content_stack, "results");
   if (project)
     {
-      g_signal_connect_swapped (project, "changed", G_CALLBACK (reload), self);
+      g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed), self);
       g_signal_connect_swapped (project, "notify::path", G_CALLBACK (on_project_path), self);
       self->scheduler = ax_scheduler_new (ax_project_get_path (project));
       g_signal_connect (self->scheduler, "detection-finished", G_CALLBACK (on_scheduled_detection), self);

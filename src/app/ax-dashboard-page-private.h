@@ -13,7 +13,6 @@ struct _AxDashboardPage {
   GCancellable *cancellable;      /* of the read under way */
   guint         reload_source;
   gboolean      updating_types;   /* the controls are set in code: no reload */
-  gboolean      render_pending;   /* a snapshot came while the page was hidden */
   char        **model_types;      /* the type dropdown's entries 1.. */
 
   GtkLabel     *headline;

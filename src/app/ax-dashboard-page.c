@@ -8,6 +8,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-dashboard-page-private.h"
 
 #include <glib/gi18n.h>
@@ -55,6 +56,17 @@ current_filter (AxDashboardPage   *self,
 }
 
 static void
+show_snapshot (GtkWidget *widget)
+{
+  AxDashboardPage *self = AX_DASHBOARD_PAGE (widget);
+
+  if (self->dashboard == NULL)
+    return;
+  ax_dashboard_page_update_model_types (self);
+  ax_dashboard_page_render (self);
+}
+
+static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
            gpointer      data)
@@ -79,32 +91,11 @@ on_loaded (GObject      *source,
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->dashboard, ax_dashboard_free);
   self->dashboard = d;
-  /* Building the cards is the main thread's work: a hidden dashboard
-   * (another view is in front, a model is training) does it when it is
-   * shown again. */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->render_pending = FALSE;
-      ax_dashboard_page_update_model_types (self);
-      ax_dashboard_page_render (self);
-    }
-  else
-    self->render_pending = TRUE;
+  /* The snapshot is read in any case (ax_dashboard_page_get_dashboard());
+   * building the cards is the main thread's work, which a dashboard behind
+   * another view does when it is shown again. */
+  ax_widget_reload_when_shown (GTK_WIDGET (self), show_snapshot);
   g_signal_emit (self, signals[SIGNAL_LOADED], 0);
-}
-
-static void
-ax_dashboard_page_map (GtkWidget *widget)
-{
-  AxDashboardPage *self = AX_DASHBOARD_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ax_dashboard_page_parent_class)->map (widget);
-  if (self->render_pending && self->dashboard)
-    {
-      self->render_pending = FALSE;
-      ax_dashboard_page_update_model_types (self);
-      ax_dashboard_page_render (self);
-    }
 }
 
 static gboolean
@@ -273,7 +264,6 @@ ax_dashboard_page_class_init (AxDashboardPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ax_dashboard_page_dispose;
-  widget_class->map = ax_dashboard_page_map;
 
   /* A new snapshot is shown. */
   signals[SIGNAL_LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -7,6 +7,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-data-view.h"
 #include "ax-column-summary.h"
 #include "ax-dataset-object.h"
@@ -40,7 +41,6 @@ struct _AxDataView {
 
   int                  sort_column;
   gboolean             sort_descending;
-  gboolean             reload_pending;   /* the project changed while hidden */
   int                  probe_hit;
   AxRow               *probe_a;
   AxRow               *probe_b;
@@ -60,15 +60,6 @@ current_info (AxDataView *self)
 {
   AxDatasetObject *item = gtk_single_selection_get_selected_item (self->selection);
   return item ? ax_dataset_object_get_info (item) : NULL;
-}
-
-static void
-toast (AxDataView *self,
-       const char *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  if (AX_IS_WINDOW (root))
-    ax_window_toast (AX_WINDOW (root), message);
 }
 
 static void
@@ -319,7 +310,7 @@ query_done (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
   if (order == NULL)
     {
-      toast (self, error->message);
+      ax_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
   if (self->rows)
@@ -391,7 +382,7 @@ reload (AxDataView *self,
   list = ax_project_list_datasets (self->project, &error);
   if (list == NULL)
     {
-      toast (self, error->message);
+      ax_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
   g_signal_handlers_block_by_func (self->selection, show_dataset, self);
@@ -426,36 +417,19 @@ current_id (AxDataView *self)
   return info ? info->id : 0;
 }
 
-/* A hidden view (another is in front) reads the project again when it is
- * shown, not at every change: a training's end must not rebuild tables
- * nobody sees. */
 static void
-project_changed (AxDataView *self)
+reload_current (GtkWidget *widget)
 {
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->reload_pending = TRUE;
-      return;
-    }
-  self->reload_pending = FALSE;
+  AxDataView *self = AX_DATA_VIEW (widget);
+
   reload (self, current_id (self));
 }
 
+/* Behind another view, the list is read again when it is shown. */
 static void
-reload_if_pending (AxDataView *self)
+project_changed (AxDataView *self)
 {
-  if (self->reload_pending)
-    {
-      self->reload_pending = FALSE;
-      reload (self, current_id (self));
-    }
-}
-
-static void
-ax_data_view_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (ax_data_view_parent_class)->map (widget);
-  reload_if_pending (AX_DATA_VIEW (widget));
+  ax_widget_reload_when_shown (GTK_WIDGET (self), reload_current);
 }
 
 void
@@ -468,7 +442,6 @@ ax_data_view_set_project (AxDataView *self,
   g_set_object (&self->project, project);
   if (project)
     g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed), self);
-  self->reload_pending = FALSE;
   reload (self, 0);
 }
 
@@ -478,7 +451,7 @@ ax_data_view_select (AxDataView *self,
 {
   guint n;
 
-  reload_if_pending (self);
+  ax_widget_reload_pending (GTK_WIDGET (self));
   n = g_list_model_get_n_items (G_LIST_MODEL (self->datasets));
 
   for (guint i = 0; i < n; i++)
@@ -508,7 +481,7 @@ ax_data_view_dataset_imported (AxDataView *self,
                                name, n_rows, n_skipped);
   else
     message = g_strdup_printf (_("Imported “%s”: %'" G_GINT64_FORMAT " rows"), name, n_rows);
-  toast (self, message);
+  ax_widget_toast (GTK_WIDGET (self), message);
 }
 
 void
@@ -549,7 +522,7 @@ ax_data_view_flush (AxDataView *self)
       g_clear_object (&self->delete_toast);
     }
   if (!ax_project_delete_dataset (self->project, id, &error))
-    toast (self, error->message);
+    ax_widget_toast (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -619,7 +592,7 @@ rename_response (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "rename") != 0 || self->project == NULL)
     return;
   if (!ax_project_rename_dataset (self->project, id, gtk_editable_get_text (entry), &error))
-    toast (self, error->message);
+    ax_widget_toast (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -673,12 +646,12 @@ export_done (GObject      *source,
   GFile *dest = g_object_get_data (source, "dest");
 
   if (!ax_job_run_finish (AX_JOB (source), result, &error))
-    toast (self, error->message);
+    ax_widget_toast (GTK_WIDGET (self), error->message);
   else
     {
       g_autofree char *base = g_file_get_basename (dest);
       g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), base);
-      toast (self, message);
+      ax_widget_toast (GTK_WIDGET (self), message);
     }
   g_object_unref (source);
 }
@@ -758,7 +731,6 @@ ax_data_view_class_init (AxDataViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = ax_data_view_dispose;
-  widget_class->map = ax_data_view_map;
   g_type_ensure (AX_TYPE_DATASET_OBJECT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/auspex/Auspex/ui/ax-data-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AxDataView, stack);

@@ -6,6 +6,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-models-page-private.h"
 #include "ax-model-editor.h"
 #include "ax-window.h"
@@ -17,29 +18,6 @@
 G_DEFINE_FINAL_TYPE (AxModelsPage, ax_models_page, ADW_TYPE_BIN)
 
 static void start_training (AxModelsPage *self, const char *config_json);
-
-static void
-toast (AxModelsPage *self,
-       const char   *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (AX_IS_WINDOW (root))
-    ax_window_toast (AX_WINDOW (root), message);
-}
-
-static void
-show_error (AxModelsPage *self,
-            const char   *heading,
-            const GError *error)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              heading, error->message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
 
 const AxModelInfo *
 ax_models_page_get_selected (AxModelsPage *self)
@@ -250,6 +228,13 @@ reload (AxModelsPage *self)
   show_selected (self);
 }
 
+/* Behind another view, the page reads the project when it is shown. */
+static void
+project_changed (AxModelsPage *self)
+{
+  ax_widget_reload_when_shown (GTK_WIDGET (self), (AxReloadFunc) reload);
+}
+
 /* Public for tests: select a model by name. */
 gboolean
 ax_models_page_select (AxModelsPage *self,
@@ -288,7 +273,7 @@ ax_models_page_set_project (AxModelsPage *self,
   g_set_object (&self->project, project);
   self->selected_id = 0;
   if (project)
-    self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (reload), self);
+    self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed), self);
   reload (self);
 }
 
@@ -305,12 +290,12 @@ on_active_changed (AxModelsPage *self)
     return;
   if (!ax_model_admin_set_active (ax_project_get_store (self->project), info->id, active, &error))
     {
-      show_error (self, _("Could Not Change the Model"), error);
+      ax_widget_show_error (GTK_WIDGET (self), _("Could Not Change the Model"), error->message);
       return;
     }
   {
     g_autofree char *msg = g_strdup_printf (active ? _("“%s” is deployed") : _("“%s” is deactivated"), info->name);
-    toast (self, msg);
+    ax_widget_toast (GTK_WIDGET (self), msg);
   }
   ax_project_changed (self->project);
 }
@@ -410,23 +395,22 @@ on_trained (GObject      *source,
   if (!ax_job_run_finish (job, res, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, _("Training cancelled; nothing was stored"));
+        ax_widget_toast (GTK_WIDGET (self), _("Training cancelled; nothing was stored"));
       else if (g_error_matches (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG) ||
                g_error_matches (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA))
         {
           /* Back to the form, with the message at the field it names. */
-          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
           AxModelEditor *editor;
           g_autofree char *field = ax_model_admin_error_field (error);
 
           config = g_object_steal_data (G_OBJECT (job), "config");
-          editor = ax_model_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->project, config);
+          editor = ax_model_editor_new (ax_widget_get_window (GTK_WIDGET (self)), self->project, config);
           g_signal_connect_swapped (editor, "train", G_CALLBACK (start_training), self);
           gtk_window_present (GTK_WINDOW (editor));
           ax_model_editor_show_error (editor, field, error->message);
         }
       else
-        show_error (self, _("Training Failed"), error);
+        ax_widget_show_error (GTK_WIDGET (self), _("Training Failed"), error->message);
       g_clear_pointer (&self->job_model, g_free);
       reload (self);
       return;
@@ -435,7 +419,7 @@ on_trained (GObject      *source,
     AxTrainResult *r = ax_model_admin_train_job_get_result (job);
     g_autofree char *msg = g_strdup_printf (_("Trained “%s” version %u"), r->model_name, r->version);
     self->selected_id = r->model_id;
-    toast (self, msg);
+    ax_widget_toast (GTK_WIDGET (self), msg);
   }
   g_clear_pointer (&self->job_model, g_free);
   ax_project_changed (self->project);
@@ -471,7 +455,9 @@ start_training (AxModelsPage *self,
   gtk_progress_bar_set_fraction (self->training_bar, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->training_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->training_revealer, TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "models");
+  /* At once: a crossfade drawn in software would hold up the window just
+   * as training starts. */
+  gtk_stack_set_visible_child_full (self->stack, "models", GTK_STACK_TRANSITION_TYPE_NONE);
   g_signal_connect_swapped (self->job, "notify::fraction", G_CALLBACK (on_job_progress), self);
   g_signal_connect_swapped (self->job, "notify::detail", G_CALLBACK (on_job_progress), self);
   g_signal_connect_swapped (self->job, "notify::eta", G_CALLBACK (on_job_progress), self);
@@ -487,14 +473,6 @@ ax_models_page_get_job (AxModelsPage *self)
   return self->job;
 }
 
-static GtkWindow *
-parent_window (AxModelsPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
 static void
 new_activated (GtkWidget  *widget,
                const char *action,
@@ -505,7 +483,7 @@ new_activated (GtkWidget  *widget,
 
   if (self->project == NULL)
     return;
-  editor = ax_model_editor_new (parent_window (self), self->project, NULL);
+  editor = ax_model_editor_new (ax_widget_get_window (GTK_WIDGET (self)), self->project, NULL);
   g_signal_connect_swapped (editor, "train", G_CALLBACK (start_training), self);
   gtk_window_present (GTK_WINDOW (editor));
 }
@@ -526,10 +504,10 @@ edit_activated (GtkWidget  *widget,
   config = ax_model_admin_retrain_config (ax_project_get_store (self->project), info->id, &error);
   if (config == NULL)
     {
-      show_error (self, _("Could Not Open the Model"), error);
+      ax_widget_show_error (GTK_WIDGET (self), _("Could Not Open the Model"), error->message);
       return;
     }
-  editor = ax_model_editor_new (parent_window (self), self->project, config);
+  editor = ax_model_editor_new (ax_widget_get_window (GTK_WIDGET (self)), self->project, config);
   g_signal_connect_swapped (editor, "train", G_CALLBACK (start_training), self);
   gtk_window_present (GTK_WINDOW (editor));
 }
@@ -549,7 +527,7 @@ train_activated (GtkWidget  *widget,
   config = ax_model_admin_retrain_config (ax_project_get_store (self->project), info->id, &error);
   if (config == NULL)
     {
-      show_error (self, _("Could Not Retrain the Model"), error);
+      ax_widget_show_error (GTK_WIDGET (self), _("Could Not Retrain the Model"), error->message);
       return;
     }
   start_training (self, config);
@@ -578,7 +556,7 @@ on_delete_response (AdwMessageDialog *dialog,
     return;
   if (!ax_store_delete_model (ax_project_get_store (self->project), id, &error))
     {
-      show_error (self, _("Could Not Delete the Model"), error);
+      ax_widget_show_error (GTK_WIDGET (self), _("Could Not Delete the Model"), error->message);
       return;
     }
   self->selected_id = 0;
@@ -603,7 +581,7 @@ delete_activated (GtkWidget  *widget,
                                        "Its %u version and every prediction made with it are deleted too. This cannot be undone.",
                                        "Its %u versions and every prediction made with them are deleted too. This cannot be undone.",
                                        info->n_versions), info->n_versions);
-  dialog = adw_message_dialog_new (parent_window (self), heading, body);
+  dialog = adw_message_dialog_new (ax_widget_get_window (GTK_WIDGET (self)), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -628,11 +606,11 @@ rollback_activated (GtkWidget  *widget,
     return;
   if (!ax_model_admin_rollback (ax_project_get_store (self->project), info->id, version, &error))
     {
-      show_error (self, _("Could Not Roll Back"), error);
+      ax_widget_show_error (GTK_WIDGET (self), _("Could Not Roll Back"), error->message);
       return;
     }
   msg = g_strdup_printf (_("“%s” uses version %u again"), info->name, version);
-  toast (self, msg);
+  ax_widget_toast (GTK_WIDGET (self), msg);
   ax_project_changed (self->project);
 }
 

@@ -7,6 +7,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-prediction-batch-view.h"
 
 #include <glib/gi18n.h>
@@ -121,16 +122,6 @@ update_actions (AxPredictionBatchView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.predict-file", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.cancel", self->job != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.export", results (self) != NULL);
-}
-
-static void
-toast (AxPredictionBatchView *self,
-       const char            *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (AX_IS_WINDOW (root))
-    ax_window_toast (AX_WINDOW (root), message);
 }
 
 /* The table */
@@ -279,15 +270,9 @@ on_batch_done (GObject      *source,
       show_results (self);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast (self, _("Batch cancelled; nothing was recorded"));
+    ax_widget_toast (GTK_WIDGET (self), _("Batch cancelled; nothing was recorded"));
   else
-    {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                  _("Could Not Predict"), error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
+    ax_widget_show_error (GTK_WIDGET (self), _("Could Not Predict"), error->message);
   g_clear_object (&self->job);
   update_actions (self);
   if (ok && self->project)
@@ -355,30 +340,16 @@ on_open_response (GtkNativeDialog       *chooser,
   g_clear_object (&self->chooser);
 }
 
-static GtkWindow *
-parent_window (GtkWidget *widget)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
 static void
 predict_file_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   AxPredictionBatchView *self = AX_PREDICTION_BATCH_VIEW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = ax_data_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, _("Data files"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_suffix (filter, "tsv");
-  gtk_file_filter_add_suffix (filter, "txt");
-  gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_filter_add_suffix (filter, "ndjson");
-  gtk_file_filter_add_suffix (filter, "xlsx");
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Predict a File"), parent_window (widget),
+  self->chooser = gtk_file_chooser_native_new (_("Predict a File"), ax_widget_get_window (widget),
                                                GTK_FILE_CHOOSER_ACTION_OPEN, _("_Predict"), NULL);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);
@@ -409,10 +380,10 @@ on_copied (GObject      *source,
   if (!g_file_copy_finish (G_FILE (source), res, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not save the predictions: %s"), error->message);
-      toast (self, message);
+      ax_widget_toast (GTK_WIDGET (self), message);
       return;
     }
-  toast (self, _("Predictions saved"));
+  ax_widget_toast (GTK_WIDGET (self), _("Predictions saved"));
 }
 
 void
@@ -426,7 +397,7 @@ ax_prediction_batch_view_export (AxPredictionBatchView *self,
     return;
   if (self->project && ax_export_is_project_file (ax_project_get_path (self->project), dest))
     {
-      toast (self, _("Will not write over the project itself; choose another file"));
+      ax_widget_toast (GTK_WIDGET (self), _("Will not write over the project itself; choose another file"));
       return;
     }
   g_file_copy_async (batch->output, dest, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT,
@@ -459,7 +430,7 @@ export_action (GtkWidget  *widget,
     return;
   name = g_strdup_printf (_("%s predictions.csv"), batch->result.model_name);
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Export Predictions"), parent_window (widget),
+  self->chooser = gtk_file_chooser_native_new (_("Export Predictions"), ax_widget_get_window (widget),
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);

@@ -7,6 +7,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-prediction-history.h"
 
 #include <glib/gi18n.h>
@@ -88,23 +89,6 @@ struct _AxPredictionHistory {
 };
 
 G_DEFINE_FINAL_TYPE (AxPredictionHistory, ax_prediction_history, ADW_TYPE_BIN)
-
-static void
-toast (AxPredictionHistory *self,
-       const char          *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (AX_IS_WINDOW (root))
-    ax_window_toast (AX_WINDOW (root), message);
-}
-
-static GtkWindow *
-parent_window (AxPredictionHistory *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
 
 /* The filter, with the dates as UTC text bounds; free the strings. */
 static void
@@ -448,7 +432,7 @@ load_page (AxPredictionHistory *self,
   entries = ax_store_query_predictions (store, &filter, offset, PAGE_SIZE, &error);
   if (entries == NULL)
     {
-      toast (self, error->message);
+      ax_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
   self->n_matching = ax_store_count_predictions (store, &filter, NULL);
@@ -634,7 +618,7 @@ commit_actual (AxPredictionHistory *self,
   store = ax_project_get_store (self->project);
   if (!ax_predictions_set_actual_text (store, item->entry->id, text, &error))
     {
-      toast (self, error->message);
+      ax_widget_toast (GTK_WIDGET (self), error->message);
       return FALSE;
     }
   fresh = ax_store_get_prediction (store, item->entry->id, NULL);
@@ -679,7 +663,7 @@ on_actuals_done (GObject      *source,
       if (self->actuals_job == job)
         g_clear_object (&self->actuals_job);
       message = g_strdup_printf (_("Could not record the actual values: %s"), error->message);
-      toast (self, message);
+      ax_widget_toast (GTK_WIDGET (self), message);
       return;
     }
   self->report = *ax_predictions_actuals_job_get_report (job);
@@ -690,7 +674,7 @@ on_actuals_done (GObject      *source,
                                "%s"),
                              self->report.n_updated, self->report.n_matched, self->report.n_unmatched,
                              self->report.n_invalid ? _(", some values could not be read") : "");
-  toast (self, message);
+  ax_widget_toast (GTK_WIDGET (self), message);
   if (self->project)
     ax_project_changed (self->project);
 }
@@ -781,7 +765,7 @@ on_header_read (GObject      *source,
       g_autofree char *message = g_strdup_printf (_("Could not read the file: %s"), error->message);
       if (self->header_job == job)
         g_clear_object (&self->header_job);
-      toast (self, message);
+      ax_widget_toast (GTK_WIDGET (self), message);
       return;
     }
   if (self->header_job != job)
@@ -820,14 +804,14 @@ on_header_read (GObject      *source,
   if (n_keys == 0)
     {
       body = g_strdup_printf (_("None of the columns of “%s” is an input or a context detail of the predictions shown, so no row can be matched. Add a column the predictions share, such as an identifier."), base);
-      dialog = adw_message_dialog_new (parent_window (self), _("No Key Column"), body);
+      dialog = adw_message_dialog_new (ax_widget_get_window (GTK_WIDGET (self)), _("No Key Column"), body);
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       actuals_dialog_free (d);
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
   body = g_strdup_printf (_("Rows of “%s” are matched to predictions whose input or context has the same key; each match records the row’s actual value."), base);
-  dialog = adw_message_dialog_new (parent_window (self), _("Record Actual Values"), body);
+  dialog = adw_message_dialog_new (ax_widget_get_window (GTK_WIDGET (self)), _("Record Actual Values"), body);
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -885,16 +869,10 @@ record_csv_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   AxPredictionHistory *self = AX_PREDICTION_HISTORY (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = ax_data_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, _("Data files"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_suffix (filter, "tsv");
-  gtk_file_filter_add_suffix (filter, "txt");
-  gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_filter_add_suffix (filter, "xlsx");
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Record Actual Values"), parent_window (self),
+  self->chooser = gtk_file_chooser_native_new (_("Record Actual Values"), ax_widget_get_window (GTK_WIDGET (self)),
                                                GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);

@@ -8,6 +8,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-predictions-page.h"
 
 #include <glib/gi18n.h>
@@ -144,7 +145,7 @@ static void
 on_project_changed (AxProject         *project,
                     AxPredictionsPage *self)
 {
-  reload (self);
+  ax_widget_reload_when_shown (GTK_WIDGET (self), (AxReloadFunc) reload);
 }
 
 static void

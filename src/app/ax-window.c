@@ -7,6 +7,7 @@
 
 #include "ax-config.h"
 #include "ax-window.h"
+#include "ax-app-util.h"
 #include "ax-anomalies-page.h"
 #include "ax-dashboard-page.h"
 #include "ax-data-view.h"
@@ -373,12 +374,8 @@ choose_file (AxWindow             *self,
     }
   else if (action == GTK_FILE_CHOOSER_ACTION_OPEN)
     {
-      g_autoptr(GtkFileFilter) data = gtk_file_filter_new ();
+      g_autoptr(GtkFileFilter) data = ax_data_file_filter_new ();
       g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-      const char *suffixes[] = { "csv", "tsv", "tab", "txt", "json", "ndjson", "jsonl", "xlsx" };
-      gtk_file_filter_set_name (data, _("Data Files (CSV, TSV, JSON, NDJSON, Excel)"));
-      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-        gtk_file_filter_add_suffix (data, suffixes[i]);
       gtk_file_filter_set_name (all, _("All Files"));
       gtk_file_filter_add_pattern (all, "*");
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), data);

@@ -7,6 +7,7 @@
  */
 
 #include "ax-config.h"
+#include "ax-app-util.h"
 #include "ax-chart-private.h"
 
 #include <cairo-pdf.h>
@@ -818,18 +819,6 @@ ax_chart_export (AxChart       *self,
 }
 
 static void
-show_error (AxChart    *self,
-            const char *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              _("Could Not Export the Chart"), message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 on_chooser_response (GtkNativeDialog *native,
                      int              response,
                      AxChart         *self)
@@ -845,7 +834,7 @@ on_chooser_response (GtkNativeDialog *native,
       int h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 500);
 
       if (file && !ax_chart_export (self, file, priv->chooser_format, w, h, &error))
-        show_error (self, error->message);
+        ax_widget_show_error (GTK_WIDGET (self), _("Could Not Export the Chart"), error->message);
     }
   g_clear_object (&priv->chooser);
 }
@@ -858,7 +847,6 @@ export_action (GtkWidget  *widget,
   AxChart *self = AX_CHART (widget);
   AxChartPrivate *priv = ax_chart_get_instance_private (self);
   const char *fmt = g_variant_get_string (parameter, NULL);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *base = NULL, *file_name = NULL;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   static const char *mime[] = { "image/png", "image/svg+xml", "application/pdf" };
@@ -874,7 +862,7 @@ export_action (GtkWidget  *widget,
 
   g_clear_object (&priv->chooser);
   priv->chooser_format = (AxChartFormat) f;
-  priv->chooser = gtk_file_chooser_native_new (_(titles[f]), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+  priv->chooser = gtk_file_chooser_native_new (_(titles[f]), ax_widget_get_window (widget),
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (priv->chooser), TRUE);
   gtk_file_filter_set_name (filter, _(filter_names[f]));
