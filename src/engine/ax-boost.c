@@ -7,16 +7,21 @@
  * round, so prediction, importance and the saved blob all see exactly the
  * trees that are used.
  *
- * XGBoost's own notes: its global configuration (verbosity) is per
- * thread, hence quiet_xgboost() at every entry point; prediction from a
- * tree booster is documented as thread-safe since 1.4, but saving and
- * feature scores are not promised to be, so every call on a fitted booster
- * goes through one mutex (XGBoost parallelises each call itself).
+ * XGBoost is needed for training only.  A fitted model is XGBoost's JSON
+ * (the saved blob holds it as it is) and its trees read from that JSON
+ * (ax-boost-trees.c), which predict XGBoost's predictions to the bit
+ * without calling it: no booster to load for each prediction, and
+ * none of the library's per-call costs on the small batches that
+ * permutation importance and single predictions make.
+ *
+ * XGBoost keeps its global configuration (verbosity) per thread, hence
+ * quiet_xgboost() wherever training calls it.
  */
 
 #include "ax-config.h"
 #include "ax-algorithms-private.h"
 #include "ax-blob.h"
+#include "ax-boost-trees.h"
 #include "ax-metrics.h"
 
 #include <glib/gi18n-lib.h>
@@ -42,12 +47,12 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (BoosterHandle, XGBoosterFree, NULL)
 #define LOG_LOSS_EPS      1e-15
 
 struct _AxFitted {
-  BoosterHandle  booster;
+  GBytes        *model;         /* XGBoost's JSON */
+  AxBoostTrees  *trees;
   AxTask         task;
   guint          n_classes;     /* 0 for regression */
   guint          n_features;
   guint          best_iteration; /* 0-based; rounds used = best_iteration + 1 */
-  GMutex         lock;          /* serialises calls on booster */
 };
 
 static const AxParamSpec boost_params[] = {
@@ -422,21 +427,42 @@ validate_round (BoosterHandle     booster,
   return TRUE;
 }
 
+/* The fitted model of XGBoost's JSON @model; NULL with @error set when its
+ * trees cannot be read. */
 static AxFitted *
-fitted_new (BoosterHandle booster,
-            AxTask        task,
-            guint         n_classes,
-            guint         n_features,
-            guint         best_iteration)
+fitted_new (GBytes   *model,
+            AxTask    task,
+            guint     n_classes,
+            guint     n_features,
+            guint     best_iteration,
+            GError  **error)
 {
-  AxFitted *f = g_new0 (AxFitted, 1);
+  g_autoptr(AxBoostTrees) trees = NULL;
+  AxBoostLink want;
+  AxFitted *f;
+  gsize len;
+  const char *json = g_bytes_get_data (model, &len);
 
-  f->booster = booster;
+  trees = ax_boost_trees_read (json, len, n_features, best_iteration + 1, error);
+  if (trees == NULL)
+    return NULL;
+  want = task == AX_TASK_REGRESSION ? AX_BOOST_LINK_IDENTITY
+         : n_classes == 2 ? AX_BOOST_LINK_LOGISTIC : AX_BOOST_LINK_SOFTMAX;
+  if (ax_boost_trees_link (trees) != want ||
+      (want == AX_BOOST_LINK_SOFTMAX && ax_boost_trees_groups (trees) != n_classes))
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                   _("The gradient boosting model does not match its task"));
+      return NULL;
+    }
+
+  f = g_new0 (AxFitted, 1);
+  f->model = g_bytes_ref (model);
+  f->trees = g_steal_pointer (&trees);
   f->task = task;
   f->n_classes = task == AX_TASK_CLASSIFICATION ? n_classes : 0;
   f->n_features = n_features;
   f->best_iteration = best_iteration;
-  g_mutex_init (&f->lock);
   return f;
 }
 
@@ -445,8 +471,8 @@ boost_free (AxFitted *fitted)
 {
   if (fitted == NULL)
     return;
-  XGBoosterFree (fitted->booster);
-  g_mutex_clear (&fitted->lock);
+  g_bytes_unref (fitted->model);
+  ax_boost_trees_free (fitted->trees);
   g_free (fitted);
 }
 
@@ -636,8 +662,16 @@ boost_fit (const AxMatrix       *train,
       booster = g_steal_pointer (&sliced);
     }
 
-  return fitted_new (g_steal_pointer (&booster), task, train_y->n_classes,
-                     train->n_features, best_round);
+  {
+    bst_ulong len = 0;
+    const char *json = NULL;
+    g_autoptr(GBytes) model = NULL;
+
+    if (!xgb_ok (XGBoosterSaveModelToBuffer (booster, "{\"format\": \"json\"}", &len, &json), error))
+      return NULL;
+    model = g_bytes_new (json, len);
+    return fitted_new (model, task, train_y->n_classes, train->n_features, best_round, error);
+  }
 }
 
 /* The number of values predict() writes per row. */
@@ -652,127 +686,45 @@ boost_predict (const AxFitted *fitted,
                const AxMatrix *x,
                double         *out)
 {
-  AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
-  g_autoptr(GError) error = NULL;
-  g_autofree char *values = NULL, *config = NULL;
-  const bst_ulong *shape;
-  bst_ulong dim;
-  const float *p;
   guint width = out_width (fitted);
-  gsize n_out = (gsize) x->n_rows * width;
-  int rc;
+  g_autofree float *p = NULL;
 
   g_return_if_fail (x->n_features == fitted->n_features);
   if (x->n_rows == 0)
     return;
-  quiet_xgboost ();
 
-  /* In place, as XGBoost's Python package predicts on an array: no
-   * DMatrix (a sparse copy) to build. */
-  values = array_interface (x);
-  config = g_strdup_printf ("{\"type\": 0, \"training\": false, \"iteration_begin\": 0,"
-                            " \"iteration_end\": %u, \"strict_shape\": false, \"missing\": NaN,"
-                            " \"cache_id\": 0}",
-                            fitted->best_iteration + 1);
-
-  g_mutex_lock (&f->lock);
-  rc = XGBoosterPredictFromDense (fitted->booster, values, config, NULL, &shape, &dim, &p);
-  if (rc == 0)
-    {
-      if (fitted->task == AX_TASK_CLASSIFICATION && fitted->n_classes == 2)
-        for (guint i = 0; i < x->n_rows; i++)
-          {
-            out[2 * (gsize) i] = 1 - (double) p[i];
-            out[2 * (gsize) i + 1] = p[i];
-          }
-      else
-        for (gsize i = 0; i < n_out; i++)
-          out[i] = p[i];
-    }
+  p = g_new (float, (gsize) x->n_rows * ax_boost_trees_groups (fitted->trees));
+  ax_boost_trees_predict (fitted->trees, x, p);
+  if (fitted->task == AX_TASK_CLASSIFICATION && fitted->n_classes == 2)
+    for (guint i = 0; i < x->n_rows; i++)
+      {
+        out[2 * (gsize) i] = 1 - (double) p[i];
+        out[2 * (gsize) i + 1] = p[i];
+      }
   else
-    xgb_ok (rc, &error);
-  g_mutex_unlock (&f->lock);
-
-  if (rc == 0)
-    return;
-
-  /* Only a broken installation gets here: the matrix was checked. */
-  g_warning ("%s", error->message);
-  for (gsize i = 0; i < n_out; i++)
-    out[i] = NAN;
+    for (gsize i = 0; i < (gsize) x->n_rows * width; i++)
+      out[i] = p[i];
 }
 
 static double *
 boost_importance (const AxFitted *fitted)
 {
-  AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
-  double *imp = g_new0 (double, fitted->n_features);
-  bst_ulong n, dim;
-  const char **names;
-  const bst_ulong *shape;
-  const float *scores;
-  double total = 0;
-  int rc;
-
-  quiet_xgboost ();
-  g_mutex_lock (&f->lock);
-  rc = XGBoosterFeatureScore (fitted->booster, "{\"importance_type\": \"total_gain\"}",
-                              &n, &names, &dim, &shape, &scores);
-  if (rc == 0)
-    {
-      /* Without feature names XGBoost calls feature j "fj"; features that
-       * never split are left out of its answer. */
-      for (bst_ulong i = 0; i < n; i++)
-        {
-          char *end = NULL;
-          guint64 j;
-
-          if (names[i][0] != 'f')
-            continue;
-          j = g_ascii_strtoull (names[i] + 1, &end, 10);
-          if (end != names[i] + 1 && *end == '\0' && j < fitted->n_features &&
-              isfinite (scores[i]) && scores[i] > 0)
-            imp[j] += scores[i];
-        }
-    }
-  else
-    g_warning ("Gradient boosting importance failed: %s", XGBGetLastError ());
-  g_mutex_unlock (&f->lock);
-
-  for (guint j = 0; j < fitted->n_features; j++)
-    total += imp[j];
-  if (total > 0)
-    for (guint j = 0; j < fitted->n_features; j++)
-      imp[j] /= total;
-  return imp;
+  return ax_boost_trees_importance (fitted->trees);
 }
 
 static GBytes *
 boost_save (const AxFitted *fitted)
 {
-  AxFitted *f = (AxFitted *) fitted;   /* for the lock only */
-  bst_ulong len = 0;
-  const char *model = NULL;
-  GByteArray *b = NULL;
+  gsize len;
+  const char *model = g_bytes_get_data (fitted->model, &len);
+  GByteArray *b = ax_blob_writer_new (BLOB_MAGIC, BLOB_VERSION, BLOB_HEADER_SIZE + len);
 
-  quiet_xgboost ();
-  g_mutex_lock (&f->lock);
-  if (XGBoosterSaveModelToBuffer (fitted->booster, "{\"format\": \"json\"}", &len, &model) == 0)
-    {
-      b = ax_blob_writer_new (BLOB_MAGIC, BLOB_VERSION, BLOB_HEADER_SIZE + len);
-      ax_blob_put_u32 (b, fitted->task == AX_TASK_CLASSIFICATION ? 1 : 0);
-      ax_blob_put_u32 (b, fitted->n_classes);
-      ax_blob_put_u32 (b, fitted->n_features);
-      ax_blob_put_u32 (b, fitted->best_iteration);
-      ax_blob_put_u64 (b, len);
-      ax_blob_put_bytes (b, model, len);
-    }
-  else
-    g_critical ("Gradient boosting model could not be saved: %s", XGBGetLastError ());
-  g_mutex_unlock (&f->lock);
-
-  if (b == NULL)
-    return NULL;
+  ax_blob_put_u32 (b, fitted->task == AX_TASK_CLASSIFICATION ? 1 : 0);
+  ax_blob_put_u32 (b, fitted->n_classes);
+  ax_blob_put_u32 (b, fitted->n_features);
+  ax_blob_put_u32 (b, fitted->best_iteration);
+  ax_blob_put_u64 (b, len);
+  ax_blob_put_bytes (b, model, len);
   return g_byte_array_free_to_bytes (b);
 }
 
@@ -783,12 +735,10 @@ boost_load (GBytes  *blob,
   AxBlobReader r;
   guint32 version, task, n_classes, n_features, best_iteration;
   guint64 len;
-  const guint8 *model;
-  g_auto(BoosterHandle) booster = NULL;
-  bst_ulong booster_features = 0;
-  int booster_rounds = 0;
-
-  quiet_xgboost ();
+  const guint8 *json;
+  g_autoptr(GBytes) model = NULL;
+  g_autoptr(GError) local = NULL;
+  AxFitted *fitted;
 
   ax_blob_reader_init (&r, blob);
   if (!ax_blob_read_magic (&r, BLOB_MAGIC) || !ax_blob_read_u32 (&r, &version))
@@ -805,20 +755,13 @@ boost_load (GBytes  *blob,
       (task == 1 && n_classes < 2) || (task == 0 && n_classes != 0) ||
       best_iteration >= G_MAXINT)
     goto damaged;
-  model = ax_blob_read_bytes (&r, len);
-
-  if (XGBoosterCreate (NULL, 0, &booster) != 0 ||
-      XGBoosterLoadModelFromBuffer (booster, model, len) != 0)
-    return ax_blob_error (error, _("The gradient boosting model is damaged: %s"), XGBGetLastError ());
-  if (XGBoosterGetNumFeature (booster, &booster_features) != 0 ||
-      XGBoosterBoostedRounds (booster, &booster_rounds) != 0 ||
-      booster_features != n_features || booster_rounds < 0 ||
-      (guint) booster_rounds <= best_iteration)
-    goto damaged;
-
-  return fitted_new (g_steal_pointer (&booster),
-                     task == 1 ? AX_TASK_CLASSIFICATION : AX_TASK_REGRESSION,
-                     n_classes, n_features, best_iteration);
+  json = ax_blob_read_bytes (&r, len);
+  model = g_bytes_new (json, len);
+  fitted = fitted_new (model, task == 1 ? AX_TASK_CLASSIFICATION : AX_TASK_REGRESSION,
+                       n_classes, n_features, best_iteration, &local);
+  if (fitted == NULL)
+    return ax_blob_error (error, "%s", local->message);
+  return fitted;
 
 damaged:
   return ax_blob_error (error, _("The gradient boosting model is damaged or incomplete"));

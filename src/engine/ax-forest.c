@@ -146,29 +146,6 @@ tree_seed (guint64 seed,
   return ax_splitmix64 (&state);
 }
 
-/* Row-major copy of rows [from, from + n) of @x; FALSE if any value is
- * missing. */
-static gboolean
-transpose (const AxMatrix *x,
-           guint           from,
-           guint           n,
-           float          *out)
-{
-  guint nf = x->n_features;
-  gboolean dense = TRUE;
-
-  for (guint f = 0; f < nf; f++)
-    {
-      const float *col = x->x + (gsize) f * x->n_rows + from;
-      for (guint r = 0; r < n; r++)
-        {
-          out[(gsize) r * nf + f] = col[r];
-          dense &= !isnan (col[r]);
-        }
-    }
-  return dense;
-}
-
 /* Training */
 
 typedef struct {
@@ -563,7 +540,7 @@ forest_fit (const AxMatrix       *train,
   if (valid != NULL)
     {
       valid_x = g_new (float, (gsize) valid->n_rows * nf + 1);
-      job.valid_dense = transpose (valid, 0, valid->n_rows, valid_x);
+      job.valid_dense = ax_tree_rows (valid, 0, valid->n_rows, valid_x);
       job.valid_x = valid_x;
       job.n_valid = valid->n_rows;
       job.valid_y = valid_y->y;
@@ -697,7 +674,7 @@ predict_worker (gpointer user_data)
   while ((block = g_atomic_int_add (&job->next, 1)) < (gint) ((n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS))
     {
       guint r0 = (guint) block * BLOCK_ROWS, n = MIN (BLOCK_ROWS, n_rows - r0);
-      gboolean dense = transpose (job->x, r0, n, xb);
+      gboolean dense = ax_tree_rows (job->x, r0, n, xb);
 
       predict_block (f, xb, dense, n, leaf,
                      job->out != NULL ? job->out + (gsize) r0 * f->n_outputs : scratch,

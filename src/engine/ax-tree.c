@@ -21,6 +21,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Walking */
+
+gboolean
+ax_tree_rows (const AxMatrix *x,
+              guint           from,
+              guint           n,
+              float          *out)
+{
+  guint nf = x->n_features;
+  gboolean dense = TRUE;
+
+  for (guint f = 0; f < nf; f++)
+    {
+      const float *col = x->x + (gsize) f * x->n_rows + from;
+      for (guint r = 0; r < n; r++)
+        {
+          out[(gsize) r * nf + f] = col[r];
+          dense &= !isnan (col[r]);
+        }
+    }
+  return dense;
+}
+
 /* Binning */
 
 #define BIN_SAMPLE 200000u

@@ -1,6 +1,8 @@
 /* ax-tree.h — binned features and the growing of one decision tree
  *
- * Private to the random forest (ax-forest.c).  Features are binned once
+ * Private to the tree ensembles: the random forest (ax-forest.c) grows
+ * trees with it, and both it and gradient boosting (ax-boost-trees.c)
+ * walk them.  Features are binned once
  * into at most 255 quantile bins per feature (uint8 codes, column-major,
  * one more code for a missing value); a tree is grown depth-first on the
  * codes with a histogram per node, the larger child's histogram derived
@@ -114,6 +116,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxTreeGrower, ax_tree_grower_free)
 AxTree       *ax_tree_grow        (AxTreeGrower       *g,
                                    guint64             seed,
                                    GCancellable       *cancellable);
+
+/* A row-major copy of rows [from, from + n) of @x into @out (n_features
+ * floats per row), as the walks below read them; FALSE if any value is
+ * missing. */
+gboolean ax_tree_rows (const AxMatrix *x,
+                       guint           from,
+                       guint           n,
+                       float          *out);
 
 /* Past this depth a walk checks now and then whether every row has
  * reached its leaf, as the leaves of deep trees lie at many depths. */

@@ -1,0 +1,816 @@
+/* ax-boost-trees.c — reading XGBoost's JSON model and predicting with it
+ *
+ * The JSON is read by a small scanner that keeps only what prediction
+ * needs (the objective, the base score, and each tree's children, split
+ * features, split values and default directions) and skips the rest
+ * unparsed: the model of 100 rounds is about 700 KB, which a general JSON
+ * parser would turn into some 150,000 nodes first.
+ *
+ * XGBoost 1.7's CPU predictor, followed here: each row's margin starts at
+ * the base score (as a margin: logit(base_score) for binary:logistic) in
+ * float, and each tree's leaf value is added in float, in tree order; a
+ * split sends a row left when value < split_condition, to its default
+ * side when the value is missing; the logistic link is
+ * 1 / (1 + exp(min(-x, 88.7)) + 1e-16) in float, softmax subtracts the
+ * largest margin and divides by the sum accumulated in double.
+ */
+
+#include "ax-config.h"
+#include "ax-boost-trees.h"
+#include "ax-tree.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_ROWS   256u
+#define MAX_NESTING  64u
+#define MAX_GROUPS   1000u
+
+struct _AxBoostTrees {
+  AxBoostLink  link;
+  guint        n_features;
+  guint        n_groups;
+  guint        n_trees;
+  float       *base;          /* n_groups margins */
+  gsize       *tree_start;    /* n_trees + 1 offsets into nodes */
+  guint       *depth;         /* per tree */
+  guint       *group;         /* per tree */
+  AxTreeNode  *nodes;         /* children indices are relative to the tree */
+  float       *values;        /* per node: the leaf value (0 in inner nodes) */
+  double      *importance;    /* n_features: total gain */
+};
+
+/* Scanning */
+
+typedef struct {
+  const char *p, *end;
+  guint       nesting;
+} Scan;
+
+static void
+skip_space (Scan *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+    s->p++;
+}
+
+static gboolean
+eat (Scan *s,
+     char  c)
+{
+  skip_space (s);
+  if (s->p < s->end && *s->p == c)
+    {
+      s->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The raw text between the quotes (escapes left as they are). */
+static gboolean
+read_string (Scan        *s,
+             const char **str,
+             gsize       *len)
+{
+  const char *start;
+
+  if (!eat (s, '"'))
+    return FALSE;
+  start = s->p;
+  while (s->p < s->end && *s->p != '"')
+    s->p += *s->p == '\\' ? 2 : 1;
+  if (s->p >= s->end)
+    return FALSE;
+  *str = start;
+  *len = (gsize) (s->p - start);
+  s->p++;
+  return TRUE;
+}
+
+static gboolean
+is_key (const char *key,
+        gsize       len,
+        const char *name)
+{
+  return strlen (name) == len && memcmp (key, name, len) == 0;
+}
+
+static gboolean skip_value (Scan *s);
+
+/* Calls @member for each member of an object; it must read the value. */
+typedef gboolean (*MemberFunc) (Scan *s, const char *key, gsize len, gpointer data);
+
+static gboolean
+read_object (Scan       *s,
+             MemberFunc  member,
+             gpointer    data)
+{
+  if (!eat (s, '{') || ++s->nesting > MAX_NESTING)
+    return FALSE;
+  if (!eat (s, '}'))
+    {
+      do
+        {
+          const char *key;
+          gsize len;
+
+          if (!read_string (s, &key, &len) || !eat (s, ':') || !member (s, key, len, data))
+            return FALSE;
+        }
+      while (eat (s, ','));
+      if (!eat (s, '}'))
+        return FALSE;
+    }
+  s->nesting--;
+  return TRUE;
+}
+
+static gboolean
+skip_member (Scan       *s,
+             const char *key,
+             gsize       len,
+             gpointer    data)
+{
+  return skip_value (s);
+}
+
+static gboolean
+skip_value (Scan *s)
+{
+  skip_space (s);
+  if (s->p >= s->end)
+    return FALSE;
+  if (*s->p == '{')
+    return read_object (s, skip_member, NULL);
+  if (*s->p == '[')
+    {
+      s->p++;
+      if (++s->nesting > MAX_NESTING)
+        return FALSE;
+      if (!eat (s, ']'))
+        {
+          do
+            if (!skip_value (s))
+              return FALSE;
+          while (eat (s, ','));
+          if (!eat (s, ']'))
+            return FALSE;
+        }
+      s->nesting--;
+      return TRUE;
+    }
+  if (*s->p == '"')
+    {
+      const char *str;
+      gsize len;
+      return read_string (s, &str, &len);
+    }
+  {
+    const char *start = s->p;
+    while (s->p < s->end && (g_ascii_isalnum (*s->p) || *s->p == '-' || *s->p == '+' || *s->p == '.'))
+      s->p++;
+    return s->p > start;
+  }
+}
+
+/* A number, written as one or inside a string ("5E-1", as XGBoost writes
+ * its parameters); "[x]" strings (XGBoost 3's vector base score) give x. */
+static gboolean
+read_number (Scan   *s,
+             double *out)
+{
+  char buf[64];
+  const char *str;
+  gsize len;
+  char *end;
+
+  skip_space (s);
+  if (s->p < s->end && *s->p == '"')
+    {
+      if (!read_string (s, &str, &len))
+        return FALSE;
+      if (len >= 2 && str[0] == '[' && str[len - 1] == ']')
+        {
+          str++;
+          len -= 2;
+          if (memchr (str, ',', len) != NULL)
+            return FALSE;
+        }
+    }
+  else
+    {
+      str = s->p;
+      while (s->p < s->end && (g_ascii_isalnum (*s->p) || *s->p == '-' || *s->p == '+' || *s->p == '.'))
+        s->p++;
+      len = (gsize) (s->p - str);
+    }
+  if (len == 0 || len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, str, len);
+  buf[len] = '\0';
+  *out = g_ascii_strtod (buf, &end);
+  return *end == '\0';
+}
+
+/* An array of numbers into @out (doubles), or of whole numbers into @ints
+ * (gint64); booleans are 0 and 1. */
+static gboolean
+read_numbers (Scan   *s,
+              GArray *out,
+              GArray *ints)
+{
+  if (!eat (s, '['))
+    return FALSE;
+  if (eat (s, ']'))
+    return TRUE;
+  do
+    {
+      skip_space (s);
+      if (ints != NULL)
+        {
+          gint64 v = 0;
+          gboolean neg = FALSE, any = FALSE;
+
+          if (s->end - s->p >= 4 && memcmp (s->p, "true", 4) == 0)
+            v = 1, any = TRUE, s->p += 4;
+          else if (s->end - s->p >= 5 && memcmp (s->p, "false", 5) == 0)
+            any = TRUE, s->p += 5;
+          else
+            {
+              if (s->p < s->end && *s->p == '-')
+                neg = TRUE, s->p++;
+              while (s->p < s->end && g_ascii_isdigit (*s->p) && v < G_MAXINT32)
+                v = v * 10 + (*s->p++ - '0'), any = TRUE;
+            }
+          if (!any || (s->p < s->end && (g_ascii_isdigit (*s->p) || *s->p == '.' || *s->p == 'E' || *s->p == 'e')))
+            return FALSE;
+          v = neg ? -v : v;
+          g_array_append_val (ints, v);
+        }
+      else
+        {
+          double v;
+          if (!read_number (s, &v))
+            return FALSE;
+          g_array_append_val (out, v);
+        }
+    }
+  while (eat (s, ','));
+  return eat (s, ']');
+}
+
+/* The model */
+
+typedef struct {
+  GArray  *left, *right, *feature, *default_left, *split_type;   /* gint64 */
+  GArray  *cond, *gain;                                          /* double */
+} TreeArrays;
+
+typedef struct {
+  /* learner_model_param and the objective */
+  double      base_score;
+  gboolean    has_base_score;
+  double      num_class;
+  double      num_feature;
+  char       *objective;
+  char       *booster;
+  double      num_parallel_tree;
+  GArray     *tree_info;      /* gint64 */
+  /* the trees read so far, laid out */
+  GArray     *starts;         /* gsize */
+  GArray     *depths;         /* guint */
+  GArray     *nodes;          /* AxTreeNode */
+  GArray     *values;         /* float */
+  GArray     *gains;          /* double: each split's loss change, 0 in leaves */
+  guint       n_features;
+  const char *problem;        /* why the model was refused */
+} Model;
+
+static char *
+read_string_value (Scan *s)
+{
+  const char *str;
+  gsize len;
+
+  return read_string (s, &str, &len) ? g_strndup (str, len) : NULL;
+}
+
+static gboolean
+tree_member (Scan       *s,
+             const char *key,
+             gsize       len,
+             gpointer    data)
+{
+  TreeArrays *t = data;
+
+  if (is_key (key, len, "left_children"))
+    return read_numbers (s, NULL, t->left);
+  if (is_key (key, len, "right_children"))
+    return read_numbers (s, NULL, t->right);
+  if (is_key (key, len, "split_indices"))
+    return read_numbers (s, NULL, t->feature);
+  if (is_key (key, len, "default_left"))
+    return read_numbers (s, NULL, t->default_left);
+  if (is_key (key, len, "split_type"))
+    return read_numbers (s, NULL, t->split_type);
+  if (is_key (key, len, "split_conditions"))
+    return read_numbers (s, t->cond, NULL);
+  if (is_key (key, len, "loss_changes"))
+    return read_numbers (s, t->gain, NULL);
+  return skip_value (s);
+}
+
+/* Lays out one tree breadth-first, each node's children side by side, a
+ * leaf pointing to itself (as ax-tree.h walks it). */
+static gboolean
+add_tree (Model            *m,
+          const TreeArrays *t)
+{
+  guint n = t->left->len;
+  gsize start = m->nodes->len;
+  g_autofree gint32 *order = NULL;     /* new index -> XGBoost's */
+  g_autofree guint *level = NULL;
+  g_autofree guint8 *seen = NULL;
+  guint next = 1, depth = 0;
+
+  if (n == 0 || t->right->len != n || t->feature->len != n || t->default_left->len != n ||
+      t->cond->len != n || t->gain->len != n || (t->split_type->len != 0 && t->split_type->len != n) || n > G_MAXINT32 / 2)
+    return FALSE;
+  order = g_new (gint32, n);
+  level = g_new (guint, n);
+  seen = g_new0 (guint8, n);
+  order[0] = 0;
+  level[0] = 0;
+  seen[0] = 1;
+  g_array_set_size (m->nodes, start + n);
+  g_array_set_size (m->values, start + n);
+  g_array_set_size (m->gains, start + n);
+  for (guint i = 0; i < next; i++)
+    {
+      guint o = (guint) order[i];
+      gint64 l = g_array_index (t->left, gint64, o), r = g_array_index (t->right, gint64, o);
+      gint64 f = g_array_index (t->feature, gint64, o);
+      double c = g_array_index (t->cond, double, o);
+      AxTreeNode *node = &g_array_index (m->nodes, AxTreeNode, start + i);
+
+      depth = MAX (depth, level[i]);
+      if (l == -1 && r == -1)
+        {
+          if (!isfinite (c))
+            return FALSE;
+          *node = (AxTreeNode) { 0, NAN, (gint32) i, (gint32) i };
+          g_array_index (m->values, float, start + i) = (float) c;
+          g_array_index (m->gains, double, start + i) = 0;
+          continue;
+        }
+      /* Numerical splits only: Auspex gives XGBoost no categories. */
+      if (l < 0 || r < 0 || l >= n || r >= n || seen[l] || seen[r] || f < 0 || f >= m->n_features ||
+          isnan (c) || (t->split_type->len != 0 && g_array_index (t->split_type, gint64, o) != 0) ||
+          next + 2 > n)
+        return FALSE;
+      seen[l] = seen[r] = 1;
+      order[next] = (gint32) l;
+      order[next + 1] = (gint32) r;
+      level[next] = level[next + 1] = level[i] + 1;
+      /* Right when !(v < c), that is v > the float just below c. */
+      *node = (AxTreeNode) { (guint32) f, nextafterf ((float) c, -INFINITY), (gint32) next,
+                             (gint32) next + (g_array_index (t->default_left, gint64, o) ? 0 : 1) };
+      g_array_index (m->values, float, start + i) = 0;
+      g_array_index (m->gains, double, start + i) = g_array_index (t->gain, double, o);
+      next += 2;
+    }
+  /* Nodes XGBoost deleted are not reachable: drop them. */
+  g_array_set_size (m->nodes, start + next);
+  g_array_set_size (m->values, start + next);
+  g_array_set_size (m->gains, start + next);
+  g_array_append_val (m->starts, start);
+  g_array_append_val (m->depths, depth);
+  return TRUE;
+}
+
+static gboolean
+trees_array (Scan  *s,
+             Model *m)
+{
+  TreeArrays t = {
+    g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (gint64)),
+    g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (gint64)),
+    g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (double)),
+    g_array_new (FALSE, FALSE, sizeof (double)),
+  };
+  gboolean ok = FALSE;
+
+  if (!eat (s, '['))
+    goto out;
+  if (!eat (s, ']'))
+    {
+      do
+        {
+          g_array_set_size (t.left, 0);
+          g_array_set_size (t.right, 0);
+          g_array_set_size (t.feature, 0);
+          g_array_set_size (t.default_left, 0);
+          g_array_set_size (t.split_type, 0);
+          g_array_set_size (t.cond, 0);
+          g_array_set_size (t.gain, 0);
+          if (!read_object (s, tree_member, &t))
+            goto out;
+          if (!add_tree (m, &t))
+            {
+              m->problem = "tree";
+              goto out;
+            }
+        }
+      while (eat (s, ','));
+      if (!eat (s, ']'))
+        goto out;
+    }
+  ok = TRUE;
+out:
+  g_array_unref (t.left);
+  g_array_unref (t.right);
+  g_array_unref (t.feature);
+  g_array_unref (t.default_left);
+  g_array_unref (t.split_type);
+  g_array_unref (t.cond);
+  g_array_unref (t.gain);
+  return ok;
+}
+
+static gboolean
+param_member (Scan       *s,
+              const char *key,
+              gsize       len,
+              gpointer    data)
+{
+  Model *m = data;
+
+  if (is_key (key, len, "base_score"))
+    return m->has_base_score = read_number (s, &m->base_score);
+  if (is_key (key, len, "num_class"))
+    return read_number (s, &m->num_class);
+  if (is_key (key, len, "num_feature"))
+    return read_number (s, &m->num_feature);
+  if (is_key (key, len, "num_parallel_tree"))
+    return read_number (s, &m->num_parallel_tree);
+  return skip_value (s);
+}
+
+static gboolean
+name_member (Scan       *s,
+             const char *key,
+             gsize       len,
+             gpointer    data)
+{
+  char **name = data;
+
+  if (is_key (key, len, "name"))
+    {
+      g_free (*name);
+      return (*name = read_string_value (s)) != NULL;
+    }
+  return skip_value (s);
+}
+
+static gboolean
+model_member (Scan       *s,
+              const char *key,
+              gsize       len,
+              gpointer    data)
+{
+  Model *m = data;
+
+  if (is_key (key, len, "gbtree_model_param"))
+    return read_object (s, param_member, m);
+  if (is_key (key, len, "tree_info"))
+    return read_numbers (s, NULL, m->tree_info);
+  if (is_key (key, len, "trees"))
+    return trees_array (s, m);
+  return skip_value (s);
+}
+
+static gboolean
+booster_member (Scan       *s,
+                const char *key,
+                gsize       len,
+                gpointer    data)
+{
+  Model *m = data;
+
+  if (is_key (key, len, "name"))
+    {
+      g_free (m->booster);
+      return (m->booster = read_string_value (s)) != NULL;
+    }
+  if (is_key (key, len, "model"))
+    return read_object (s, model_member, m);
+  return skip_value (s);
+}
+
+static gboolean
+learner_member (Scan       *s,
+                const char *key,
+                gsize       len,
+                gpointer    data)
+{
+  Model *m = data;
+
+  if (is_key (key, len, "learner_model_param"))
+    return read_object (s, param_member, m);
+  if (is_key (key, len, "objective"))
+    return read_object (s, name_member, &m->objective);
+  if (is_key (key, len, "gradient_booster"))
+    return read_object (s, booster_member, m);
+  return skip_value (s);
+}
+
+static gboolean
+root_member (Scan       *s,
+             const char *key,
+             gsize       len,
+             gpointer    data)
+{
+  if (is_key (key, len, "learner"))
+    return read_object (s, learner_member, data);
+  return skip_value (s);
+}
+
+static void
+model_clear (Model *m)
+{
+  g_free (m->objective);
+  g_free (m->booster);
+  g_array_unref (m->tree_info);
+  g_array_unref (m->starts);
+  g_array_unref (m->depths);
+  g_array_unref (m->nodes);
+  g_array_unref (m->values);
+  g_array_unref (m->gains);
+}
+
+AxBoostTrees *
+ax_boost_trees_read (const char  *json,
+                     gsize        len,
+                     guint        n_features,
+                     guint        n_rounds,
+                     GError     **error)
+{
+  Model m = { 0 };
+  Scan s = { json, json + len, 0 };
+  AxBoostTrees *t = NULL;
+  guint groups, per_round, n_trees;
+  gboolean ok;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  m.num_parallel_tree = 1;
+  m.tree_info = g_array_new (FALSE, FALSE, sizeof (gint64));
+  m.starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  m.depths = g_array_new (FALSE, FALSE, sizeof (guint));
+  m.nodes = g_array_new (FALSE, FALSE, sizeof (AxTreeNode));
+  m.values = g_array_new (FALSE, FALSE, sizeof (float));
+  m.gains = g_array_new (FALSE, FALSE, sizeof (double));
+  m.n_features = n_features;
+  /* XGBoost writes the trees before the number of classes (its keys are
+   * in alphabetical order): every tree is laid out, and those past the
+   * rounds wanted are dropped below. */
+  ok = read_object (&s, root_member, &m);
+  skip_space (&s);
+  ok = ok && s.p == s.end;
+
+  if (ok && (g_strcmp0 (m.booster, "gbtree") != 0 || !m.has_base_score ||
+             !isfinite (m.base_score) || m.num_feature != n_features ||
+             !(m.num_class >= 0 && m.num_class <= MAX_GROUPS) ||
+             !(m.num_parallel_tree >= 1 && m.num_parallel_tree <= 1000)))
+    ok = FALSE;
+  if (!ok)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                   m.problem != NULL ? _("The gradient boosting model has a damaged tree")
+                                     : _("The gradient boosting model is damaged or incomplete"));
+      model_clear (&m);
+      return NULL;
+    }
+
+  groups = MAX ((guint) m.num_class, 1);
+  per_round = groups * (guint) m.num_parallel_tree;
+  n_trees = (guint64) n_rounds * per_round <= m.starts->len ? n_rounds * per_round : 0;
+
+  t = g_new0 (AxBoostTrees, 1);
+  t->n_features = n_features;
+  t->n_groups = groups;
+  t->n_trees = n_trees;
+  if (g_strcmp0 (m.objective, "reg:squarederror") == 0 && groups == 1)
+    t->link = AX_BOOST_LINK_IDENTITY;
+  else if (g_strcmp0 (m.objective, "binary:logistic") == 0 && groups == 1 &&
+           m.base_score > 0 && m.base_score < 1)
+    t->link = AX_BOOST_LINK_LOGISTIC;
+  else if (g_strcmp0 (m.objective, "multi:softprob") == 0 && groups >= 2)
+    t->link = AX_BOOST_LINK_SOFTMAX;
+  else
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                   _("The gradient boosting model has an objective Auspex does not predict with (“%s”)"),
+                   m.objective != NULL ? m.objective : "");
+      g_free (t);
+      model_clear (&m);
+      return NULL;
+    }
+  if (m.tree_info->len < n_trees || n_trees == 0)
+    {
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                   _("The gradient boosting model is damaged or incomplete"));
+      g_free (t);
+      model_clear (&m);
+      return NULL;
+    }
+
+  t->base = g_new (float, groups);
+  for (guint k = 0; k < groups; k++)
+    {
+      float b = (float) m.base_score;
+      /* XGBoost's ProbToMargin for the logistic link, in float. */
+      t->base[k] = t->link == AX_BOOST_LINK_LOGISTIC ? -logf (1.0f / b - 1.0f) : b;
+    }
+  t->group = g_new (guint, n_trees);
+  t->depth = g_new (guint, n_trees);
+  t->tree_start = g_new (gsize, n_trees + 1);
+  for (guint i = 0; i < n_trees; i++)
+    {
+      gint64 g = g_array_index (m.tree_info, gint64, i);
+
+      if (g < 0 || g >= groups)
+        {
+          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+                       _("The gradient boosting model is damaged or incomplete"));
+          ax_boost_trees_free (t);
+          model_clear (&m);
+          return NULL;
+        }
+      t->group[i] = (guint) g;
+      t->depth[i] = g_array_index (m.depths, guint, i);
+      t->tree_start[i] = g_array_index (m.starts, gsize, i);
+    }
+  t->tree_start[n_trees] = n_trees < m.starts->len ? g_array_index (m.starts, gsize, n_trees) : m.nodes->len;
+  t->nodes = g_memdup2 (m.nodes->data, t->tree_start[n_trees] * sizeof (AxTreeNode));
+  t->values = g_memdup2 (m.values->data, t->tree_start[n_trees] * sizeof (float));
+  /* XGBoost's "total_gain" importance: the loss changes of each feature's
+   * splits, summed (leaves have none). */
+  t->importance = g_new0 (double, MAX (n_features, 1));
+  for (gsize i = 0; i < t->tree_start[n_trees]; i++)
+    {
+      double gain = g_array_index (m.gains, double, i);
+
+      if (isfinite (gain) && gain > 0)
+        t->importance[t->nodes[i].feature] += gain;
+    }
+  model_clear (&m);
+  return t;
+}
+
+void
+ax_boost_trees_free (AxBoostTrees *t)
+{
+  if (t == NULL)
+    return;
+  g_free (t->base);
+  g_free (t->tree_start);
+  g_free (t->depth);
+  g_free (t->group);
+  g_free (t->nodes);
+  g_free (t->values);
+  g_free (t->importance);
+  g_free (t);
+}
+
+AxBoostLink
+ax_boost_trees_link (const AxBoostTrees *t)
+{
+  return t->link;
+}
+
+guint
+ax_boost_trees_groups (const AxBoostTrees *t)
+{
+  return t->n_groups;
+}
+
+double *
+ax_boost_trees_importance (const AxBoostTrees *t)
+{
+  double *imp = g_new0 (double, MAX (t->n_features, 1));
+  double total = 0;
+
+  for (guint j = 0; j < t->n_features; j++)
+    total += t->importance[j];
+  if (total > 0)
+    for (guint j = 0; j < t->n_features; j++)
+      imp[j] = t->importance[j] / total;
+  return imp;
+}
+
+/* Prediction */
+
+typedef struct {
+  const AxBoostTrees *t;
+  const AxMatrix     *x;
+  float              *out;
+  gint                next;      /* atomic: the next block */
+} PredictJob;
+
+static inline float
+logistic (float x)
+{
+  return 1.0f / (expf (MIN (-x, 88.7f)) + 1.0f + 1e-16f);
+}
+
+static void
+predict_block (const AxBoostTrees *t,
+               const float        *xb,
+               gboolean            dense,
+               guint               n,
+               gint32             *leaf,
+               float              *out)
+{
+  guint ng = t->n_groups;
+
+  for (guint r = 0; r < n; r++)
+    for (guint k = 0; k < ng; k++)
+      out[(gsize) r * ng + k] = t->base[k];
+
+  for (guint i = 0; i < t->n_trees; i++)
+    {
+      const AxTreeNode *nodes = t->nodes + t->tree_start[i];
+      const float *values = t->values + t->tree_start[i];
+      float *o = out + t->group[i];
+
+      if (dense)
+        ax_tree_walk_dense (nodes, t->depth[i], xb, t->n_features, n, leaf);
+      else
+        ax_tree_walk (nodes, t->depth[i], xb, t->n_features, n, leaf);
+      for (guint r = 0; r < n; r++)
+        o[(gsize) r * ng] += values[leaf[r]];
+    }
+
+  if (t->link == AX_BOOST_LINK_LOGISTIC)
+    for (guint r = 0; r < n; r++)
+      out[r] = logistic (out[r]);
+  else if (t->link == AX_BOOST_LINK_SOFTMAX)
+    for (guint r = 0; r < n; r++)
+      {
+        float *p = out + (gsize) r * ng, wmax = p[0];
+        double sum = 0;
+
+        for (guint k = 1; k < ng; k++)
+          wmax = fmaxf (p[k], wmax);
+        for (guint k = 0; k < ng; k++)
+          {
+            p[k] = expf (p[k] - wmax);
+            sum += p[k];
+          }
+        for (guint k = 0; k < ng; k++)
+          p[k] /= (float) sum;
+      }
+}
+
+static gpointer
+predict_worker (gpointer data)
+{
+  PredictJob *job = data;
+  const AxBoostTrees *t = job->t;
+  guint n_rows = job->x->n_rows, n_blocks = (n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+  g_autofree float *xb = g_new0 (float, (gsize) BLOCK_ROWS * t->n_features + 1);
+  gint32 leaf[BLOCK_ROWS];
+  gint block;
+
+  while ((block = g_atomic_int_add (&job->next, 1)) < (gint) n_blocks)
+    {
+      guint r0 = (guint) block * BLOCK_ROWS, n = MIN (BLOCK_ROWS, n_rows - r0);
+      gboolean dense = ax_tree_rows (job->x, r0, n, xb);
+
+      predict_block (t, xb, dense, n, leaf, job->out + (gsize) r0 * t->n_groups);
+    }
+  return NULL;
+}
+
+void
+ax_boost_trees_predict (const AxBoostTrees *t,
+                        const AxMatrix     *x,
+                        float              *out)
+{
+  PredictJob job = { t, x, out, 0 };
+  guint n_blocks = (x->n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+  guint n_threads = MIN (MAX (g_get_num_processors (), 1), n_blocks);
+  g_autofree GThread **threads = g_new0 (GThread *, MAX (n_threads, 1));
+
+  g_return_if_fail (t != NULL && x != NULL && x->n_features == t->n_features);
+
+  for (guint i = 1; i < n_threads; i++)
+    threads[i] = g_thread_new ("ax-boost-predict", predict_worker, &job);
+  predict_worker (&job);
+  for (guint i = 1; i < n_threads; i++)
+    g_thread_join (threads[i]);
+}

@@ -1,0 +1,52 @@
+/* ax-boost-trees.h — a fitted XGBoost model's trees, walked by Auspex
+ *
+ * Private to gradient boosting (ax-boost.c).  The trees are read from
+ * XGBoost's own JSON model (the saved blob holds it) into the layout the
+ * random forest walks (ax-tree.h), and predicted from there: the same
+ * float sums in the same tree order, the same comparisons and the same
+ * link functions as XGBoost's CPU predictor, so the predictions are
+ * XGBoost's to the bit, without a call into the library, its threads or
+ * a copy of the rows in its own format.
+ */
+#pragma once
+
+#include "ax-learn.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AxBoostTrees AxBoostTrees;
+
+typedef enum {
+  AX_BOOST_LINK_IDENTITY,   /* reg:squarederror */
+  AX_BOOST_LINK_LOGISTIC,   /* binary:logistic */
+  AX_BOOST_LINK_SOFTMAX,    /* multi:softprob */
+} AxBoostLink;
+
+/* Reads the first @n_rounds rounds of the model in @json (@len bytes),
+ * which must have @n_features features.  NULL with @error set when it is
+ * not such a model or is damaged. */
+AxBoostTrees *ax_boost_trees_read    (const char          *json,
+                                      gsize                len,
+                                      guint                n_features,
+                                      guint                n_rounds,
+                                      GError             **error);
+void          ax_boost_trees_free    (AxBoostTrees        *trees);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxBoostTrees, ax_boost_trees_free)
+
+AxBoostLink   ax_boost_trees_link    (const AxBoostTrees  *trees);
+/* Outputs per row: 1, or the number of classes for multi:softprob. */
+guint         ax_boost_trees_groups  (const AxBoostTrees  *trees);
+
+/* XGBoost's "total_gain" importance of each feature (the loss changes of
+ * its splits, summed), normalised to sum to 1 (all 0 without a split). */
+double       *ax_boost_trees_importance (const AxBoostTrees *trees);
+
+/* XGBoost's prediction of each row of @x: the value (identity), the
+ * probability of class 1 (logistic), or the n_groups class
+ * probabilities (softmax), into @out, row after row.  Blocks of rows are
+ * shared among every core. */
+void          ax_boost_trees_predict (const AxBoostTrees  *trees,
+                                      const AxMatrix      *x,
+                                      float               *out);
+
+G_END_DECLS
