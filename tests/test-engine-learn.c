@@ -955,6 +955,79 @@ test_deterministic (void)
     }
 }
 
+/* predict_shuffled() gives what predicting the shuffled copies gives
+ * (the tree ensembles walk again only the paths that test a moved
+ * feature), with missing values among the rows. */
+static void
+check_shuffled (const char *name,
+                DataKind    kind,
+                double      tolerance)
+{
+  const AxAlgorithm *a = algo (name);
+  g_autoptr(Data) train = data_new (kind, 1500, 31);
+  g_autoptr(Data) test = data_new (kind, 300, 32);
+  g_autoptr(AxParams) params = check_params (a, "n_estimators", 25.0, NULL);
+  AxTrainMonitor monitor = { .seed = 5 };
+  AxFitted *fitted = algo_fit (a, train, NULL, params, &monitor);
+  guint n = test->x->n_rows, nf = test->x->n_features;
+  guint width = test->target.task == AX_TASK_REGRESSION ? 1 : test->target.n_classes;
+  guint n_groups = (nf + 1) / 2, n_copies = n_groups * 2;
+  g_autofree guint *group = g_new (guint, nf);
+  g_autofree guint *copy_group = g_new (guint, n_copies);
+  g_autofree guint *perm = g_new (guint, (gsize) n * n_copies);
+  g_autofree double *fast = g_new (double, (gsize) n * n_copies * width);
+  g_autofree double *slow = g_new (double, (gsize) n * n_copies * width);
+  g_autoptr(AxMatrix) big = ax_matrix_new (n * n_copies, nf);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (33);
+  double worst = 0;
+
+  g_assert_nonnull (a->predict_shuffled);
+  /* Features in pairs; a few values missing. */
+  for (guint f = 0; f < nf; f++)
+    group[f] = f / 2;
+  for (gsize i = 0; i < (gsize) n * nf; i++)
+    if (g_rand_double (rand) < 0.02)
+      test->x->x[i] = NAN;
+  for (guint c = 0; c < n_copies; c++)
+    {
+      guint *p = perm + (gsize) c * n;
+
+      copy_group[c] = c / 2;
+      for (guint i = 0; i < n; i++)
+        p[i] = i;
+      for (guint i = n; i > 1; i--)
+        {
+          guint k = g_rand_int_range (rand, 0, (gint32) i), t = p[i - 1];
+          p[i - 1] = p[k];
+          p[k] = t;
+        }
+      for (guint f = 0; f < nf; f++)
+        for (guint i = 0; i < n; i++)
+          big->x[(gsize) f * big->n_rows + (gsize) c * n + i] =
+            test->x->x[(gsize) f * n + (group[f] == copy_group[c] ? p[i] : i)];
+    }
+
+  a->predict_shuffled (fitted, test->x, group, n_copies, copy_group, perm, fast);
+  a->predict (fitted, big, slow);
+  for (gsize i = 0; i < (gsize) n * n_copies * width; i++)
+    worst = MAX (worst, fabs (fast[i] - slow[i]));
+  g_test_message ("%s: largest difference %g over %u copies of %u rows", name, worst, n_copies, n);
+  g_assert_cmpfloat (worst, <=, tolerance);
+  a->free (fitted);
+}
+
+static void
+test_predict_shuffled (void)
+{
+  /* The forest sums doubles in another order; boosting adds the changes
+   * to its float margins in double. */
+  check_shuffled ("random_forest", DATA_FRIEDMAN1, 1e-9);
+  check_shuffled ("random_forest", DATA_THREE_CLASS, 1e-12);
+  check_shuffled ("gradient_boosting", DATA_FRIEDMAN1, 1e-5);
+  check_shuffled ("gradient_boosting", DATA_BINARY, 1e-6);
+  check_shuffled ("gradient_boosting", DATA_THREE_CLASS, 1e-6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -966,6 +1039,7 @@ main (int   argc,
   g_test_add_func ("/engine/learn/params/errors", test_params_errors);
   g_test_add_func ("/engine/learn/params/choice-number", test_params_choice_number);
   g_test_add_func ("/engine/learn/registry", test_registry);
+  g_test_add_func ("/engine/learn/predict-shuffled", test_predict_shuffled);
   g_test_add_func ("/engine/learn/matrix", test_matrix);
   g_test_add_func ("/engine/learn/metrics/regression", test_metrics_regression);
   g_test_add_func ("/engine/learn/metrics/binary", test_metrics_binary);

@@ -718,8 +718,10 @@ typedef struct {
   const AxBoostTrees *t;
   const AxMatrix     *x;
   float              *out;
+  gboolean            margin;    /* leave out the link */
   gint                next;      /* atomic: the next block */
 } PredictJob;
+
 
 static inline float
 logistic (float x)
@@ -727,6 +729,36 @@ logistic (float x)
   return 1.0f / (expf (MIN (-x, 88.7f)) + 1.0f + 1e-16f);
 }
 
+/* XGBoost's link of @n rows of margins, in place. */
+static void
+apply_link (const AxBoostTrees *t,
+            guint               n,
+            float              *out)
+{
+  guint ng = t->n_groups;
+
+  if (t->link == AX_BOOST_LINK_LOGISTIC)
+    for (guint r = 0; r < n; r++)
+      out[r] = logistic (out[r]);
+  else if (t->link == AX_BOOST_LINK_SOFTMAX)
+    for (guint r = 0; r < n; r++)
+      {
+        float *p = out + (gsize) r * ng, wmax = p[0];
+        double sum = 0;
+
+        for (guint k = 1; k < ng; k++)
+          wmax = fmaxf (p[k], wmax);
+        for (guint k = 0; k < ng; k++)
+          {
+            p[k] = expf (p[k] - wmax);
+            sum += p[k];
+          }
+        for (guint k = 0; k < ng; k++)
+          p[k] /= (float) sum;
+      }
+}
+
+/* The margins of @n rows of @xb into @out. */
 static void
 predict_block (const AxBoostTrees *t,
                const float        *xb,
@@ -754,26 +786,6 @@ predict_block (const AxBoostTrees *t,
       for (guint r = 0; r < n; r++)
         o[(gsize) r * ng] += values[leaf[r]];
     }
-
-  if (t->link == AX_BOOST_LINK_LOGISTIC)
-    for (guint r = 0; r < n; r++)
-      out[r] = logistic (out[r]);
-  else if (t->link == AX_BOOST_LINK_SOFTMAX)
-    for (guint r = 0; r < n; r++)
-      {
-        float *p = out + (gsize) r * ng, wmax = p[0];
-        double sum = 0;
-
-        for (guint k = 1; k < ng; k++)
-          wmax = fmaxf (p[k], wmax);
-        for (guint k = 0; k < ng; k++)
-          {
-            p[k] = expf (p[k] - wmax);
-            sum += p[k];
-          }
-        for (guint k = 0; k < ng; k++)
-          p[k] /= (float) sum;
-      }
 }
 
 static gpointer
@@ -791,17 +803,22 @@ predict_worker (gpointer data)
       guint r0 = (guint) block * BLOCK_ROWS, n = MIN (BLOCK_ROWS, n_rows - r0);
       gboolean dense = ax_tree_rows (job->x, r0, n, xb);
 
-      predict_block (t, xb, dense, n, leaf, job->out + (gsize) r0 * t->n_groups);
+      float *out = job->out + (gsize) r0 * t->n_groups;
+
+      predict_block (t, xb, dense, n, leaf, out);
+      if (!job->margin)
+        apply_link (t, n, out);
     }
   return NULL;
 }
 
-void
-ax_boost_trees_predict (const AxBoostTrees *t,
-                        const AxMatrix     *x,
-                        float              *out)
+static void
+predict_run (const AxBoostTrees *t,
+             const AxMatrix     *x,
+             gboolean            margin,
+             float              *out)
 {
-  PredictJob job = { t, x, out, 0 };
+  PredictJob job = { t, x, out, margin, 0 };
   guint n_blocks = (x->n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
   guint n_threads = MIN (MAX (g_get_num_processors (), 1), n_blocks);
   g_autofree GThread **threads = g_new0 (GThread *, MAX (n_threads, 1));
@@ -813,4 +830,41 @@ ax_boost_trees_predict (const AxBoostTrees *t,
   predict_worker (&job);
   for (guint i = 1; i < n_threads; i++)
     g_thread_join (threads[i]);
+}
+
+void
+ax_boost_trees_predict (const AxBoostTrees *t,
+                        const AxMatrix     *x,
+                        float              *out)
+{
+  predict_run (t, x, FALSE, out);
+}
+
+void
+ax_boost_trees_predict_shuffled (const AxBoostTrees *t,
+                                 const AxMatrix     *x,
+                                 const guint        *group,
+                                 guint               n_copies,
+                                 const guint        *copy_group,
+                                 const guint        *perm,
+                                 float              *out)
+{
+  AxTreeEnsemble e = { t->n_trees, t->n_features, t->n_groups, t->tree_start, t->depth,
+                       t->nodes, NULL, t->values, t->group };
+  gsize width = (gsize) x->n_rows * t->n_groups;
+  g_autofree float *margin = g_new (float, MAX (width, 1));
+  g_autofree double *delta = g_new (double, MAX (width * n_copies, 1));
+
+  g_return_if_fail (x->n_features == t->n_features);
+
+  predict_run (t, x, TRUE, margin);
+  ax_tree_ensemble_shuffle_deltas (&e, x, group, n_copies, copy_group, perm, delta);
+  for (guint c = 0; c < n_copies; c++)
+    {
+      float *o = out + c * width;
+
+      for (gsize i = 0; i < width; i++)
+        o[i] = (float) ((double) margin[i] + delta[c * width + i]);
+      apply_link (t, x->n_rows, o);
+    }
 }

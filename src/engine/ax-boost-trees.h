@@ -49,4 +49,16 @@ void          ax_boost_trees_predict (const AxBoostTrees  *trees,
                                       const AxMatrix      *x,
                                       float               *out);
 
+/* ax_boost_trees_predict() of @n_copies copies of @x, one after the
+ * other, copy c taking the features f with group[f] == copy_group[c]
+ * from row perm[c * x->n_rows + i] (for permutation importance: only the
+ * paths that test a moved feature are walked again). */
+void          ax_boost_trees_predict_shuffled (const AxBoostTrees *trees,
+                                               const AxMatrix     *x,
+                                               const guint        *group,
+                                               guint               n_copies,
+                                               const guint        *copy_group,
+                                               const guint        *perm,
+                                               float              *out);
+
 G_END_DECLS

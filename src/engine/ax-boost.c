@@ -681,12 +681,29 @@ out_width (const AxFitted *fitted)
   return fitted->task == AX_TASK_REGRESSION ? 1 : fitted->n_classes;
 }
 
+/* Writes XGBoost's @p (n_rows rows of groups values) as predict() does. */
+static void
+store_predictions (const AxFitted *fitted,
+                   const float    *p,
+                   guint           n_rows,
+                   double         *out)
+{
+  if (fitted->task == AX_TASK_CLASSIFICATION && fitted->n_classes == 2)
+    for (guint i = 0; i < n_rows; i++)
+      {
+        out[2 * (gsize) i] = 1 - (double) p[i];
+        out[2 * (gsize) i + 1] = p[i];
+      }
+  else
+    for (gsize i = 0; i < (gsize) n_rows * out_width (fitted); i++)
+      out[i] = p[i];
+}
+
 static void
 boost_predict (const AxFitted *fitted,
                const AxMatrix *x,
                double         *out)
 {
-  guint width = out_width (fitted);
   g_autofree float *p = NULL;
 
   g_return_if_fail (x->n_features == fitted->n_features);
@@ -695,15 +712,24 @@ boost_predict (const AxFitted *fitted,
 
   p = g_new (float, (gsize) x->n_rows * ax_boost_trees_groups (fitted->trees));
   ax_boost_trees_predict (fitted->trees, x, p);
-  if (fitted->task == AX_TASK_CLASSIFICATION && fitted->n_classes == 2)
-    for (guint i = 0; i < x->n_rows; i++)
-      {
-        out[2 * (gsize) i] = 1 - (double) p[i];
-        out[2 * (gsize) i + 1] = p[i];
-      }
-  else
-    for (gsize i = 0; i < (gsize) x->n_rows * width; i++)
-      out[i] = p[i];
+  store_predictions (fitted, p, x->n_rows, out);
+}
+
+static void
+boost_predict_shuffled (const AxFitted *fitted,
+                        const AxMatrix *x,
+                        const guint    *group,
+                        guint           n_copies,
+                        const guint    *copy_group,
+                        const guint    *perm,
+                        double         *out)
+{
+  gsize n = (gsize) x->n_rows * n_copies;
+  g_autofree float *p = g_new (float, MAX (n * ax_boost_trees_groups (fitted->trees), 1));
+
+  g_return_if_fail (x->n_features == fitted->n_features);
+  ax_boost_trees_predict_shuffled (fitted->trees, x, group, n_copies, copy_group, perm, p);
+  store_predictions (fitted, p, (guint) n, out);
 }
 
 static double *
@@ -775,6 +801,7 @@ const AxAlgorithm ax_gradient_boosting_algorithm = {
   .params = boost_params,
   .fit = boost_fit,
   .predict = boost_predict,
+  .predict_shuffled = boost_predict_shuffled,
   .importance = boost_importance,
   .save = boost_save,
   .load = boost_load,

@@ -738,6 +738,30 @@ ax_forest_predict_with_spread (const AxFitted *fitted,
   predict_run (&job);
 }
 
+static void
+forest_predict_shuffled (const AxFitted *f,
+                         const AxMatrix *x,
+                         const guint    *group,
+                         guint           n_copies,
+                         const guint    *copy_group,
+                         const guint    *perm,
+                         double         *out)
+{
+  AxTreeEnsemble e = { f->n_trees, f->n_features, f->n_outputs, f->tree_start, f->depth,
+                       f->nodes, f->values, NULL, NULL };
+  gsize width = (gsize) x->n_rows * f->n_outputs;
+  g_autofree double *base = g_new (double, MAX (width, 1));
+
+  g_return_if_fail (f != NULL && f->magic == FOREST_MAGIC && x->n_features == f->n_features);
+
+  forest_predict (f, x, base);
+  /* The deltas are sums over the trees; the prediction is their mean. */
+  ax_tree_ensemble_shuffle_deltas (&e, x, group, n_copies, copy_group, perm, out);
+  for (guint c = 0; c < n_copies; c++)
+    for (gsize i = 0; i < width; i++)
+      out[c * width + i] = base[i] + out[c * width + i] / MAX (f->n_trees, 1);
+}
+
 static double *
 forest_importance (const AxFitted *fitted)
 {
@@ -905,6 +929,7 @@ const AxAlgorithm ax_random_forest_algorithm = {
   .params = forest_params,
   .fit = forest_fit,
   .predict = forest_predict,
+  .predict_shuffled = forest_predict_shuffled,
   .importance = forest_importance,
   .save = forest_save,
   .load = forest_load,

@@ -137,6 +137,20 @@ typedef struct {
                             const AxMatrix      *x,
                             double              *out);
 
+  /* Optional, for permutation importance: predictions (as predict()) of
+   * @n_copies copies of @x, one after the other, in which copy c takes
+   * the features f with group[f] == copy_group[c] from row
+   * perm[c * x->n_rows + i] instead of row i.  Tree ensembles re-walk
+   * only the paths that test a moved feature; without this the pipeline
+   * builds the copies and predicts them. */
+  void      (*predict_shuffled) (const AxFitted *fitted,
+                                 const AxMatrix *x,
+                                 const guint    *group,
+                                 guint           n_copies,
+                                 const guint    *copy_group,
+                                 const guint    *perm,
+                                 double         *out);
+
   /* Impurity (or gain) importance per feature, summing to 1; NULL when the
    * algorithm has none (permutation importance is computed by the
    * pipeline for every algorithm). */

@@ -429,6 +429,38 @@ cmp_uint (const void *a,
   return (x > y) - (x < y);
 }
 
+/* The algorithm's predict_shuffled() for those without one: the shuffled
+ * copies built as one matrix and predicted in one call (one round of the
+ * algorithm's threads for many copies, which counts on small validation
+ * sets). */
+static void
+predict_shuffled_copies (AxModel        *model,
+                         const AxMatrix *valid,
+                         const guint    *group,
+                         guint           n_copies,
+                         const guint    *copy_group,
+                         const guint    *perm,
+                         double         *out)
+{
+  guint n = valid->n_rows;
+  g_autoptr(AxMatrix) big = ax_matrix_new (n * n_copies, valid->n_features);
+
+  for (guint c = 0; c < n_copies; c++)
+    for (guint f = 0; f < valid->n_features; f++)
+      {
+        const float *col = valid->x + (gsize) f * n;
+        const guint *p = perm + (gsize) c * n;
+        float *to = big->x + (gsize) f * big->n_rows + (gsize) c * n;
+
+        if (group[f] == copy_group[c])
+          for (guint i = 0; i < n; i++)
+            to[i] = col[p[i]];
+        else
+          memcpy (to, col, n * sizeof (float));
+      }
+  model->algo->predict (model->fitted, big, out);
+}
+
 /* Impurity importance summed from features back to columns, and the mean
  * drop of the validation score when a column's values are shuffled among
  * the validation rows, or PERMUTATION_ROWS of them (every feature made
@@ -451,7 +483,7 @@ measure_importance (AxModel              *model,
   g_autofree double *base_pred = NULL;
   g_autoptr(AxMetrics) base = NULL;
   double base_score;
-  g_autofree guint *perm = NULL;
+  g_autofree guint *group = g_new (guint, MAX (n_features, 1));
   guint width, per_group;
 
   if (n > PERMUTATION_ROWS)
@@ -491,7 +523,6 @@ measure_importance (AxModel              *model,
   base_pred = ax_model_predict_raw (model, valid);
   base = ax_metrics_compute (valid_y, n, base_pred);
   base_score = ax_metrics_score (base);
-  perm = g_new (guint, MAX (n, 1));
 
   r->n_importance = n_inputs;
   r->importance = g_new0 (AxImportance, n_inputs);
@@ -504,16 +535,17 @@ measure_importance (AxModel              *model,
   for (guint f = 0; impurity && f < n_features; f++)
     r->importance[ax_prep_get_feature_input (model->prep, f)].impurity += impurity[f];
 
-  /* The shuffled copies of several columns are predicted together, as
-   * one matrix: one call into the algorithm (one round of its threads)
-   * for many copies, which counts on small validation sets. */
+  /* The shuffled copies of several columns are predicted together. */
   width = r->task == AX_TASK_CLASSIFICATION ? r->n_classes : 1;
   per_group = MAX (1, PERMUTATION_BATCH_VALUES / MAX ((gsize) n * n_features * PERMUTATION_REPEATS, 1));
+  for (guint f = 0; f < n_features; f++)
+    group[f] = ax_prep_get_feature_input (model->prep, f);
   for (guint j0 = 0; j0 < n_inputs; j0 += per_group)
     {
       guint j1 = MIN (j0 + per_group, n_inputs), n_copies = (j1 - j0) * PERMUTATION_REPEATS;
-      g_autoptr(AxMatrix) big = ax_matrix_new (n * n_copies, n_features);
-      g_autofree double *pred = NULL;
+      g_autofree guint *perm = g_new (guint, (gsize) n * n_copies + 1);
+      g_autofree guint *copy_group = g_new (guint, n_copies);
+      g_autofree double *pred = g_new (double, (gsize) n * n_copies * width + 1);
       g_autofree char *detail = g_strdup_printf (_("Measuring the importance of “%s”"),
                                                  r->importance[j0].feature);
 
@@ -527,31 +559,24 @@ measure_importance (AxModel              *model,
 
           for (guint rep = 0; rep < PERMUTATION_REPEATS; rep++)
             {
-              gsize first = (gsize) ((j - j0) * PERMUTATION_REPEATS + rep) * n;
+              guint c = (j - j0) * PERMUTATION_REPEATS + rep;
+              guint *p = perm + (gsize) c * n;
 
+              copy_group[c] = j;
               for (guint i = 0; i < n; i++)
-                perm[i] = i;
+                p[i] = i;
               for (guint i = n; i > 1; i--)
                 {
-                  guint k = g_rand_int_range (rand, 0, (gint32) i), t = perm[i - 1];
-                  perm[i - 1] = perm[k];
-                  perm[k] = t;
-                }
-              /* This column's features shuffled, the others as they are. */
-              for (guint f = 0; f < n_features; f++)
-                {
-                  const float *col = valid->x + (gsize) f * n;
-                  float *to = big->x + (gsize) f * big->n_rows + first;
-
-                  if (ax_prep_get_feature_input (model->prep, f) == j)
-                    for (guint i = 0; i < n; i++)
-                      to[i] = col[perm[i]];
-                  else
-                    memcpy (to, col, n * sizeof (float));
+                  guint k = g_rand_int_range (rand, 0, (gint32) i), t = p[i - 1];
+                  p[i - 1] = p[k];
+                  p[k] = t;
                 }
             }
         }
-      pred = ax_model_predict_raw (model, big);
+      if (model->algo->predict_shuffled != NULL)
+        model->algo->predict_shuffled (model->fitted, valid, group, n_copies, copy_group, perm, pred);
+      else
+        predict_shuffled_copies (model, valid, group, n_copies, copy_group, perm, pred);
       for (guint j = j0; j < j1; j++)
         {
           double drop = 0;

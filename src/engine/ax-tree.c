@@ -44,6 +44,223 @@ ax_tree_rows (const AxMatrix *x,
   return dense;
 }
 
+/* Permutation importance */
+
+typedef struct {
+  const AxTreeEnsemble *e;
+  const float          *rows;        /* row-major */
+  guint                 n;
+  const guint          *group;
+  gint32               *base;        /* leaf of row i in tree t: [t * n + i] */
+  guint64              *paths;       /* groups tested on that path, as bits */
+  const guint          *copy_group;
+  const guint          *perm;
+  double               *delta;
+  guint                 n_copies;
+  gint                  next_tree;   /* atomic */
+  gint                  next_copy;   /* atomic */
+} ShuffleJob;
+
+/* The bit of feature group @g in a path's set; groups past 62 share the
+ * last bit, which only costs walks that were not needed. */
+static inline guint64
+group_bit (guint g)
+{
+  return G_GUINT64_CONSTANT (1) << MIN (g, 63u);
+}
+
+/* One step down, missing values included, of the row at @xr. */
+#define SHUFFLE_STEP(l, xr) \
+  G_STMT_START { \
+    const AxTreeNode *node_ = &nodes[l]; \
+    float v_ = (xr)[node_->feature]; \
+    l = isnan (v_) ? node_->missing : node_->left + (v_ > node_->threshold); \
+  } G_STMT_END
+
+/* The leaves of the @m rows idx[] of @x (row-major, @nf floats a row) in
+ * the tree of @nodes, eight rows side by side. */
+static void
+walk_rows (const AxTreeNode *nodes,
+           guint             depth,
+           const float      *x,
+           guint             nf,
+           const guint      *idx,
+           guint             m,
+           gint32           *leaf)
+{
+  guint k = 0;
+
+  for (; k + 8 <= m; k += 8)
+    {
+      const float *x0 = x + (gsize) idx[k] * nf, *x1 = x + (gsize) idx[k + 1] * nf;
+      const float *x2 = x + (gsize) idx[k + 2] * nf, *x3 = x + (gsize) idx[k + 3] * nf;
+      const float *x4 = x + (gsize) idx[k + 4] * nf, *x5 = x + (gsize) idx[k + 5] * nf;
+      const float *x6 = x + (gsize) idx[k + 6] * nf, *x7 = x + (gsize) idx[k + 7] * nf;
+      gint32 l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+
+      for (guint d = 0; d < depth; d++)
+        {
+          SHUFFLE_STEP (l0, x0);
+          SHUFFLE_STEP (l1, x1);
+          SHUFFLE_STEP (l2, x2);
+          SHUFFLE_STEP (l3, x3);
+          SHUFFLE_STEP (l4, x4);
+          SHUFFLE_STEP (l5, x5);
+          SHUFFLE_STEP (l6, x6);
+          SHUFFLE_STEP (l7, x7);
+          if (depth > AX_TREE_WALK_CHECK_DEPTH && d % 4 == 3 &&
+              nodes[l0].left == l0 && nodes[l1].left == l1 && nodes[l2].left == l2 &&
+              nodes[l3].left == l3 && nodes[l4].left == l4 && nodes[l5].left == l5 &&
+              nodes[l6].left == l6 && nodes[l7].left == l7)
+            break;
+        }
+      leaf[k] = l0;
+      leaf[k + 1] = l1;
+      leaf[k + 2] = l2;
+      leaf[k + 3] = l3;
+      leaf[k + 4] = l4;
+      leaf[k + 5] = l5;
+      leaf[k + 6] = l6;
+      leaf[k + 7] = l7;
+    }
+  for (; k < m; k++)
+    {
+      const float *xr = x + (gsize) idx[k] * nf;
+      gint32 l = 0;
+
+      for (guint d = 0; d < depth && nodes[l].left != l; d++)
+        SHUFFLE_STEP (l, xr);
+      leaf[k] = l;
+    }
+}
+
+static gpointer
+shuffle_tree_worker (gpointer data)
+{
+  ShuffleJob *job = data;
+  const AxTreeEnsemble *e = job->e;
+  guint n = job->n, nf = e->n_features;
+  g_autofree guint *idx = g_new (guint, MAX (n, 1));
+  gint t;
+
+  /* First each row's leaf in each tree, and the groups its path tests. */
+  for (guint i = 0; i < n; i++)
+    idx[i] = i;
+  while ((t = g_atomic_int_add (&job->next_tree, 1)) < (gint) e->n_trees)
+    {
+      const AxTreeNode *nodes = e->nodes + e->tree_start[t];
+      gint32 *base = job->base + (gsize) t * n;
+      guint64 *paths = job->paths + (gsize) t * n;
+
+      walk_rows (nodes, e->depth[t], job->rows, nf, idx, n, base);
+      for (guint i = 0; i < n; i++)
+        {
+          const float *xr = job->rows + (gsize) i * nf;
+          guint64 bits = 0;
+          gint32 l = 0;
+
+          while (l != base[i])
+            {
+              bits |= group_bit (job->group[nodes[l].feature]);
+              SHUFFLE_STEP (l, xr);
+            }
+          paths[i] = bits;
+        }
+    }
+  return NULL;
+}
+
+static gpointer
+shuffle_copy_worker (gpointer data)
+{
+  ShuffleJob *job = data;
+  const AxTreeEnsemble *e = job->e;
+  guint n = job->n, nf = e->n_features, no = e->n_outputs;
+  g_autofree float *xs = g_new (float, (gsize) n * nf + 1);
+  g_autofree guint *idx = g_new (guint, MAX (n, 1));
+  g_autofree gint32 *leaf = g_new (gint32, MAX (n, 1));
+  gint c;
+
+  while ((c = g_atomic_int_add (&job->next_copy, 1)) < (gint) job->n_copies)
+    {
+      guint g = job->copy_group[c];
+      guint64 bit = group_bit (g);
+      const guint *perm = job->perm + (gsize) c * n;
+      double *delta = job->delta + (gsize) c * n * no;
+
+      /* The rows with this group's features moved. */
+      memcpy (xs, job->rows, (gsize) n * nf * sizeof (float));
+      for (guint f = 0; f < nf; f++)
+        if (job->group[f] == g)
+          for (guint i = 0; i < n; i++)
+            xs[(gsize) i * nf + f] = job->rows[(gsize) perm[i] * nf + f];
+
+      memset (delta, 0, (gsize) n * no * sizeof (double));
+      for (guint t = 0; t < e->n_trees; t++)
+        {
+          const gint32 *base = job->base + (gsize) t * n;
+          const guint64 *paths = job->paths + (gsize) t * n;
+          guint m = 0;
+
+          for (guint i = 0; i < n; i++)
+            if (paths[i] & bit)
+              idx[m++] = i;
+          walk_rows (e->nodes + e->tree_start[t], e->depth[t], xs, nf, idx, m, leaf);
+          for (guint k = 0; k < m; k++)
+            {
+              guint i = idx[k];
+              gint32 l = leaf[k], b = base[i];
+
+              if (l == b)
+                continue;
+              if (e->values_f != NULL)
+                {
+                  const float *v = e->values_f + e->tree_start[t];
+                  delta[(gsize) i * no + e->tree_output[t]] += (double) v[l] - (double) v[b];
+                }
+              else
+                {
+                  const double *v = e->values + e->tree_start[t] * no;
+                  for (guint o = 0; o < no; o++)
+                    delta[(gsize) i * no + o] += v[(gsize) l * no + o] - v[(gsize) b * no + o];
+                }
+            }
+        }
+    }
+  return NULL;
+}
+
+void
+ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
+                                 const AxMatrix       *x,
+                                 const guint          *group,
+                                 guint                 n_copies,
+                                 const guint          *copy_group,
+                                 const guint          *perm,
+                                 double               *delta)
+{
+  guint n = x->n_rows, nf = e->n_features;
+  g_autofree float *rows = g_new (float, (gsize) n * nf + 1);
+  g_autofree gint32 *base = g_new (gint32, (gsize) e->n_trees * n + 1);
+  g_autofree guint64 *paths = g_new (guint64, (gsize) e->n_trees * n + 1);
+  guint n_threads = MAX (g_get_num_processors (), 1);
+  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
+  ShuffleJob job = { e, rows, n, group, base, paths, copy_group, perm, delta, n_copies, 0, 0 };
+  GThreadFunc phases[] = { shuffle_tree_worker, shuffle_copy_worker };
+
+  g_return_if_fail (x->n_features == nf);
+
+  ax_tree_rows (x, 0, n, rows);
+  for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
+    {
+      for (guint i = 1; i < n_threads; i++)
+        threads[i] = g_thread_new ("ax-tree-shuffle", phases[p], &job);
+      phases[p] (&job);
+      for (guint i = 1; i < n_threads; i++)
+        g_thread_join (threads[i]);
+    }
+}
+
 /* Binning */
 
 #define BIN_SAMPLE 200000u
@@ -306,12 +523,23 @@ ax_tree_free (AxTree *tree)
 #define HIST_COPIES_MIN_ROWS 64u
 #define HIST_COPIES_MAX_STATS 4u
 
+/* A node of at most this many rows, under half as many as a feature has
+ * bins, fills only the bins its rows occupy and lists them in order, and
+ * the split scan reads that list: most nodes of a deep tree are small,
+ * and clearing and scanning every bin for them cost more than their rows.
+ * The bins hold the same sums, added in the same order, and the scan
+ * skipped the empty ones anyway, so the splits are the same. */
+#define SPARSE_MAX_ROWS 64u
+
 /* Per bin: the row count, then sum(w) and sum(w y) (regression) or
  * sum(w) of each class (classification). */
 typedef struct {
   double  *data;
-  guint8  *valid;       /* per feature: its bins are filled */
+  guint8  *valid;       /* per feature: its bins are filled (HIST_FULL), or
+                         * only the occupied ones (HIST_SPARSE) */
 } Hist;
+
+enum { HIST_FULL = 1, HIST_SPARSE = 2 };
 
 typedef struct {
   guint32  begin, end;
@@ -361,6 +589,8 @@ struct _AxTreeGrower {
 
   Hist              *scratch;
   double            *copies;     /* HIST_COPIES - 1 copies of a feature's bins, or NULL */
+  guint16           *occupied;   /* per feature, SPARSE_MAX_ROWS: a sparse histogram's bins */
+  guint             *n_occupied; /* per feature */
   GPtrArray         *free_hists;
   guint              n_hists, max_hists;
 };
@@ -462,6 +692,8 @@ ax_tree_grower_new (const AxBinned     *binned,
   if (!regression && g->n_stats <= HIST_COPIES_MAX_STATS && data->weight == NULL
       && params->class_weight != AX_CLASS_WEIGHT_BALANCED_SUBSAMPLE)
     g->copies = g_new (double, (gsize) (HIST_COPIES - 1) * (AX_BINS_MAX + 1) * g->n_stats);
+  g->occupied = g_new (guint16, (gsize) MAX (binned->n_features, 1) * SPARSE_MAX_ROWS);
+  g->n_occupied = g_new0 (guint, MAX (binned->n_features, 1));
   g->free_hists = g_ptr_array_new_with_free_func ((GDestroyNotify) hist_free);
   g->max_hists = (guint) CLAMP (HIST_BUDGET / hist_bytes, 1, params->max_depth + 2);
   return g;
@@ -488,6 +720,8 @@ ax_tree_grower_free (AxTreeGrower *g)
   g_free (g->totals);
   hist_free (g->scratch);
   g_free (g->copies);
+  g_free (g->occupied);
+  g_free (g->n_occupied);
   g_ptr_array_unref (g->free_hists);
   g_free (g);
 }
@@ -569,7 +803,57 @@ hist_build (AxTreeGrower *g,
           c[1 + k[j]] += w[j];
         }
     }
-  h->valid[f] = 1;
+  h->valid[f] = HIST_FULL;
+}
+
+/* hist_build() of a small node: only the missing bin and the bins its
+ * rows fall in are cleared and filled (in the same order), and those
+ * value bins are listed in order. */
+static void
+hist_build_sparse (AxTreeGrower *g,
+                   Hist         *h,
+                   guint         f,
+                   guint32       begin,
+                   guint32       end)
+{
+  const AxBinned *b = g->binned;
+  const guint8 *codes = b->codes + (gsize) f * b->n_rows;
+  const guint32 *rows = g->rows;
+  const double *w = g->w;
+  guint s = g->n_stats, nb = b->n_bins[f], n_occ = 0;
+  double *restrict hf = h->data + (gsize) b->hist_offset[f] * s;
+  guint16 *occ = g->occupied + (gsize) f * SPARSE_MAX_ROWS;
+
+  memset (hf + (gsize) nb * s, 0, s * sizeof (double));
+  for (guint32 j = begin; j < end; j++)
+    memset (hf + (gsize) codes[rows[j]] * s, 0, s * sizeof (double));
+  for (guint32 j = begin; j < end; j++)
+    {
+      guint code = codes[rows[j]];
+      double *c = hf + (gsize) code * s;
+
+      if (c[0] == 0 && code != nb)
+        occ[n_occ++] = (guint16) code;
+      c[0] += 1;
+      if (g->y != NULL)
+        {
+          c[1] += w[j];
+          c[2] += w[j] * g->y[j];
+        }
+      else
+        c[1 + g->k[j]] += w[j];
+    }
+  for (guint i = 1; i < n_occ; i++)
+    {
+      guint16 v = occ[i];
+      guint k = i;
+
+      for (; k > 0 && occ[k - 1] > v; k--)
+        occ[k] = occ[k - 1];
+      occ[k] = v;
+    }
+  g->n_occupied[f] = n_occ;
+  h->valid[f] = HIST_SPARSE;
 }
 
 /* @big -= @small over feature @f's bins. */
@@ -620,9 +904,15 @@ scan_feature (AxTreeGrower *g,
   gboolean has_missing = miss[0] > 0;
   double min_leaf = g->p.min_samples_leaf;
   guint occupied = has_missing;
+  /* A sparse histogram's occupied bins, in order; else every bin. */
+  const guint16 *occ = h->valid[f] == HIST_SPARSE ? g->occupied + (gsize) f * SPARSE_MAX_ROWS : NULL;
+  guint n_scan = occ != NULL ? g->n_occupied[f] : nb;
 
-  for (guint bin = 0; bin < nb && occupied < 2; bin++)
-    occupied += hf[(gsize) bin * s] > 0;
+  if (occ != NULL)
+    occupied += n_scan;
+  else
+    for (guint bin = 0; bin < nb && occupied < 2; bin++)
+      occupied += hf[(gsize) bin * s] > 0;
   if (occupied < 2)
     return FALSE;
 
@@ -637,11 +927,14 @@ scan_feature (AxTreeGrower *g,
         {
           double lw = missing_left ? miss[1] : 0, lwy = missing_left ? miss[2] : 0;
 
-          for (guint bin = 0; bin < last; bin++)
+          for (guint q = 0; q < n_scan; q++)
             {
+              guint bin = occ != NULL ? occ[q] : q;
               const double *c = hf + (gsize) bin * 3;
               double rn, rw, rwy, gain;
 
+              if (bin >= last)
+                break;
               if (c[0] == 0)
                 continue;
               ln += c[0];
@@ -670,11 +963,14 @@ scan_feature (AxTreeGrower *g,
           double t0 = tot[1], t1 = tot[2];
           double tw = (0 + t0) + t1, lw = (0 + l0) + l1;
 
-          for (guint bin = 0; bin < last; bin++)
+          for (guint q = 0; q < n_scan; q++)
             {
+              guint bin = occ != NULL ? occ[q] : q;
               const double *c = hf + (gsize) bin * 3;
               double rn, rw, r0, r1, gain;
 
+              if (bin >= last)
+                break;
               if (c[0] == 0)
                 continue;
               ln += c[0];
@@ -709,11 +1005,14 @@ scan_feature (AxTreeGrower *g,
               lw += lk[k];
               tw += tot[1 + k];
             }
-          for (guint bin = 0; bin < last; bin++)
+          for (guint q = 0; q < n_scan; q++)
             {
+              guint bin = occ != NULL ? occ[q] : q;
               const double *c = hf + (gsize) bin * s;
               double rn, rw, sl = 0, sr = 0, gain;
 
+              if (bin >= last)
+                break;
               if (c[0] == 0)
                 continue;
               ln += c[0];
@@ -1025,7 +1324,7 @@ ax_tree_grow (AxTreeGrower *g,
       guint32 index = nodes->len, mid;
       GrowNode *node;
       Hist *h;
-      gboolean owned;
+      gboolean owned, sparse = FALSE;
       guint nonconstant = 0;
 
       g->n_stack--;
@@ -1083,7 +1382,15 @@ ax_tree_grow (AxTreeGrower *g,
             }
           f = g->perm[i];
           if (!h->valid[f])
-            hist_build (g, h, f, e.begin, e.end);
+            {
+              if (e.end - e.begin <= SPARSE_MAX_ROWS && 2 * (e.end - e.begin) < b->n_bins[f])
+                {
+                  hist_build_sparse (g, h, f, e.begin, e.end);
+                  sparse = TRUE;
+                }
+              else
+                hist_build (g, h, f, e.begin, e.end);
+            }
           nonconstant += scan_feature (g, h, f, tot, &best);
         }
 
@@ -1101,8 +1408,18 @@ ax_tree_grow (AxTreeGrower *g,
         const double *hf = h->data + (gsize) b->hist_offset[f] * s;
         guint cut;
 
-        while (next < nb && hf[(gsize) next * s] == 0)
-          next++;
+        if (h->valid[f] == HIST_SPARSE)
+          {
+            const guint16 *occ = g->occupied + (gsize) f * SPARSE_MAX_ROWS;
+            guint q = 0;
+
+            while (occ[q] != best.bin)
+              q++;
+            next = q + 1 < g->n_occupied[f] ? occ[q + 1] : nb;
+          }
+        else
+          while (next < nb && hf[(gsize) next * s] == 0)
+            next++;
         cut = next >= nb ? nb - 1 : (best.bin + next - 1) / 2;
 
         node->feature = f;
@@ -1132,7 +1449,8 @@ ax_tree_grow (AxTreeGrower *g,
         double saved = drawn * ((need_s ? ns : 0) + (need_b ? nbig : 0));
         double cost = ns + avg_bins * s;
 
-        if (owned && need_b && saved > cost)
+        /* A sparse histogram cannot be subtracted from. */
+        if (owned && need_b && saved > cost && !sparse)
           {
             /* The larger child's histogram is its parent's minus the
              * smaller child's, feature by feature. */

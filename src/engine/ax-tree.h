@@ -125,6 +125,35 @@ gboolean ax_tree_rows (const AxMatrix *x,
                        guint           n,
                        float          *out);
 
+/* A fitted ensemble in this layout, as permutation importance reads it.
+ * A node's value is either @n_outputs doubles (@values: the forest) or
+ * one float added to output tree_output[t] (@values_f: boosting). */
+typedef struct {
+  guint              n_trees;
+  guint              n_features;
+  guint              n_outputs;
+  const gsize       *tree_start;     /* n_trees + 1 offsets into nodes */
+  const guint       *depth;          /* per tree */
+  const AxTreeNode  *nodes;
+  const double      *values;
+  const float       *values_f;
+  const guint       *tree_output;    /* with values_f */
+} AxTreeEnsemble;
+
+/* For permutation importance: for each copy c of the rows of @x in which
+ * the features f with group[f] == copy_group[c] are taken from row
+ * perm[c * n + i] instead of row i, the change of each row's summed node
+ * values, delta[((gsize) c * n + i) * n_outputs + k].  A tree is walked
+ * again only for the rows whose path in it tests a moved feature: the
+ * others end in the same leaf.  Copies are shared among every core. */
+void ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
+                                      const AxMatrix       *x,
+                                      const guint          *group,
+                                      guint                 n_copies,
+                                      const guint          *copy_group,
+                                      const guint          *perm,
+                                      double               *delta);
+
 /* Past this depth a walk checks now and then whether every row has
  * reached its leaf, as the leaves of deep trees lie at many depths. */
 #define AX_TREE_WALK_CHECK_DEPTH 16u
