@@ -350,7 +350,12 @@ append_row (AxFrame      *frame,
         case AX_COLUMN_TEXT:
         case AX_N_COLUMN_TYPES:
         default:
-          ax_frame_take_string (frame, c, r, g_strdup ((const char *) sqlite3_column_text (stmt, i)));
+          {
+            /* Into the frame's string blocks: no allocation per value. */
+            const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+            ax_frame_set_string (frame, c, r, text, sqlite3_column_bytes (stmt, i));
+          }
           break;
         }
     }
