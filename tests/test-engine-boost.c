@@ -456,6 +456,40 @@ test_boost_agrees_with_xgboost (void)
   check_agrees_with_xgboost (three_train, three_test, params);
 }
 
+/* Scored once fitted (steps_at_end, as the command line asks), the
+ * validation steps are the ones scored round by round, to the bit. */
+static void
+check_steps_at_end (DataKind kind)
+{
+  g_autoptr(Data) train = data_new (kind, 1500, 121);
+  g_autoptr(Data) valid = data_new (kind, 700, 122);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 40.0, NULL);
+  g_auto(FitWatch) live = { 0 };
+  g_auto(FitWatch) later = { 0 };
+  AxTrainMonitor m_live = fit_monitor (&live, 8, 0);
+  AxTrainMonitor m_later = fit_monitor (&later, 8, 0);
+  AxFitted *a, *b;
+
+  m_later.steps_at_end = TRUE;
+  a = fit (train, valid, params, &m_live);
+  b = fit (train, valid, params, &m_later);
+  g_assert_cmpuint (live.n_steps, ==, 40);
+  g_assert_cmpuint (later.n_steps, ==, 40);
+  g_assert_true (later.in_order);
+  g_assert_cmpmem (live.scores, 40 * sizeof (double), later.scores, 40 * sizeof (double));
+  g_assert_cmpfloat (later.scores[39], !=, later.scores[0]);
+  boost ()->free (a);
+  boost ()->free (b);
+}
+
+static void
+test_boost_steps_at_end (void)
+{
+  check_steps_at_end (DATA_FRIEDMAN1);
+  check_steps_at_end (DATA_BINARY);
+  check_steps_at_end (DATA_THREE_CLASS);
+}
+
 static GBytes *
 small_blob (void)
 {
@@ -751,6 +785,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/boost/cancel", test_boost_cancel);
   g_test_add_func ("/engine/boost/save-load", test_boost_save_load);
   g_test_add_func ("/engine/boost/agrees-with-xgboost", test_boost_agrees_with_xgboost);
+  g_test_add_func ("/engine/boost/steps-at-end", test_boost_steps_at_end);
   g_test_add_func ("/engine/boost/blob/newer", test_boost_blob_newer);
   g_test_add_func ("/engine/boost/blob/damaged", test_boost_blob_damaged);
   g_test_add_func ("/engine/boost/importance/ranks", test_boost_importance);

@@ -651,7 +651,9 @@ cmd_train (int argc, char **argv)
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, N_("The model's configuration (JSON, as in the guide)"), N_("FILE") },
     { NULL }
   };
-  AxTrainMonitor monitor = { .progress = cli_progress, .step = cli_step };
+  AxTrainMonitor monitor = { .progress = cli_progress, .step = cli_step,
+                              /* printed once trained */
+                              .steps_at_end = TRUE };
   AxTrainResult result = { 0 };
   const AxModelReport *report;
 

@@ -466,6 +466,7 @@ ax_train_model (const char            *project_path,
       engine_monitor.step = monitor->step;
       engine_monitor.step_data = monitor->step_data;
       engine_monitor.n_threads = monitor->n_threads;
+      engine_monitor.steps_at_end = monitor->steps_at_end;
     }
   engine_monitor.seed = config->random_seed;
   /* The dataset goes as soon as the model's inputs are made from it. */

@@ -33,6 +33,7 @@ struct _AxBoostTrees {
   guint        n_features;
   guint        n_groups;
   guint        n_trees;
+  guint        per_round;     /* trees per round: groups x parallel trees */
   float       *base;          /* n_groups margins */
   gsize       *tree_start;    /* n_trees + 1 offsets into nodes */
   guint       *depth;         /* per tree */
@@ -603,6 +604,7 @@ ax_boost_trees_read (const char  *json,
   t->n_features = n_features;
   t->n_groups = groups;
   t->n_trees = n_trees;
+  t->per_round = per_round;
   if (g_strcmp0 (m.objective, "reg:squarederror") == 0 && groups == 1)
     t->link = AX_BOOST_LINK_IDENTITY;
   else if (g_strcmp0 (m.objective, "binary:logistic") == 0 && groups == 1 &&
@@ -866,5 +868,46 @@ ax_boost_trees_predict_shuffled (const AxBoostTrees *t,
       for (gsize i = 0; i < width; i++)
         o[i] = (float) ((double) margin[i] + delta[c * width + i]);
       apply_link (t, x->n_rows, o);
+    }
+}
+
+void
+ax_boost_trees_each_round (const AxBoostTrees *t,
+                           const AxMatrix     *x,
+                           AxBoostRoundFunc    fn,
+                           gpointer            data)
+{
+  guint n = x->n_rows, nf = t->n_features, ng = t->n_groups;
+  guint n_rounds = t->n_trees / t->per_round, per_round = t->per_round;
+  g_autofree float *rows = g_new (float, (gsize) n * nf + 1);
+  g_autofree float *margin = g_new (float, (gsize) n * ng + 1);
+  g_autofree float *pred = g_new (float, (gsize) n * ng + 1);
+  g_autofree gint32 *leaf = g_new (gint32, MAX (n, 1));
+  gboolean dense;
+
+  g_return_if_fail (x->n_features == nf);
+
+  dense = ax_tree_rows (x, 0, n, rows);
+  for (guint r = 0; r < n; r++)
+    for (guint k = 0; k < ng; k++)
+      margin[(gsize) r * ng + k] = t->base[k];
+  for (guint round = 0; round < n_rounds; round++)
+    {
+      for (guint i = round * per_round; i < (round + 1) * per_round; i++)
+        {
+          const AxTreeNode *nodes = t->nodes + t->tree_start[i];
+          const float *values = t->values + t->tree_start[i];
+          float *o = margin + t->group[i];
+
+          if (dense)
+            ax_tree_walk_dense (nodes, t->depth[i], rows, nf, n, leaf);
+          else
+            ax_tree_walk (nodes, t->depth[i], rows, nf, n, leaf);
+          for (guint r = 0; r < n; r++)
+            o[(gsize) r * ng] += values[leaf[r]];
+        }
+      memcpy (pred, margin, (gsize) n * ng * sizeof (float));
+      apply_link (t, n, pred);
+      fn (round, pred, data);
     }
 }

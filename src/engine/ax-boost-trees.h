@@ -61,4 +61,16 @@ void          ax_boost_trees_predict_shuffled (const AxBoostTrees *trees,
                                                const guint        *perm,
                                                float              *out);
 
+/* Calls @fn after each of the model's rounds with XGBoost's prediction
+ * of every row of @x by the rounds so far (as ax_boost_trees_predict()
+ * writes it), which is XGBoost's prediction for the validation rows
+ * during training, to the bit. */
+typedef void (*AxBoostRoundFunc) (guint        round,
+                                  const float *pred,
+                                  gpointer     data);
+void          ax_boost_trees_each_round (const AxBoostTrees *trees,
+                                         const AxMatrix     *x,
+                                         AxBoostRoundFunc    fn,
+                                         gpointer            data);
+
 G_END_DECLS

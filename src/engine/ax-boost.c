@@ -380,6 +380,8 @@ typedef struct {
   double          total_ss;     /* regression: sum of squares about the mean */
 } Validation;
 
+static void score_predictions (const Validation *v, const float *p, double *score, double *loss);
+
 static gboolean
 validate_round (BoosterHandle     booster,
                 const Validation *v,
@@ -395,10 +397,21 @@ validate_round (BoosterHandle     booster,
   const bst_ulong *shape;
   bst_ulong dim;
   const float *p;
-  double sum = 0;
 
   if (!xgb_ok (XGBoosterPredictFromDMatrix (booster, v->d, config, &shape, &dim, &p), error))
     return FALSE;
+  score_predictions (v, p, score, loss);
+  return TRUE;
+}
+
+/* The score and loss of XGBoost's predictions @p of the validation rows. */
+static void
+score_predictions (const Validation *v,
+                   const float      *p,
+                   double           *score,
+                   double           *loss)
+{
+  double sum = 0;
 
   if (v->y->task == AX_TASK_REGRESSION)
     {
@@ -409,7 +422,7 @@ validate_round (BoosterHandle     booster,
         }
       *loss = sum;
       *score = v->total_ss > 0 ? 1 - sum / v->total_ss : NAN;
-      return TRUE;
+      return;
     }
 
   for (guint i = 0; i < v->n_rows; i++)
@@ -424,7 +437,6 @@ validate_round (BoosterHandle     booster,
       sum -= log (CLAMP (q, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS));
     }
   *loss = *score = sum / v->n_rows;
-  return TRUE;
 }
 
 /* The fitted model of XGBoost's JSON @model; NULL with @error set when its
@@ -476,6 +488,24 @@ boost_free (AxFitted *fitted)
   g_free (fitted);
 }
 
+typedef struct {
+  const Validation     *v;
+  const AxTrainMonitor *monitor;
+  guint                 n_estimators;
+} RoundSteps;
+
+static void
+report_round (guint        round,
+              const float *pred,
+              gpointer     data)
+{
+  RoundSteps *steps = data;
+  double score, loss;
+
+  score_predictions (steps->v, pred, &score, &loss);
+  steps->monitor->step (round + 1, steps->n_estimators, score, steps->monitor->step_data);
+}
+
 static AxFitted *
 boost_fit (const AxMatrix       *train,
            const AxTarget       *train_y,
@@ -500,6 +530,7 @@ boost_fit (const AxMatrix       *train,
   g_auto(DMatrixHandle) dvalid = NULL;
   g_auto(BoosterHandle) booster = NULL;
   Validation v = { 0 };
+  gboolean live;
   double best_loss = INFINITY;
   guint best_round = 0, rounds = 0;
 
@@ -552,10 +583,14 @@ boost_fit (const AxMatrix       *train,
   if (dtrain == NULL)
     return NULL;
 
+  /* The validation rows are scored as each round is made when early
+   * stopping needs it or someone watches; otherwise once fitted, from the
+   * trees themselves (the same predictions, without a call into XGBoost
+   * each round). */
+  live = valid != NULL && (early_rounds > 0 || !monitor->steps_at_end);
   if (valid != NULL)
     {
-      dvalid = make_dmatrix (valid, NULL, NULL, n_threads, error);
-      if (dvalid == NULL)
+      if (live && (dvalid = make_dmatrix (valid, NULL, NULL, n_threads, error)) == NULL)
         return NULL;
       v.d = dvalid;
       v.y = valid_y;
@@ -621,7 +656,7 @@ boost_fit (const AxMatrix       *train,
           ax_progress_report (monitor->progress, monitor->progress_data,
                               (double) rounds / n_estimators, detail);
         }
-      if (monitor->step != NULL)
+      if (monitor->step != NULL && (live || valid == NULL))
         monitor->step (rounds, n_estimators, score, monitor->step_data);
 
       /* As XGBoost's own early stopping: a round improves only if it is
@@ -666,11 +701,18 @@ boost_fit (const AxMatrix       *train,
     bst_ulong len = 0;
     const char *json = NULL;
     g_autoptr(GBytes) model = NULL;
+    AxFitted *fitted;
 
     if (!xgb_ok (XGBoosterSaveModelToBuffer (booster, "{\"format\": \"json\"}", &len, &json), error))
       return NULL;
     model = g_bytes_new (json, len);
-    return fitted_new (model, task, train_y->n_classes, train->n_features, best_round, error);
+    fitted = fitted_new (model, task, train_y->n_classes, train->n_features, best_round, error);
+    if (fitted != NULL && valid != NULL && !live && monitor->step != NULL)
+      {
+        RoundSteps steps = { &v, monitor, n_estimators };
+        ax_boost_trees_each_round (fitted->trees, valid, report_round, &steps);
+      }
+    return fitted;
   }
 }
 

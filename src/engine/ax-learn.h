@@ -105,6 +105,10 @@ typedef struct {
   gpointer        step_data;
   guint           n_threads;   /* 0: every core */
   guint64         seed;
+  /* Nobody watches the step scores as they come (the command line): an
+   * algorithm may report them all once fitted when that costs less; the
+   * scores are the same. */
+  gboolean        steps_at_end;
 } AxTrainMonitor;
 
 /* A fitted model of one algorithm: opaque to everyone but it. */
