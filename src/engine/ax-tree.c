@@ -51,15 +51,19 @@ typedef struct {
   const float          *rows;        /* row-major */
   guint                 n;
   const guint          *group;
-  gint32               *base;        /* leaf of row i in tree t: [t * n + i] */
+  gint32               *base;        /* leaf of row i in tree t0 + t: [t * n + i] */
   guint64              *paths;       /* groups tested on that path, as bits */
   const guint          *copy_group;
   const guint          *perm;
   double               *delta;
   guint                 n_copies;
-  gint                  next_tree;   /* atomic */
+  guint                 t0, t1;      /* the trees of this pass */
+  gint                  next_tree;   /* atomic, from t0 */
   gint                  next_copy;   /* atomic */
 } ShuffleJob;
+
+/* Bytes of leaves and paths kept at once: more trees take more passes. */
+#define SHUFFLE_BUDGET (32u << 20)
 
 /* The bit of feature group @g in a path's set; groups past 62 share the
  * last bit, which only costs walks that were not needed. */
@@ -146,13 +150,13 @@ shuffle_tree_worker (gpointer data)
   /* First each row's leaf in each tree, and the groups its path tests. */
   for (guint i = 0; i < n; i++)
     idx[i] = i;
-  while ((t = g_atomic_int_add (&job->next_tree, 1)) < (gint) e->n_trees)
+  while ((t = g_atomic_int_add (&job->next_tree, 1)) < (gint) (job->t1 - job->t0))
     {
-      const AxTreeNode *nodes = e->nodes + e->tree_start[t];
+      const AxTreeNode *nodes = e->nodes + e->tree_start[job->t0 + t];
       gint32 *base = job->base + (gsize) t * n;
       guint64 *paths = job->paths + (gsize) t * n;
 
-      walk_rows (nodes, e->depth[t], job->rows, nf, idx, n, base);
+      walk_rows (nodes, e->depth[job->t0 + t], job->rows, nf, idx, n, base);
       for (guint i = 0; i < n; i++)
         {
           const float *xr = job->rows + (gsize) i * nf;
@@ -195,11 +199,10 @@ shuffle_copy_worker (gpointer data)
           for (guint i = 0; i < n; i++)
             xs[(gsize) i * nf + f] = job->rows[(gsize) perm[i] * nf + f];
 
-      memset (delta, 0, (gsize) n * no * sizeof (double));
-      for (guint t = 0; t < e->n_trees; t++)
+      for (guint t = job->t0; t < job->t1; t++)
         {
-          const gint32 *base = job->base + (gsize) t * n;
-          const guint64 *paths = job->paths + (gsize) t * n;
+          const gint32 *base = job->base + (gsize) (t - job->t0) * n;
+          const guint64 *paths = job->paths + (gsize) (t - job->t0) * n;
           guint m = 0;
 
           for (guint i = 0; i < n; i++)
@@ -240,24 +243,32 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
                                  double               *delta)
 {
   guint n = x->n_rows, nf = e->n_features;
+  /* Trees per pass: their leaves and paths take 12 bytes a row. */
+  guint chunk = (guint) CLAMP (SHUFFLE_BUDGET / (12 * (gsize) MAX (n, 1)), 1, MAX (e->n_trees, 1));
   g_autofree float *rows = g_new (float, (gsize) n * nf + 1);
-  g_autofree gint32 *base = g_new (gint32, (gsize) e->n_trees * n + 1);
-  g_autofree guint64 *paths = g_new (guint64, (gsize) e->n_trees * n + 1);
+  g_autofree gint32 *base = g_new (gint32, (gsize) chunk * n + 1);
+  g_autofree guint64 *paths = g_new (guint64, (gsize) chunk * n + 1);
   guint n_threads = MAX (g_get_num_processors (), 1);
   g_autofree GThread **threads = g_new0 (GThread *, n_threads);
-  ShuffleJob job = { e, rows, n, group, base, paths, copy_group, perm, delta, n_copies, 0, 0 };
+  ShuffleJob job = { e, rows, n, group, base, paths, copy_group, perm, delta, n_copies };
   GThreadFunc phases[] = { shuffle_tree_worker, shuffle_copy_worker };
 
   g_return_if_fail (x->n_features == nf);
 
   ax_tree_rows (x, 0, n, rows);
-  for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
+  memset (delta, 0, (gsize) n_copies * n * e->n_outputs * sizeof (double));
+  for (job.t0 = 0; job.t0 < e->n_trees; job.t0 = job.t1)
     {
-      for (guint i = 1; i < n_threads; i++)
-        threads[i] = g_thread_new ("ax-tree-shuffle", phases[p], &job);
-      phases[p] (&job);
-      for (guint i = 1; i < n_threads; i++)
-        g_thread_join (threads[i]);
+      job.t1 = MIN (job.t0 + chunk, e->n_trees);
+      job.next_tree = job.next_copy = 0;
+      for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
+        {
+          for (guint i = 1; i < n_threads; i++)
+            threads[i] = g_thread_new ("ax-tree-shuffle", phases[p], &job);
+          phases[p] (&job);
+          for (guint i = 1; i < n_threads; i++)
+            g_thread_join (threads[i]);
+        }
     }
 }
 
