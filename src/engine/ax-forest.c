@@ -27,7 +27,7 @@
 #define BLOB_VERSION   1u
 
 /* Rows walked through a tree together; their features stay in cache. */
-#define BLOCK_ROWS     256u
+#define BLOCK_ROWS     1024u
 /* Probabilities are clipped this far from 0 for the log loss. */
 #define LOG_LOSS_EPS   1e-15
 

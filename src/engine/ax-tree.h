@@ -204,9 +204,9 @@ ax_tree_walk (const AxTreeNode *nodes,
   } G_STMT_END
 
 /* ax_tree_walk() for rows without a missing value.  Shallow trees walk
- * eight rows at a time from root to leaf, their nodes in registers: the
- * eight chains of loads overlap, and nothing goes through memory between
- * levels. */
+ * sixteen rows (then eight) at a time from root to leaf, their nodes in
+ * registers: the chains of loads overlap, and nothing goes through
+ * memory between levels. */
 static inline void
 ax_tree_walk_dense (const AxTreeNode *nodes,
                     guint             depth,
@@ -217,6 +217,53 @@ ax_tree_walk_dense (const AxTreeNode *nodes,
 {
   guint r = 0;
 
+  if (depth <= AX_TREE_WALK_CHECK_DEPTH)
+    for (; r + 16 <= n; r += 16)
+      {
+        const float *x0 = x + (gsize) r * stride;
+        const float *x1 = x0 + stride, *x2 = x1 + stride, *x3 = x2 + stride;
+        const float *x4 = x3 + stride, *x5 = x4 + stride, *x6 = x5 + stride, *x7 = x6 + stride;
+        const float *x8 = x7 + stride, *x9 = x8 + stride, *xa = x9 + stride, *xb = xa + stride;
+        const float *xc = xb + stride, *xd = xc + stride, *xe = xd + stride, *xf = xe + stride;
+        gint32 l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+        gint32 l8 = 0, l9 = 0, la = 0, lb = 0, lc = 0, ld = 0, le = 0, lf = 0;
+
+        for (guint d = 0; d < depth; d++)
+          {
+            AX_TREE_STEP (l0, x0);
+            AX_TREE_STEP (l1, x1);
+            AX_TREE_STEP (l2, x2);
+            AX_TREE_STEP (l3, x3);
+            AX_TREE_STEP (l4, x4);
+            AX_TREE_STEP (l5, x5);
+            AX_TREE_STEP (l6, x6);
+            AX_TREE_STEP (l7, x7);
+            AX_TREE_STEP (l8, x8);
+            AX_TREE_STEP (l9, x9);
+            AX_TREE_STEP (la, xa);
+            AX_TREE_STEP (lb, xb);
+            AX_TREE_STEP (lc, xc);
+            AX_TREE_STEP (ld, xd);
+            AX_TREE_STEP (le, xe);
+            AX_TREE_STEP (lf, xf);
+          }
+        leaf[r] = l0;
+        leaf[r + 1] = l1;
+        leaf[r + 2] = l2;
+        leaf[r + 3] = l3;
+        leaf[r + 4] = l4;
+        leaf[r + 5] = l5;
+        leaf[r + 6] = l6;
+        leaf[r + 7] = l7;
+        leaf[r + 8] = l8;
+        leaf[r + 9] = l9;
+        leaf[r + 10] = la;
+        leaf[r + 11] = lb;
+        leaf[r + 12] = lc;
+        leaf[r + 13] = ld;
+        leaf[r + 14] = le;
+        leaf[r + 15] = lf;
+      }
   if (depth <= AX_TREE_WALK_CHECK_DEPTH)
     for (; r + 8 <= n; r += 8)
       {
