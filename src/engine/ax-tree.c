@@ -46,32 +46,40 @@ ax_tree_rows (const AxMatrix *x,
 
 /* Permutation importance */
 
+/* A row whose path in a tree tests a group: the path's first node that
+ * does, where a walk of the row with that group moved starts (the nodes
+ * above it send the moved row the same way), and the steps left below
+ * it. */
+typedef struct {
+  guint32  row;
+  gint32   node;
+  guint32  steps;
+} PathStart;
+
 typedef struct {
   const AxTreeEnsemble *e;
   const float          *rows;        /* row-major */
+  gboolean              dense;       /* no value missing */
   guint                 n;
   const guint          *group;
-  gint32               *base;        /* leaf of row i in tree t0 + t: [t * n + i] */
-  guint64              *paths;       /* groups tested on that path, as bits */
+  guint                 n_groups;
   const guint          *copy_group;
   const guint          *perm;
   double               *delta;
   guint                 n_copies;
   guint                 t0, t1;      /* the trees of this pass */
+  /* For tree t0 + t: each row's leaf, and per group the rows whose path
+   * tests it, starts[t][offsets[t * (n_groups + 1) + g] ...]. */
+  gint32               *base;        /* [t * n + i] */
+  guint                *offsets;
+  PathStart           **starts;
   gint                  next_tree;   /* atomic, from t0 */
   gint                  next_copy;   /* atomic */
 } ShuffleJob;
 
-/* Bytes of leaves and paths kept at once: more trees take more passes. */
+/* Bytes of leaves and path starts kept at once: more trees take more
+ * passes. */
 #define SHUFFLE_BUDGET (32u << 20)
-
-/* The bit of feature group @g in a path's set; groups past 62 share the
- * last bit, which only costs walks that were not needed. */
-static inline guint64
-group_bit (guint g)
-{
-  return G_GUINT64_CONSTANT (1) << MIN (g, 63u);
-}
 
 /* One step down, missing values included, of the row at @xr. */
 #define SHUFFLE_STEP(l, xr) \
@@ -81,14 +89,15 @@ group_bit (guint g)
     l = isnan (v_) ? node_->missing : node_->left + (v_ > node_->threshold); \
   } G_STMT_END
 
-/* The leaves of the @m rows idx[] of @x (row-major, @nf floats a row) in
- * the tree of @nodes, eight rows side by side. */
-static void
-walk_rows (const AxTreeNode *nodes,
-           guint             depth,
+/* The leaves of the @m rows s[k].row of @x (row-major, @nf floats a row)
+ * in the tree of @nodes, each walked from s[k].node, eight side by side;
+ * @dense: no value of @x is missing. */
+static inline void
+walk_from_with (gboolean          dense,
+                 const AxTreeNode *nodes,
            const float      *x,
            guint             nf,
-           const guint      *idx,
+           const PathStart  *s,
            guint             m,
            gint32           *leaf)
 {
@@ -96,23 +105,43 @@ walk_rows (const AxTreeNode *nodes,
 
   for (; k + 8 <= m; k += 8)
     {
-      const float *x0 = x + (gsize) idx[k] * nf, *x1 = x + (gsize) idx[k + 1] * nf;
-      const float *x2 = x + (gsize) idx[k + 2] * nf, *x3 = x + (gsize) idx[k + 3] * nf;
-      const float *x4 = x + (gsize) idx[k + 4] * nf, *x5 = x + (gsize) idx[k + 5] * nf;
-      const float *x6 = x + (gsize) idx[k + 6] * nf, *x7 = x + (gsize) idx[k + 7] * nf;
-      gint32 l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+      const PathStart *p = s + k;
+      const float *x0 = x + (gsize) p[0].row * nf, *x1 = x + (gsize) p[1].row * nf;
+      const float *x2 = x + (gsize) p[2].row * nf, *x3 = x + (gsize) p[3].row * nf;
+      const float *x4 = x + (gsize) p[4].row * nf, *x5 = x + (gsize) p[5].row * nf;
+      const float *x6 = x + (gsize) p[6].row * nf, *x7 = x + (gsize) p[7].row * nf;
+      gint32 l0 = p[0].node, l1 = p[1].node, l2 = p[2].node, l3 = p[3].node;
+      gint32 l4 = p[4].node, l5 = p[5].node, l6 = p[6].node, l7 = p[7].node;
+      guint steps = 0;
 
-      for (guint d = 0; d < depth; d++)
+      /* A leaf points to itself: the rows with fewer steps left wait. */
+      for (guint j = 0; j < 8; j++)
+        steps = MAX (steps, p[j].steps);
+      for (guint d = 0; d < steps; d++)
         {
-          SHUFFLE_STEP (l0, x0);
-          SHUFFLE_STEP (l1, x1);
-          SHUFFLE_STEP (l2, x2);
-          SHUFFLE_STEP (l3, x3);
-          SHUFFLE_STEP (l4, x4);
-          SHUFFLE_STEP (l5, x5);
-          SHUFFLE_STEP (l6, x6);
-          SHUFFLE_STEP (l7, x7);
-          if (depth > AX_TREE_WALK_CHECK_DEPTH && d % 4 == 3 &&
+          if (dense)
+            {
+              AX_TREE_STEP (l0, x0);
+              AX_TREE_STEP (l1, x1);
+              AX_TREE_STEP (l2, x2);
+              AX_TREE_STEP (l3, x3);
+              AX_TREE_STEP (l4, x4);
+              AX_TREE_STEP (l5, x5);
+              AX_TREE_STEP (l6, x6);
+              AX_TREE_STEP (l7, x7);
+            }
+          else
+            {
+              SHUFFLE_STEP (l0, x0);
+              SHUFFLE_STEP (l1, x1);
+              SHUFFLE_STEP (l2, x2);
+              SHUFFLE_STEP (l3, x3);
+              SHUFFLE_STEP (l4, x4);
+              SHUFFLE_STEP (l5, x5);
+              SHUFFLE_STEP (l6, x6);
+              SHUFFLE_STEP (l7, x7);
+            }
+          if (steps > AX_TREE_WALK_CHECK_DEPTH && d % 4 == 3 &&
               nodes[l0].left == l0 && nodes[l1].left == l1 && nodes[l2].left == l2 &&
               nodes[l3].left == l3 && nodes[l4].left == l4 && nodes[l5].left == l5 &&
               nodes[l6].left == l6 && nodes[l7].left == l7)
@@ -129,47 +158,96 @@ walk_rows (const AxTreeNode *nodes,
     }
   for (; k < m; k++)
     {
-      const float *xr = x + (gsize) idx[k] * nf;
-      gint32 l = 0;
+      const float *xr = x + (gsize) s[k].row * nf;
+      gint32 l = s[k].node;
 
-      for (guint d = 0; d < depth && nodes[l].left != l; d++)
+      while (nodes[l].left != l)
         SHUFFLE_STEP (l, xr);
       leaf[k] = l;
     }
 }
 
+/* walk_from_with() made twice, the test of @dense out of the loop. */
+static void
+walk_from (gboolean          dense,
+           const AxTreeNode *nodes,
+           const float      *x,
+           guint             nf,
+           const PathStart  *s,
+           guint             m,
+           gint32           *leaf)
+{
+  if (dense)
+    walk_from_with (TRUE, nodes, x, nf, s, m, leaf);
+  else
+    walk_from_with (FALSE, nodes, x, nf, s, m, leaf);
+}
+
+/* For each tree of the pass: each row's leaf, and where the path of each
+ * row starts to test each group. */
 static gpointer
 shuffle_tree_worker (gpointer data)
 {
   ShuffleJob *job = data;
   const AxTreeEnsemble *e = job->e;
-  guint n = job->n, nf = e->n_features;
-  g_autofree guint *idx = g_new (guint, MAX (n, 1));
+  guint n = job->n, nf = e->n_features, ng = job->n_groups;
+  g_autofree PathStart *all = NULL;
+  g_autofree guint *all_group = NULL;
+  g_autofree guint *seen = NULL;
+  gsize cap = 0;
   gint t;
 
-  /* First each row's leaf in each tree, and the groups its path tests. */
-  for (guint i = 0; i < n; i++)
-    idx[i] = i;
   while ((t = g_atomic_int_add (&job->next_tree, 1)) < (gint) (job->t1 - job->t0))
     {
-      const AxTreeNode *nodes = e->nodes + e->tree_start[job->t0 + t];
+      guint tree = job->t0 + (guint) t, depth = e->depth[tree];
+      const AxTreeNode *nodes = e->nodes + e->tree_start[tree];
       gint32 *base = job->base + (gsize) t * n;
-      guint64 *paths = job->paths + (gsize) t * n;
+      guint *offsets = job->offsets + (gsize) t * (ng + 1);
+      gsize m = 0;
 
-      walk_rows (nodes, e->depth[job->t0 + t], job->rows, nf, idx, n, base);
+      if (cap < (gsize) n * MAX (depth, 1))
+        {
+          cap = (gsize) n * MAX (depth, 1);
+          all = g_renew (PathStart, all, cap);
+          all_group = g_renew (guint, all_group, cap);
+          seen = g_renew (guint, seen, MAX (depth, 1));
+        }
+      memset (offsets, 0, (ng + 1) * sizeof (guint));
       for (guint i = 0; i < n; i++)
         {
           const float *xr = job->rows + (gsize) i * nf;
-          guint64 bits = 0;
+          guint n_seen = 0, level = 0;
           gint32 l = 0;
 
-          while (l != base[i])
+          /* Down the row's path, noting the first node of each group. */
+          while (nodes[l].left != l)
             {
-              bits |= group_bit (job->group[nodes[l].feature]);
+              guint g = job->group[nodes[l].feature], k = 0;
+
+              while (k < n_seen && seen[k] != g)
+                k++;
+              if (k == n_seen)
+                {
+                  seen[n_seen++] = g;
+                  all[m] = (PathStart) { i, l, depth - level };
+                  all_group[m++] = g;
+                  offsets[g + 1]++;
+                }
               SHUFFLE_STEP (l, xr);
+              level++;
             }
-          paths[i] = bits;
+          base[i] = l;
         }
+      /* By group, each group's rows in order. */
+      for (guint g = 0; g < ng; g++)
+        offsets[g + 1] += offsets[g];
+      job->starts[t] = g_new (PathStart, MAX (m, 1));
+      {
+        g_autofree guint *fill = g_memdup2 (offsets, ng * sizeof (guint));
+
+        for (gsize k = 0; k < m; k++)
+          job->starts[t][fill[all_group[k]]++] = all[k];
+      }
     }
   return NULL;
 }
@@ -179,56 +257,57 @@ shuffle_copy_worker (gpointer data)
 {
   ShuffleJob *job = data;
   const AxTreeEnsemble *e = job->e;
-  guint n = job->n, nf = e->n_features, no = e->n_outputs;
-  g_autofree float *xs = g_new (float, (gsize) n * nf + 1);
-  g_autofree guint *idx = g_new (guint, MAX (n, 1));
+  guint n = job->n, nf = e->n_features, no = e->n_outputs, ng = job->n_groups;
+  g_autofree float *xs = g_memdup2 (job->rows, ((gsize) n * nf + 1) * sizeof (float));
   g_autofree gint32 *leaf = g_new (gint32, MAX (n, 1));
   gint c;
 
   while ((c = g_atomic_int_add (&job->next_copy, 1)) < (gint) job->n_copies)
     {
       guint g = job->copy_group[c];
-      guint64 bit = group_bit (g);
       const guint *perm = job->perm + (gsize) c * n;
       double *delta = job->delta + (gsize) c * n * no;
 
-      /* The rows with this group's features moved. */
-      memcpy (xs, job->rows, (gsize) n * nf * sizeof (float));
+      /* The rows with this group's features moved (put back below). */
       for (guint f = 0; f < nf; f++)
         if (job->group[f] == g)
           for (guint i = 0; i < n; i++)
             xs[(gsize) i * nf + f] = job->rows[(gsize) perm[i] * nf + f];
 
-      for (guint t = job->t0; t < job->t1; t++)
+      for (guint t = 0; t < job->t1 - job->t0 && g < ng; t++)
         {
-          const gint32 *base = job->base + (gsize) (t - job->t0) * n;
-          const guint64 *paths = job->paths + (gsize) (t - job->t0) * n;
-          guint m = 0;
+          guint tree = job->t0 + t;
+          const guint *offsets = job->offsets + (gsize) t * (ng + 1);
+          const PathStart *s = job->starts[t] + offsets[g];
+          guint m = offsets[g + 1] - offsets[g];
+          const gint32 *base = job->base + (gsize) t * n;
 
-          for (guint i = 0; i < n; i++)
-            if (paths[i] & bit)
-              idx[m++] = i;
-          walk_rows (e->nodes + e->tree_start[t], e->depth[t], xs, nf, idx, m, leaf);
+          walk_from (job->dense, e->nodes + e->tree_start[tree], xs, nf, s, m, leaf);
           for (guint k = 0; k < m; k++)
             {
-              guint i = idx[k];
+              guint i = s[k].row;
               gint32 l = leaf[k], b = base[i];
 
               if (l == b)
                 continue;
               if (e->values_f != NULL)
                 {
-                  const float *v = e->values_f + e->tree_start[t];
-                  delta[(gsize) i * no + e->tree_output[t]] += (double) v[l] - (double) v[b];
+                  const float *v = e->values_f + e->tree_start[tree];
+                  delta[(gsize) i * no + e->tree_output[tree]] += (double) v[l] - (double) v[b];
                 }
               else
                 {
-                  const double *v = e->values + e->tree_start[t] * no;
+                  const double *v = e->values + e->tree_start[tree] * no;
                   for (guint o = 0; o < no; o++)
                     delta[(gsize) i * no + o] += v[(gsize) l * no + o] - v[(gsize) b * no + o];
                 }
             }
         }
+
+      for (guint f = 0; f < nf; f++)
+        if (job->group[f] == g)
+          for (guint i = 0; i < n; i++)
+            xs[(gsize) i * nf + f] = job->rows[(gsize) i * nf + f];
     }
   return NULL;
 }
@@ -242,20 +321,31 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
                                  const guint          *perm,
                                  double               *delta)
 {
-  guint n = x->n_rows, nf = e->n_features;
-  /* Trees per pass: their leaves and paths take 12 bytes a row. */
-  guint chunk = (guint) CLAMP (SHUFFLE_BUDGET / (12 * (gsize) MAX (n, 1)), 1, MAX (e->n_trees, 1));
+  guint n = x->n_rows, nf = e->n_features, ng = 0, max_depth = 1;
   g_autofree float *rows = g_new (float, (gsize) n * nf + 1);
-  g_autofree gint32 *base = g_new (gint32, (gsize) chunk * n + 1);
-  g_autofree guint64 *paths = g_new (guint64, (gsize) chunk * n + 1);
   guint n_threads = MAX (g_get_num_processors (), 1);
   g_autofree GThread **threads = g_new0 (GThread *, n_threads);
-  ShuffleJob job = { e, rows, n, group, base, paths, copy_group, perm, delta, n_copies };
+  ShuffleJob job = { e, rows, FALSE, n, group, 0, copy_group, perm, delta, n_copies };
   GThreadFunc phases[] = { shuffle_tree_worker, shuffle_copy_worker };
+  gsize per_tree;
+  guint chunk;
 
   g_return_if_fail (x->n_features == nf);
 
-  ax_tree_rows (x, 0, n, rows);
+  for (guint f = 0; f < nf; f++)
+    ng = MAX (ng, group[f] + 1);
+  for (guint t = 0; t < e->n_trees; t++)
+    max_depth = MAX (max_depth, e->depth[t]);
+  job.n_groups = ng;
+  /* A tree keeps a leaf per row and at most a start per row and group. */
+  per_tree = (gsize) MAX (n, 1) * (sizeof (gint32) + MIN (max_depth, ng) * sizeof (PathStart))
+             + (ng + 1) * sizeof (guint);
+  chunk = (guint) CLAMP (SHUFFLE_BUDGET / per_tree, 1, MAX (e->n_trees, 1));
+  job.base = g_new (gint32, (gsize) chunk * n + 1);
+  job.offsets = g_new (guint, (gsize) chunk * (ng + 1));
+  job.starts = g_new0 (PathStart *, chunk);
+
+  job.dense = ax_tree_rows (x, 0, n, rows);
   memset (delta, 0, (gsize) n_copies * n * e->n_outputs * sizeof (double));
   for (job.t0 = 0; job.t0 < e->n_trees; job.t0 = job.t1)
     {
@@ -269,7 +359,12 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
           for (guint i = 1; i < n_threads; i++)
             g_thread_join (threads[i]);
         }
+      for (guint t = 0; t < job.t1 - job.t0; t++)
+        g_clear_pointer (&job.starts[t], g_free);
     }
+  g_free (job.base);
+  g_free (job.offsets);
+  g_free (job.starts);
 }
 
 /* Binning */
