@@ -287,7 +287,7 @@ typedef struct {
   GArray     *values;         /* float */
   GArray     *gains;          /* double: each split's loss change, 0 in leaves */
   guint       n_features;
-  const char *problem;        /* why the model was refused */
+  gboolean    bad_tree;       /* a tree was refused */
 } Model;
 
 static char *
@@ -421,7 +421,7 @@ trees_array (Scan  *s,
             goto out;
           if (!add_tree (m, &t))
             {
-              m->problem = "tree";
+              m->bad_tree = TRUE;
               goto out;
             }
         }
@@ -561,9 +561,8 @@ ax_boost_trees_read (const char  *json,
 {
   Model m = { 0 };
   Scan s = { json, json + len, 0 };
-  AxBoostTrees *t = NULL;
+  g_autoptr(AxBoostTrees) t = NULL;
   guint groups, per_round, n_trees;
-  gboolean ok;
 
   g_return_val_if_fail (json != NULL, NULL);
 
@@ -578,27 +577,18 @@ ax_boost_trees_read (const char  *json,
   /* XGBoost writes the trees before the number of classes (its keys are
    * in alphabetical order): every tree is laid out, and those past the
    * rounds wanted are dropped below. */
-  ok = read_object (&s, root_member, &m);
-  skip_space (&s);
-  ok = ok && s.p == s.end;
-
-  if (ok && (g_strcmp0 (m.booster, "gbtree") != 0 || !m.has_base_score ||
-             !isfinite (m.base_score) || m.num_feature != n_features ||
-             !(m.num_class >= 0 && m.num_class <= MAX_GROUPS) ||
-             !(m.num_parallel_tree >= 1 && m.num_parallel_tree <= 1000)))
-    ok = FALSE;
-  if (!ok)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
-                   m.problem != NULL ? _("The gradient boosting model has a damaged tree")
-                                     : _("The gradient boosting model is damaged or incomplete"));
-      model_clear (&m);
-      return NULL;
-    }
+  if (!read_object (&s, root_member, &m) || (skip_space (&s), s.p != s.end) ||
+      g_strcmp0 (m.booster, "gbtree") != 0 || !m.has_base_score ||
+      !isfinite (m.base_score) || m.num_feature != n_features ||
+      !(m.num_class >= 0 && m.num_class <= MAX_GROUPS) ||
+      !(m.num_parallel_tree >= 1 && m.num_parallel_tree <= 1000))
+    goto damaged;
 
   groups = MAX ((guint) m.num_class, 1);
   per_round = groups * (guint) m.num_parallel_tree;
   n_trees = (guint64) n_rounds * per_round <= m.starts->len ? n_rounds * per_round : 0;
+  if (n_trees == 0 || m.tree_info->len < n_trees)
+    goto damaged;
 
   t = g_new0 (AxBoostTrees, 1);
   t->n_features = n_features;
@@ -617,15 +607,6 @@ ax_boost_trees_read (const char  *json,
       g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
                    _("The gradient boosting model has an objective Auspex does not predict with (“%s”)"),
                    m.objective != NULL ? m.objective : "");
-      g_free (t);
-      model_clear (&m);
-      return NULL;
-    }
-  if (m.tree_info->len < n_trees || n_trees == 0)
-    {
-      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
-                   _("The gradient boosting model is damaged or incomplete"));
-      g_free (t);
       model_clear (&m);
       return NULL;
     }
@@ -645,13 +626,7 @@ ax_boost_trees_read (const char  *json,
       gint64 g = g_array_index (m.tree_info, gint64, i);
 
       if (g < 0 || g >= groups)
-        {
-          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
-                       _("The gradient boosting model is damaged or incomplete"));
-          ax_boost_trees_free (t);
-          model_clear (&m);
-          return NULL;
-        }
+        goto damaged;
       t->group[i] = (guint) g;
       t->depth[i] = g_array_index (m.depths, guint, i);
       t->tree_start[i] = g_array_index (m.starts, gsize, i);
@@ -670,7 +645,14 @@ ax_boost_trees_read (const char  *json,
         t->importance[t->nodes[i].feature] += gain;
     }
   model_clear (&m);
-  return t;
+  return g_steal_pointer (&t);
+
+damaged:
+  g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_DATA,
+               m.bad_tree ? _("The gradient boosting model has a damaged tree")
+                          : _("The gradient boosting model is damaged or incomplete"));
+  model_clear (&m);
+  return NULL;
 }
 
 void
