@@ -1,19 +1,20 @@
-/* ax-tree.h — binned features and the growing of one decision tree
+/* ax-tree.h — binned features, the growing of one decision tree, and
+ * walking trees
  *
  * Private to the tree ensembles: the random forest (ax-forest.c) grows
- * trees with it, and both it and gradient boosting (ax-boost-trees.c)
- * walk them.  Features are binned once
- * into at most 255 quantile bins per feature (uint8 codes, column-major,
- * one more code for a missing value); a tree is grown depth-first on the
- * codes with a histogram per node, the larger child's histogram derived
- * from its parent's minus its smaller sibling's.
+ * its trees here, and it and gradient boosting (ax-boost-trees.c) walk
+ * theirs with the functions below.  Features are binned once into at
+ * most 255 quantile bins per feature (uint8 codes, column-major, one more
+ * code for a missing value); a tree is grown depth-first on the codes
+ * with a histogram per node, the larger child's histogram derived from
+ * its parent's minus its smaller sibling's.
  *
  * A grown tree is an array of nodes in which a leaf points to itself, so
  * walking a row down is the same step taken tree->depth times with no test
- * for having arrived (deep trees test now and then).  A node's threshold is a real value between two bin
- * edges: the codes of the training rows follow the same comparison, so a
- * tree sends a training row where it was grown.  Where a missing value
- * goes is learned per split.
+ * for having arrived (deep trees test now and then).  A node's threshold
+ * is a real value between two bin edges: the codes of the training rows
+ * follow the same comparison, so a tree sends a training row where it
+ * was grown.  Where a missing value goes is learned per split.
  */
 #pragma once
 
@@ -204,9 +205,9 @@ ax_tree_walk (const AxTreeNode *nodes,
   } G_STMT_END
 
 /* ax_tree_walk() for rows without a missing value.  Shallow trees walk
- * sixteen rows (then eight) at a time from root to leaf, their nodes in
- * registers: the chains of loads overlap, and nothing goes through
- * memory between levels. */
+ * sixteen rows at a time from root to leaf, their nodes in registers: the
+ * chains of loads overlap, and nothing goes through memory between
+ * levels.  The last rows go level by level. */
 static inline void
 ax_tree_walk_dense (const AxTreeNode *nodes,
                     guint             depth,
@@ -263,34 +264,6 @@ ax_tree_walk_dense (const AxTreeNode *nodes,
         leaf[r + 13] = ld;
         leaf[r + 14] = le;
         leaf[r + 15] = lf;
-      }
-  if (depth <= AX_TREE_WALK_CHECK_DEPTH)
-    for (; r + 8 <= n; r += 8)
-      {
-        const float *x0 = x + (gsize) r * stride;
-        const float *x1 = x0 + stride, *x2 = x1 + stride, *x3 = x2 + stride;
-        const float *x4 = x3 + stride, *x5 = x4 + stride, *x6 = x5 + stride, *x7 = x6 + stride;
-        gint32 l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
-
-        for (guint d = 0; d < depth; d++)
-          {
-            AX_TREE_STEP (l0, x0);
-            AX_TREE_STEP (l1, x1);
-            AX_TREE_STEP (l2, x2);
-            AX_TREE_STEP (l3, x3);
-            AX_TREE_STEP (l4, x4);
-            AX_TREE_STEP (l5, x5);
-            AX_TREE_STEP (l6, x6);
-            AX_TREE_STEP (l7, x7);
-          }
-        leaf[r] = l0;
-        leaf[r + 1] = l1;
-        leaf[r + 2] = l2;
-        leaf[r + 3] = l3;
-        leaf[r + 4] = l4;
-        leaf[r + 5] = l5;
-        leaf[r + 6] = l6;
-        leaf[r + 7] = l7;
       }
   x += (gsize) r * stride;
   leaf += r;
