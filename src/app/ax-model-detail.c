@@ -611,9 +611,10 @@ add_charts (GtkGrid      *grid,
           ax_scatter_chart_set_data (scatter, actual, predicted, n);
           ax_scatter_chart_set_data (resid, predicted, r, n);
         }
-      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (scatter), 280), column, row, width, 1);
+      /* Side by side, or one above the other in a one-column layout. */
+      gtk_grid_attach (grid, chart_frame (GTK_WIDGET (scatter), 280), column, row, 1, 1);
       gtk_grid_attach (grid, chart_frame (GTK_WIDGET (resid), 280), column + (width == 1 ? 0 : 1),
-                       row + (width == 1 ? 1 : 0), width == 1 ? 1 : 1, 1);
+                       row + (width == 1 ? 1 : 0), 1, 1);
       row += width == 1 ? 2 : 1;
     }
   else if (g_str_equal (task, "classification"))
