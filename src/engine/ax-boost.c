@@ -38,7 +38,6 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (BoosterHandle, XGBoosterFree, NULL)
 #define BLOB_VERSION      1u
 #define BLOB_HEADER_SIZE  32u  /* magic, version, task, n_classes, n_features, best_iteration, u64 length */
 
-/* Rows transposed per block: one block of every column stays in cache. */
 /* XGBoost's default number of histogram bins, given to the quantile
  * DMatrix and the booster alike (they must agree). */
 #define MAX_BIN 256
