@@ -183,8 +183,30 @@ walk_from (gboolean          dense,
     walk_from_with (FALSE, nodes, x, nf, s, m, leaf);
 }
 
+/* A leaf's path, as permutation importance needs it: for each group the
+ * path tests, the first node that does and the steps left below it. */
+typedef struct {
+  guint    group;
+  gint32   node;
+  guint32  steps;
+} GroupStart;
+
+/* Grows @p (of *@cap elements of @size bytes) to hold @n. */
+static gpointer
+ensure (gpointer  p,
+        gsize    *cap,
+        gsize     n,
+        gsize     size)
+{
+  if (n <= *cap)
+    return p;
+  *cap = MAX (n, *cap * 2);
+  return g_realloc_n (p, *cap, size);
+}
+
 /* For each tree of the pass: each row's leaf, and where the path of each
- * row starts to test each group. */
+ * row starts to test each group.  A row's path is its leaf's, so the
+ * starts are worked out once per leaf the rows reach. */
 static gpointer
 shuffle_tree_worker (gpointer data)
 {
@@ -193,50 +215,76 @@ shuffle_tree_worker (gpointer data)
   guint n = job->n, nf = e->n_features, ng = job->n_groups;
   g_autofree PathStart *all = NULL;
   g_autofree guint *all_group = NULL;
-  g_autofree guint *seen = NULL;
-  gsize cap = 0;
+  g_autofree gint32 *parent = NULL, *list_at = NULL, *path = NULL;
+  g_autofree GroupStart *lists = NULL;
+  gsize all_cap = 0, group_cap = 0, node_cap = 0, at_cap = 0, lists_cap = 0, path_cap = 0;
   gint t;
 
   while ((t = g_atomic_int_add (&job->next_tree, 1)) < (gint) (job->t1 - job->t0))
     {
       guint tree = job->t0 + (guint) t, depth = e->depth[tree];
       const AxTreeNode *nodes = e->nodes + e->tree_start[tree];
+      gsize n_nodes = e->tree_start[tree + 1] - e->tree_start[tree], n_lists = 0, m = 0;
       gint32 *base = job->base + (gsize) t * n;
       guint *offsets = job->offsets + (gsize) t * (ng + 1);
-      gsize m = 0;
 
-      if (cap < (gsize) n * MAX (depth, 1))
+      if (job->dense)
+        ax_tree_walk_dense (nodes, depth, job->rows, nf, n, base);
+      else
+        ax_tree_walk (nodes, depth, job->rows, nf, n, base);
+
+      parent = ensure (parent, &node_cap, n_nodes, sizeof (gint32));
+      list_at = ensure (list_at, &at_cap, n_nodes, sizeof (gint32));
+      path = ensure (path, &path_cap, depth + 1, sizeof (gint32));
+      parent[0] = -1;
+      for (gsize k = 0; k < n_nodes; k++)
         {
-          cap = (gsize) n * MAX (depth, 1);
-          all = g_renew (PathStart, all, cap);
-          all_group = g_renew (guint, all_group, cap);
-          seen = g_renew (guint, seen, MAX (depth, 1));
+          list_at[k] = -1;
+          if (nodes[k].left != (gint32) k)
+            parent[nodes[k].left] = parent[nodes[k].left + 1] = (gint32) k;
         }
+
       memset (offsets, 0, (ng + 1) * sizeof (guint));
       for (guint i = 0; i < n; i++)
         {
-          const float *xr = job->rows + (gsize) i * nf;
-          guint n_seen = 0, level = 0;
-          gint32 l = 0;
+          gint32 leaf = base[i];
+          guint len;
 
-          /* Down the row's path, noting the first node of each group. */
-          while (nodes[l].left != l)
+          if (list_at[leaf] < 0)
             {
-              guint g = job->group[nodes[l].feature], k = 0;
+              /* Up from the leaf, then down the path noting the first
+               * node of each group; the list ends with a marker. */
+              guint n_path = 0, first = (guint) n_lists;
 
-              while (k < n_seen && seen[k] != g)
-                k++;
-              if (k == n_seen)
+              for (gint32 l = parent[leaf]; l >= 0; l = parent[l])
+                path[n_path++] = l;
+              lists = ensure (lists, &lists_cap, n_lists + n_path + 1, sizeof (GroupStart));
+              for (guint level = 0; level < n_path; level++)
                 {
-                  seen[n_seen++] = g;
-                  all[m] = (PathStart) { i, l, depth - level };
-                  all_group[m++] = g;
-                  offsets[g + 1]++;
+                  gint32 l = path[n_path - 1 - level];
+                  guint g = job->group[nodes[l].feature], k = first;
+
+                  while (k < n_lists && lists[k].group != g)
+                    k++;
+                  if (k == n_lists)
+                    lists[n_lists++] = (GroupStart) { g, l, depth - level };
                 }
-              SHUFFLE_STEP (l, xr);
-              level++;
+              lists[n_lists++] = (GroupStart) { G_MAXUINT, -1, 0 };
+              list_at[leaf] = (gint32) first;
             }
-          base[i] = l;
+          len = 0;
+          while (lists[list_at[leaf] + len].group != G_MAXUINT)
+            len++;
+          all = ensure (all, &all_cap, m + len, sizeof (PathStart));
+          all_group = ensure (all_group, &group_cap, m + len, sizeof (guint));
+          for (guint k = 0; k < len; k++)
+            {
+              const GroupStart *gs = &lists[list_at[leaf] + k];
+
+              all[m] = (PathStart) { i, gs->node, gs->steps };
+              all_group[m++] = gs->group;
+              offsets[gs->group + 1]++;
+            }
         }
       /* By group, each group's rows in order. */
       for (guint g = 0; g < ng; g++)
