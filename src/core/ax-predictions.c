@@ -17,27 +17,6 @@
 
 /* JSON text */
 
-static void
-append_json_string (GString    *out,
-                    const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p; p++)
-    {
-      guchar c = (guchar) *p;
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* The number @text spells when it is one whole number, else FALSE. */
 static gboolean
 parse_number (const char *text,
@@ -475,7 +454,7 @@ record_contexts (AxPredictionBatch  *batch,
   for (guint r = 0; r < batch->n_rows; r++)
     {
       g_string_assign (json, "{\"request_source\":\"batch\",\"source\":");
-      append_json_string (json, source);
+      ax_append_json_string (json, source);
       g_string_append_printf (json, ",\"row\":%u", r + 1);
       for (guint c = 0; c < batch->n_inputs; c++)
         {
@@ -484,9 +463,9 @@ record_contexts (AxPredictionBatch  *batch,
               g_str_equal (batch->names[c], "source") || g_str_equal (batch->names[c], "row"))
             continue;
           g_string_append_c (json, ',');
-          append_json_string (json, batch->names[c]);
+          ax_append_json_string (json, batch->names[c]);
           g_string_append_c (json, ':');
-          append_json_string (json, v);
+          ax_append_json_string (json, v);
         }
       g_string_append_c (json, '}');
       g_ptr_array_add (contexts, g_strndup (json->str, json->len));
@@ -654,7 +633,7 @@ actual_json (const char  *text,
         }
       return g_strdup (g_ascii_dtostr (buf, sizeof buf, v));
     }
-  append_json_string (out, text);
+  ax_append_json_string (out, text);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 

@@ -34,27 +34,6 @@ ax_predict_result_clear (AxPredictResult *result)
 /* JSON text, written directly: one record per predicted row adds up. */
 
 static void
-append_json_string (GString    *out,
-                    const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p; p++)
-    {
-      guchar c = (guchar) *p;
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 append_json_number (GString *out,
                     double   v)
 {
@@ -83,7 +62,7 @@ append_json_cell (GString        *out,
   else if (col->type == AX_COLUMN_INTEGER || col->type == AX_COLUMN_BOOLEAN)
     g_string_append (out, ax_column_format_value (col, r, buf, sizeof buf));
   else /* dates, date-times and text */
-    append_json_string (out, ax_column_format_value (col, r, buf, sizeof buf));
+    ax_append_json_string (out, ax_column_format_value (col, r, buf, sizeof buf));
 }
 
 /* Whether @s is a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?
@@ -149,7 +128,7 @@ append_output_json (GString             *out,
   if (p->task == AX_TASK_CLASSIFICATION)
     {
       guint k = (guint) p->value[r];
-      append_json_string (out, k < p->n_classes ? p->class_names[k] : "");
+      ax_append_json_string (out, k < p->n_classes ? p->class_names[k] : "");
     }
   else
     append_json_number (out, p->value[r]);
@@ -166,7 +145,7 @@ append_output_json (GString             *out,
         {
           if (k)
             g_string_append_c (out, ',');
-          append_json_string (out, p->class_names[k]);
+          ax_append_json_string (out, p->class_names[k]);
           g_string_append_c (out, ':');
           append_json_number (out, p->probability[(gsize) r * p->n_classes + k]);
         }
@@ -646,7 +625,7 @@ predict_batch (Batch    *b,
         {
           if (c)
             g_string_append_c (json, ',');
-          append_json_string (json, frame->columns[c].name);
+          ax_append_json_string (json, frame->columns[c].name);
           g_string_append_c (json, ':');
           append_json_input (json, &frame->columns[c], r, fields[c]);
         }

@@ -74,4 +74,7 @@ gsize         ax_format_datetime (gint64 seconds, char *buf, gsize size);
  * shortened where a shorter form round-trips). */
 void          ax_format_real     (double value,   char *buf, gsize size);
 
+/* Appends @str (UTF-8) to @out as a JSON string literal. */
+void          ax_append_json_string (GString *out, const char *str);
+
 G_END_DECLS

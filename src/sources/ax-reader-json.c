@@ -15,6 +15,7 @@
 #include "ax-config.h"
 #include "ax-reader.h"
 #include "ax-text-input.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -636,31 +637,6 @@ append_real (GString *out,
     g_string_append (out, ".0");
 }
 
-/* Appends @str as a JSON string literal. */
-static void
-append_json_string (GString    *out,
-                    const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if ((guchar) *p < 0x20)
-            g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
-          else
-            g_string_append_c (out, *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 /* Appends @node as compact JSON text.  This is json_to_string() but for
  * reals, which it always writes with 17 digits ([0.1] would come out as
  * [0.10000000000000001]); the fields of an array should read like the
@@ -705,7 +681,7 @@ append_json (GString  *out,
             if (!first)
               g_string_append_c (out, ',');
             first = FALSE;
-            append_json_string (out, key);
+            ax_append_json_string (out, key);
             g_string_append_c (out, ':');
             append_json (out, member);
           }
@@ -726,7 +702,7 @@ append_json (GString  *out,
   else if (type == G_TYPE_BOOLEAN)
     g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
   else
-    append_json_string (out, json_node_get_string (node));
+    ax_append_json_string (out, json_node_get_string (node));
 }
 
 /* A leaf's field text: a string as it is, a null as NULL (missing), anything
