@@ -53,18 +53,11 @@ ax_store_get_model_admin (AxStore  *self,
                            "FROM models m WHERE m.id = ?", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, model_id);
-  rc = sqlite3_step (stmt);
+  rc = ax_store_step_id_or_name (self, stmt, model_id, NULL, error);
   if (rc == SQLITE_DONE)
-    {
-      set_no_model (error, model_id);
-      return NULL;
-    }
+    set_no_model (error, model_id);
   if (rc != SQLITE_ROW)
-    {
-      ax_store_set_error (self, error, _("Could not read the model"));
-      return NULL;
-    }
+    return NULL;
   admin = g_new0 (AxModelAdmin, 1);
   admin->model_id = model_id;
   admin->is_active = sqlite3_column_int (stmt, 0) != 0;

@@ -128,15 +128,12 @@ ax_store_get_prediction (AxStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
+  rc = ax_store_step_id_or_name (self, stmt, id, NULL, error);
   if (rc == SQLITE_ROW)
     return entry_from_row (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, AX_STORE_ERROR, AX_STORE_ERROR_NOT_FOUND,
                  _("There is no prediction %" G_GINT64_FORMAT), id);
-  else
-    ax_store_set_error (self, error, _("Could not read the prediction"));
   return NULL;
 }
 
