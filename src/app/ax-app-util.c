@@ -2,6 +2,7 @@
 
 #include "ax-config.h"
 #include "ax-app-util.h"
+#include "ax-store-models.h"
 #include "ax-window.h"
 
 #include <glib/gi18n.h>
@@ -75,4 +76,37 @@ ax_data_file_filter_new (void)
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     gtk_file_filter_add_suffix (filter, suffixes[i]);
   return filter;
+}
+
+void
+ax_version_drop_fill (GtkDropDown *drop,
+                      GArray      *versions,
+                      AxProject   *project,
+                      gint64       model_id,
+                      const char  *first,
+                      guint       *version)
+{
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  guint selected = 0;
+
+  g_array_set_size (versions, 0);
+  gtk_string_list_append (strings, first);
+  g_array_append_val (versions, (guint) { 0 });
+  if (model_id != 0 && project != NULL)
+    list = ax_store_list_model_versions (ax_project_get_store (project), model_id, NULL);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      AxModelVersion *v = g_ptr_array_index (list, i);
+      g_autofree char *label = g_strdup_printf (_("Version %u"), v->version);
+
+      gtk_string_list_append (strings, label);
+      g_array_append_val (versions, v->version);
+      if (v->version == *version)
+        selected = versions->len - 1;
+    }
+  if (selected == 0)
+    *version = 0;
+  gtk_drop_down_set_model (drop, G_LIST_MODEL (strings));
+  gtk_drop_down_set_selected (drop, selected);
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ax-project.h"
+
 G_BEGIN_DECLS
 
 /* The window @widget is in, or NULL before it is in one. */
@@ -22,6 +24,17 @@ void           ax_widget_reload_when_shown (GtkWidget    *view,
                                             AxReloadFunc  reload);
 /* Runs a reload still waiting for @view to be shown, now. */
 void           ax_widget_reload_pending    (GtkWidget    *view);
+
+/* Fills @drop with @first (standing for version 0) and "Version N" for
+ * each version of model @model_id in @project (none when @model_id is 0);
+ * @versions gets the version of each entry.  Selects *@version when it is
+ * listed, else the first entry, setting *@version to 0. */
+void           ax_version_drop_fill    (GtkDropDown *drop,
+                                        GArray      *versions,
+                                        AxProject   *project,
+                                        gint64       model_id,
+                                        const char  *first,
+                                        guint       *version);
 
 /* The files Auspex reads data from (CSV, TSV, text, JSON, NDJSON, Excel),
  * for a file chooser. */

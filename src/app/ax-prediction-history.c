@@ -451,28 +451,8 @@ load_page (AxPredictionHistory *self,
 static void
 fill_versions (AxPredictionHistory *self)
 {
-  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) versions = NULL;
-  guint selected = 0;
-
-  g_array_set_size (self->versions, 0);
-  gtk_string_list_append (strings, _("All versions"));
-  g_array_append_val (self->versions, (guint) { 0 });
-  if (self->model_id && self->project)
-    versions = ax_store_list_model_versions (ax_project_get_store (self->project), self->model_id, NULL);
-  for (guint i = 0; versions && i < versions->len; i++)
-    {
-      AxModelVersion *v = g_ptr_array_index (versions, i);
-      g_autofree char *label = g_strdup_printf (_("Version %u"), v->version);
-      gtk_string_list_append (strings, label);
-      g_array_append_val (self->versions, v->version);
-      if (v->version == self->version)
-        selected = i + 1;
-    }
-  if (selected == 0)
-    self->version = 0;
-  gtk_drop_down_set_model (self->version_filter, G_LIST_MODEL (strings));
-  gtk_drop_down_set_selected (self->version_filter, selected);
+  ax_version_drop_fill (self->version_filter, self->versions, self->project, self->model_id,
+                        _("All versions"), &self->version);
   gtk_widget_set_sensitive (GTK_WIDGET (self->version_filter), self->model_id != 0);
 }
 

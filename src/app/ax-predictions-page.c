@@ -69,29 +69,10 @@ static void
 fill_versions (AxPredictionsPage *self,
                AxModelInfo       *info)
 {
-  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) versions = NULL;
-  g_autofree char *active = NULL;
-  guint selected = 0;
+  g_autofree char *active = g_strdup_printf (_("Active (version %u)"), info->active_version);
 
-  g_array_set_size (self->versions, 0);
-  active = g_strdup_printf (_("Active (version %u)"), info->active_version);
-  gtk_string_list_append (strings, active);
-  g_array_append_val (self->versions, (guint) { 0 });
-  versions = ax_store_list_model_versions (ax_project_get_store (self->project), info->id, NULL);
-  for (guint i = 0; versions && i < versions->len; i++)
-    {
-      AxModelVersion *v = g_ptr_array_index (versions, i);
-      g_autofree char *label = g_strdup_printf (_("Version %u"), v->version);
-      gtk_string_list_append (strings, label);
-      g_array_append_val (self->versions, v->version);
-      if (v->version == self->version)
-        selected = self->versions->len - 1;
-    }
-  if (selected == 0)
-    self->version = 0;
-  gtk_drop_down_set_model (self->version_drop, G_LIST_MODEL (strings));
-  gtk_drop_down_set_selected (self->version_drop, selected);
+  ax_version_drop_fill (self->version_drop, self->versions, self->project, info->id, active,
+                        &self->version);
 }
 
 static void
