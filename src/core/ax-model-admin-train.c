@@ -1,13 +1,10 @@
 /* ax-model-admin-train.c — training with a live curve, and the held-out sample
  *
  * The evaluation charts (predicted against actual, residuals, ROC) need
- * the held-out rows' predictions, which training computes and does not
- * keep.  After the version is stored, this retraces the engine's split
- * with the same public pieces (the rows it learns from, ax_split_rows()
- * with the same seed), predicts those rows with the fitted model, and
- * keeps the sample only if its metrics on them equal the ones training
- * reported: a retrace that went wrong stores nothing rather than a
- * misleading chart.
+ * the held-out rows' predictions.  Training keeps them with the model it
+ * returns (ax_model_get_held_out()); after the version is stored, a
+ * sample of them is added to its metrics.  Nothing is read or predicted
+ * again.
  *
  * A forecast model's counterpart is its test period: the final horizon of
  * its series forecast from the periods before it alone, with ranges,
@@ -17,7 +14,6 @@
 #include "ax-config.h"
 #include "ax-model-admin.h"
 #include "ax-train-private.h"
-#include "ax-split.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -58,186 +54,44 @@ on_step (guint    step,
   g_mutex_unlock (&d->lock);
 }
 
-/* Copies rows @rows of @src into a new frame with the same columns. */
-static AxFrame *
-take_rows (const AxFrame *src,
-           const guint   *rows,
-           guint          n)
-{
-  g_autofree const char **names = g_new0 (const char *, src->n_columns + 1);
-  g_autofree AxColumnType *types = g_new0 (AxColumnType, src->n_columns + 1);
-  AxFrame *dst;
-
-  for (guint c = 0; c < src->n_columns; c++)
-    {
-      names[c] = src->columns[c].name;
-      types[c] = src->columns[c].type;
-    }
-  dst = ax_frame_new (src->n_columns, names, types, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      guint r = rows[i], to = ax_frame_append_row (dst);
-
-      for (guint c = 0; c < src->n_columns; c++)
-        {
-          const AxColumn *col = &src->columns[c];
-
-          if (col->missing[r])
-            continue;
-          if (col->strings)
-            ax_frame_set_string (dst, c, to, col->strings[r], -1);
-          else if (col->reals)
-            ax_frame_set_real (dst, c, to, col->reals[r]);
-          else
-            ax_frame_set_int (dst, c, to, col->ints[r]);
-        }
-    }
-  return dst;
-}
-
-/* The target of every row as the engine encodes it: the value, or the
- * index of its class among the report's; NAN where missing. */
-static double *
-encode_target (const AxColumn      *col,
-               guint                n_rows,
-               const AxModelReport *report)
-{
-  double *y = g_new (double, MAX (n_rows, 1));
-
-  for (guint r = 0; r < n_rows; r++)
-    {
-      char buf[64];
-      const char *s;
-
-      y[r] = NAN;
-      if (col->missing[r])
-        continue;
-      if (report->task == AX_TASK_REGRESSION)
-        {
-          double v = col->reals ? col->reals[r] : (double) col->ints[r];
-          y[r] = isfinite (v) ? v : NAN;
-          continue;
-        }
-      s = ax_column_format_value (col, r, buf, sizeof buf);
-      for (guint k = 0; s && k < report->n_classes; k++)
-        if (g_str_equal (report->class_names[k], s))
-          y[r] = k;
-    }
-  return y;
-}
-
-static gboolean
-close_enough (double a,
-              double b)
-{
-  if (isnan (a) || isnan (b))
-    return isnan (a) && isnan (b);
-  return fabs (a - b) <= 1e-6 * (1 + fabs (b));
-}
-
-/* Builds the "sample" member (see ax-model-admin.h) for @model trained on
- * @data; NULL when the split cannot be retraced. */
+/* The "sample" member (see ax-model-admin.h) of @model, just trained:
+ * every k-th of the held-out rows it was scored on, spread over the whole
+ * part (in time order when the split follows time).  NULL for a model
+ * that was not just trained. */
 static JsonNode *
-held_out_sample (const AxModel *model,
-                 const AxFrame *data,
-                 GError       **error)
+held_out_sample (const AxModel *model)
 {
-  const AxModelConfig *config = ax_model_get_config (model);
-  const AxModelReport *report = ax_model_get_report (model);
-  int tcol = ax_frame_find_column (data, config->target);
-  int time_col = config->time_column ? ax_frame_find_column (data, config->time_column) : -1;
-  g_autofree double *y = NULL;
-  g_autofree guint *rows = g_new (guint, MAX (data->n_rows, 1));
-  g_autofree double *row_y = NULL, *row_time = NULL;
-  g_autofree int *inputs = NULL;
-  g_autoptr(AxSplit) split = NULL;
-  g_autoptr(AxFrame) part = NULL;
-  g_autoptr(AxPredictions) p = NULL;
-  g_autoptr(AxMetrics) m = NULL;
-  g_autofree double *part_y = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  const AxMetrics *reported;
-  const guint *part_rows;
-  guint n = 0, n_part, n_inputs = ax_model_get_n_inputs (model), step_num;
+  const AxModelReport *report = ax_model_get_report (model);
+  const double *actual, *predicted, *probability;
   gboolean test;
-  AxTarget truth;
+  guint n, step;
 
-  if (tcol < 0)
+  if (!ax_model_get_held_out (model, &test, &n, &actual, &predicted, &probability) || n == 0)
     return NULL;
-  y = encode_target (&data->columns[tcol], data->n_rows, report);
-  inputs = g_new (int, MAX (n_inputs, 1));
-  for (guint i = 0; i < n_inputs; i++)
-    inputs[i] = ax_frame_find_column (data, ax_model_get_input_name (model, i));
-  for (guint r = 0; r < data->n_rows; r++)
-    {
-      gboolean complete = !isnan (y[r]) && !(time_col >= 0 && data->columns[time_col].missing[r]);
-
-      for (guint i = 0; complete && config->handle_missing == AX_MISSING_DROP && i < n_inputs; i++)
-        if (inputs[i] >= 0 && data->columns[inputs[i]].missing[r])
-          complete = FALSE;
-      if (complete)
-        rows[n++] = r;
-    }
-  row_y = g_new (double, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    row_y[i] = y[rows[i]];
-  if (time_col >= 0)
-    {
-      const AxColumn *tc = &data->columns[time_col];
-      row_time = g_new (double, MAX (n, 1));
-      for (guint i = 0; i < n; i++)
-        row_time[i] = tc->reals ? tc->reals[rows[i]] : (double) tc->ints[rows[i]];
-    }
-  split = ax_split_rows (rows, n, report->task == AX_TASK_CLASSIFICATION ? row_y : NULL,
-                         report->n_classes, row_time, config->validation_split, config->test_split,
-                         config->random_seed, config->target, error);
-  if (split == NULL)
-    return NULL;
-  test = split->n_test > 0 && report->test != NULL;
-  part_rows = test ? split->test : split->valid;
-  n_part = test ? split->n_test : split->n_valid;
-  reported = test ? report->test : report->validation;
-  if (n_part == 0 || reported == NULL || n_part != reported->n_rows)
-    return NULL;
-
-  part = take_rows (data, part_rows, n_part);
-  p = ax_model_predict (model, part, error);
-  if (p == NULL)
-    return NULL;
-  part_y = g_new (double, n_part);
-  for (guint i = 0; i < n_part; i++)
-    part_y[i] = y[part_rows[i]];
-  truth = (AxTarget) { report->task, report->n_classes, part_y, NULL };
-  m = ax_metrics_compute (&truth, n_part,
-                          report->task == AX_TASK_CLASSIFICATION ? p->probability : p->value);
-  if (!close_enough (ax_metrics_score (m), ax_metrics_score (reported)))
-    return NULL;
-
-  /* Every k-th row: spread over the whole part (in time order when the
-   * split follows time). */
-  step_num = (n_part + AX_MODEL_SAMPLE_MAX - 1) / AX_MODEL_SAMPLE_MAX;
+  step = (n + AX_MODEL_SAMPLE_MAX - 1) / AX_MODEL_SAMPLE_MAX;
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "part");
   json_builder_add_string_value (b, test ? "test" : "validation");
   json_builder_set_member_name (b, "actual");
   json_builder_begin_array (b);
-  for (guint i = 0; i < n_part; i += step_num)
-    json_builder_add_double_value (b, part_y[i]);
+  for (guint i = 0; i < n; i += step)
+    json_builder_add_double_value (b, actual[i]);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "predicted");
   json_builder_begin_array (b);
-  for (guint i = 0; i < n_part; i += step_num)
-    json_builder_add_double_value (b, isfinite (p->value[i]) ? p->value[i] : 0);
+  for (guint i = 0; i < n; i += step)
+    json_builder_add_double_value (b, isfinite (predicted[i]) ? predicted[i] : 0);
   json_builder_end_array (b);
-  if (report->task == AX_TASK_CLASSIFICATION && p->probability)
+  if (probability != NULL)
     {
       json_builder_set_member_name (b, "probabilities");
       json_builder_begin_array (b);
-      for (guint i = 0; i < n_part; i += step_num)
+      for (guint i = 0; i < n; i += step)
         {
           json_builder_begin_array (b);
-          for (guint k = 0; k < p->n_classes; k++)
-            json_builder_add_double_value (b, p->probability[(gsize) i * p->n_classes + k]);
+          for (guint k = 0; k < report->n_classes; k++)
+            json_builder_add_double_value (b, probability[(gsize) i * report->n_classes + k]);
           json_builder_end_array (b);
         }
       json_builder_end_array (b);
@@ -254,11 +108,8 @@ ax_model_admin_store_sample (const char           *project_path,
                              GError              **error)
 {
   g_autoptr(AxStore) store = NULL;
-  g_autoptr(AxDatasetInfo) info = NULL;
-  g_autoptr(AxFrame) data = NULL;
   g_autoptr(JsonNode) sample = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
   g_autofree char *text = NULL;
   JsonNode *root;
 
@@ -276,24 +127,17 @@ ax_model_admin_store_sample (const char           *project_path,
                    result->version, result->model_name);
       return FALSE;
     }
+  sample = held_out_sample (result->model);
+  if (sample == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Version %u of “%s” has no held-out rows to keep: only a model just trained has"),
+                   result->version, result->model_name);
+      return FALSE;
+    }
   store = ax_store_open (project_path, error);
   if (store == NULL)
     return FALSE;
-  data = ax_train_read_dataset (store, result->dataset_name, &info, NULL, NULL, NULL, 0,
-                                cancellable, error);
-  if (data == NULL)
-    return FALSE;
-  sample = held_out_sample (result->model, data, &local);
-  if (sample == NULL)
-    {
-      if (local)
-        g_propagate_error (error, g_steal_pointer (&local));
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                     _("The held-out rows of version %u of “%s” could not be retraced from dataset “%s”"),
-                     result->version, result->model_name, result->dataset_name);
-      return FALSE;
-    }
   json_object_set_member (json_node_get_object (root), "sample", g_steal_pointer (&sample));
   text = json_to_string (root, FALSE);
   if (!ax_store_set_version_metrics (store, result->model_id, result->version, text, error))

@@ -133,8 +133,8 @@ char       *ax_model_admin_retrain_config    (AxStore      *store,
  * of at most AX_MODEL_SAMPLE_MAX held-out rows as metrics member "sample":
  * {"part": "test" or "validation", "actual": [...], "predicted": [...]
  * and for classification "probabilities": [[p per class], ...]} (classes
- * as indices into the metrics' "classes").  A model whose split cannot be
- * retraced exactly is stored without the sample. */
+ * as indices into the metrics' "classes"), from the held-out rows the
+ * model was scored on (ax_model_get_held_out()). */
 AxJob         *ax_model_admin_train_job_new    (const char *project_path,
                                                 const char *config_json);
 AxTrainResult *ax_model_admin_train_job_get_result (AxJob  *job);
@@ -152,9 +152,10 @@ guint          ax_model_admin_train_job_get_curve  (AxJob  *job,
  * data: the window's job, the scheduler's retraining (through the job)
  * and `auspex-cli train`.  *@metrics (nullable) receives the metrics JSON
  * as now stored.  A forecast model has nothing to add (its test period is
- * stored as it trains, see below): TRUE.  FALSE with @error when the
- * split cannot be retraced exactly or the project cannot be written; the
- * version is then as it was, and still a whole version. */
+ * stored as it trains, see below): TRUE.  FALSE with @error when
+ * @result's model was not just trained (it keeps no held-out rows) or the
+ * project cannot be written; the version is then as it was, and still a
+ * whole version. */
 gboolean    ax_model_admin_store_sample      (const char           *project_path,
                                               const AxTrainResult  *result,
                                               GCancellable         *cancellable,

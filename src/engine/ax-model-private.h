@@ -18,6 +18,12 @@ struct _AxModel {
   AxFitted          *fitted;
   AxCalibration     *cal;
   AxModelReport      report;
+  /* Training's held-out rows (ax_model_get_held_out()); not saved. */
+  gboolean           held_test;
+  guint              held_n;
+  double            *held_actual;
+  double            *held_predicted;
+  double            *held_probability;
 };
 
 /* The algorithm's own output for @x: n_rows values, or n_rows × n_classes

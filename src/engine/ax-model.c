@@ -53,6 +53,9 @@ ax_model_free (AxModel *model)
   g_clear_pointer (&model->cal, ax_calibration_free);
   g_clear_pointer (&model->config, ax_model_config_free);
   ax_model_report_clear (&model->report);
+  g_free (model->held_actual);
+  g_free (model->held_predicted);
+  g_free (model->held_probability);
   g_free (model);
 }
 
@@ -66,6 +69,25 @@ const AxModelReport *
 ax_model_get_report (const AxModel *model)
 {
   return &model->report;
+}
+
+gboolean
+ax_model_get_held_out (const AxModel  *model,
+                       gboolean       *test,
+                       guint          *n_rows,
+                       const double  **actual,
+                       const double  **predicted,
+                       const double  **probability)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+  if (model->held_actual == NULL)
+    return FALSE;
+  *test = model->held_test;
+  *n_rows = model->held_n;
+  *actual = model->held_actual;
+  *predicted = model->held_predicted;
+  *probability = model->held_probability;
+  return TRUE;
 }
 
 guint
@@ -599,6 +621,40 @@ measure_importance (AxModel              *model,
   return TRUE;
 }
 
+/* Keeps the @n held-out rows' targets and predictions @pred (values, or
+ * calibrated probabilities) for ax_model_get_held_out(). */
+static void
+keep_held_out (AxModel        *model,
+               const double   *pred,
+               const AxTarget *y,
+               guint           n,
+               gboolean        test)
+{
+  guint k = model->report.n_classes;
+
+  model->held_test = test;
+  model->held_n = n;
+  model->held_actual = g_memdup2 (y->y, MAX (n, 1) * sizeof (double));
+  if (model->report.task != AX_TASK_CLASSIFICATION)
+    {
+      model->held_predicted = g_memdup2 (pred, MAX (n, 1) * sizeof (double));
+      return;
+    }
+  /* The most probable class, the first of equals, as ax_model_predict(). */
+  model->held_probability = g_memdup2 (pred, MAX ((gsize) n * k, 1) * sizeof (double));
+  model->held_predicted = g_new (double, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const double *pr = pred + (gsize) i * k;
+      guint best = 0;
+
+      for (guint c = 1; c < k; c++)
+        if (pr[c] > pr[best])
+          best = c;
+      model->held_predicted[i] = best;
+    }
+}
+
 /* Fills the calibration and the metrics from the validation and test
  * predictions. */
 static void
@@ -630,6 +686,8 @@ evaluate (AxModel        *model,
   r->validation = ax_metrics_compute (valid_y, valid->n_rows, pv);
   if (pt)
     r->test = ax_metrics_compute (test_y, test->n_rows, pt);
+  keep_held_out (model, pt ? pt : pv, pt ? test_y : valid_y, pt ? test->n_rows : valid->n_rows,
+                 pt != NULL);
 }
 
 static double *

@@ -139,6 +139,20 @@ AxModel             *ax_model_train_take  (const AxModelConfig  *config,
 void                 ax_model_free        (AxModel              *model);
 const AxModelConfig *ax_model_get_config  (const AxModel        *model);
 const AxModelReport *ax_model_get_report  (const AxModel        *model);
+
+/* The held-out rows a model just trained was last scored on: the test
+ * rows, or the validation rows when there are none (*@test says which),
+ * in the split's order: each row's target as encoded (the value, or the
+ * class index), its prediction as ax_model_predict() makes it (the value,
+ * or the most probable class) and, for a classification, its n_classes
+ * calibrated probabilities (else NULL).  FALSE for a model loaded from a
+ * blob: these are kept only in memory, not saved. */
+gboolean             ax_model_get_held_out (const AxModel  *model,
+                                            gboolean       *test,
+                                            guint          *n_rows,
+                                            const double  **actual,
+                                            const double  **predicted,
+                                            const double  **probability);
 /* The input columns a prediction needs, with their types. */
 guint                ax_model_get_n_inputs (const AxModel       *model);
 const char          *ax_model_get_input_name (const AxModel     *model, guint i);
