@@ -74,7 +74,7 @@ predict (AxStore    *store,
   gint64 id = 0;
   g_autofree char *sql = NULL;
 
-  g_assert_true (ax_store_record_predictions (store, model_id, 1, 1, inputs, outputs, &id, NULL, &error));
+  g_assert_true (ax_store_record_predictions (store, model_id, 1, 1, inputs, outputs, NULL, &id, NULL, &error));
   g_assert_no_error (error);
   sql = sqlite3_mprintf ("UPDATE predictions SET created = %Q, actual = %Q WHERE id = %lld",
                          created, actual, (long long) id);

@@ -339,14 +339,14 @@ test_predictions (Fixture *fx, gconstpointer data)
   save_ok (store, "churn", 2, NULL);
   save_ok (store, "sales", 3, &sales);
 
-  g_assert_true (ax_store_record_predictions (store, churn, 2, 3, inputs, outputs, ids, &created, &error));
+  g_assert_true (ax_store_record_predictions (store, churn, 2, 3, inputs, outputs, NULL, ids, &created, &error));
   g_assert_no_error (error);
   g_assert_cmpint (ids[1], ==, ids[0] + 1);
   g_assert_cmpint (ids[2], ==, ids[0] + 2);
   g_assert_true (g_str_has_suffix (created, "Z"));
   g_assert_cmpuint (strlen (created), ==, strlen ("2024-01-15T10:30:00Z"));
-  g_assert_true (ax_store_record_predictions (store, churn, 1, 1, inputs, outputs, &one, NULL, &error));
-  g_assert_true (ax_store_record_predictions (store, sales, 1, 1, inputs + 2, outputs + 2, NULL, NULL, &error));
+  g_assert_true (ax_store_record_predictions (store, churn, 1, 1, inputs, outputs, NULL, &one, NULL, &error));
+  g_assert_true (ax_store_record_predictions (store, sales, 1, 1, inputs + 2, outputs + 2, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
   /* Newest first, limited, per model. */
@@ -378,7 +378,7 @@ test_predictions (Fixture *fx, gconstpointer data)
   }
 
   /* A version that does not exist records nothing. */
-  g_assert_false (ax_store_record_predictions (store, churn, 9, 1, inputs, outputs, NULL, NULL, &error));
+  g_assert_false (ax_store_record_predictions (store, churn, 9, 1, inputs, outputs, NULL, NULL, NULL, &error));
   g_assert_error (error, AX_STORE_ERROR, AX_STORE_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "9"));
   g_clear_error (&error);
@@ -386,7 +386,7 @@ test_predictions (Fixture *fx, gconstpointer data)
   /* A batch is recorded whole or not at all: the third record is not JSON. */
   {
     const char *bad[] = { "{\"calls\":4}", "{\"calls\":5}", "{calls" };
-    g_assert_false (ax_store_record_predictions (store, churn, 2, 3, bad, outputs, NULL, NULL, &error));
+    g_assert_false (ax_store_record_predictions (store, churn, 2, 3, bad, outputs, NULL, NULL, NULL, &error));
     g_assert_nonnull (error);
     g_clear_error (&error);
   }
@@ -409,8 +409,8 @@ test_cascade_delete (Fixture *fx, gconstpointer data)
   save_ok (store, "churn", 2, NULL);
   save_ok (store, "sales", 3, &sales);
   for (guint i = 0; i < 3; i++)
-    g_assert_true (ax_store_record_predictions (store, churn, 1 + i % 2, 1, inputs, outputs, NULL, NULL, &error));
-  g_assert_true (ax_store_record_predictions (store, sales, 1, 1, inputs, outputs, NULL, NULL, &error));
+    g_assert_true (ax_store_record_predictions (store, churn, 1 + i % 2, 1, inputs, outputs, NULL, NULL, NULL, &error));
+  g_assert_true (ax_store_record_predictions (store, sales, 1, 1, inputs, outputs, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
   g_assert_true (ax_store_delete_model (store, churn, &error));

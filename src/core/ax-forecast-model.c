@@ -356,7 +356,7 @@ record_forecasts (AxStore           *store,
   if (!ax_store_record_predictions (store, result->model_id, result->version, inputs->len,
                                     (const char * const *) inputs->pdata,
                                     (const char * const *) outputs->pdata,
-                                    ids, &created, error))
+                                    NULL, ids, &created, error))
     return FALSE;
   result->first_prediction_id = ids[0];
   result->created = g_steal_pointer (&created);

@@ -14,6 +14,7 @@
 #include "ax-reader.h"
 #include "ax-store-datasets.h"
 #include "ax-store-models.h"
+#include "ax-train-private.h"
 
 /* JSON text */
 
@@ -234,9 +235,7 @@ ax_predictions_predict_one (const char       *project_path,
                             GError          **error)
 {
   g_autoptr(JsonNode) context = NULL;
-  g_autoptr(AxStore) store = NULL;
   g_autofree char *context_text = NULL;
-  const char *contexts[1];
 
   if (context_json && *context_json)
     {
@@ -251,19 +250,8 @@ ax_predictions_predict_one (const char       *project_path,
         }
       context_text = json_to_string (context, FALSE);
     }
-  if (!ax_predict_json (project_path, model_ref, input_json, result, error))
-    return FALSE;
-  if (context_text == NULL)
-    return TRUE;
-  contexts[0] = context_text;
-  store = ax_store_open (project_path, error);
-  if (store == NULL ||
-      !ax_store_set_prediction_contexts (store, 1, &result->first_id, contexts, error))
-    {
-      ax_predict_result_clear (result);
-      return FALSE;
-    }
-  return TRUE;
+  /* Recorded with the prediction, in the same write. */
+  return ax_train_predict_json (project_path, model_ref, input_json, context_text, result, error);
 }
 
 typedef struct {
@@ -424,61 +412,6 @@ read_output (AxPredictionBatch  *batch,
   return TRUE;
 }
 
-/* Gives each prediction of the batch its context: where it came from and
- * the row's columns the model does not use (an identifier, the target). */
-static gboolean
-record_contexts (AxPredictionBatch  *batch,
-                 const char         *project_path,
-                 const char         *source,
-                 GCancellable       *cancellable,
-                 GError            **error)
-{
-  g_autoptr(AxStore) store = NULL;
-  g_autoptr(GPtrArray) contexts = NULL;
-  g_autofree gint64 *ids = NULL;
-  g_autofree gboolean *used = g_new0 (gboolean, batch->n_inputs + 1);
-  g_autoptr(GString) json = g_string_new (NULL);
-  AxModel *model = batch->result.model;
-
-  /* The ids are consecutive (ax-train.h); if the rows read back are not
-   * the rows recorded, do not guess which is which. */
-  if (batch->n_rows != batch->result.n_rows || batch->n_rows == 0)
-    return TRUE;
-  for (guint c = 0; c < batch->n_inputs; c++)
-    for (guint i = 0; model && i < ax_model_get_n_inputs (model); i++)
-      if (g_str_equal (batch->names[c], ax_model_get_input_name (model, i)))
-        used[c] = TRUE;
-
-  contexts = g_ptr_array_new_full (batch->n_rows, g_free);
-  ids = g_new (gint64, batch->n_rows);
-  for (guint r = 0; r < batch->n_rows; r++)
-    {
-      g_string_assign (json, "{\"request_source\":\"batch\",\"source\":");
-      ax_append_json_string (json, source);
-      g_string_append_printf (json, ",\"row\":%u", r + 1);
-      for (guint c = 0; c < batch->n_inputs; c++)
-        {
-          const char *v = batch->cells[(gsize) r * batch->n_columns + c];
-          if (used[c] || v == NULL || g_str_equal (batch->names[c], "request_source") ||
-              g_str_equal (batch->names[c], "source") || g_str_equal (batch->names[c], "row"))
-            continue;
-          g_string_append_c (json, ',');
-          ax_append_json_string (json, batch->names[c]);
-          g_string_append_c (json, ':');
-          ax_append_json_string (json, v);
-        }
-      g_string_append_c (json, '}');
-      g_ptr_array_add (contexts, g_strndup (json->str, json->len));
-      ids[r] = batch->result.first_id + r;
-    }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  store = ax_store_open (project_path, error);
-  return store != NULL &&
-         ax_store_set_prediction_contexts (store, batch->n_rows, ids,
-                                           (const char * const *) contexts->pdata, error);
-}
-
 AxPredictionBatch *
 ax_prediction_batch_run (const char      *project_path,
                          const char      *model_ref,
@@ -524,8 +457,8 @@ ax_prediction_batch_run (const char      *project_path,
 
   out_path = g_build_filename (batch->dir, "predictions.csv", NULL);
   batch->output = g_file_new_for_path (out_path);
-  if (!ax_predict_file (project_path, model_ref, in, batch->output, stage_progress, &stage,
-                        cancellable, &batch->result, error))
+  if (!ax_train_predict_file (project_path, model_ref, in, batch->output, source, stage_progress,
+                              &stage, cancellable, &batch->result, error))
     {
       /* Nothing was written: nothing to remove. */
       g_clear_object (&batch->output);
@@ -536,10 +469,6 @@ ax_prediction_batch_run (const char      *project_path,
     return NULL;
   if (batch->n_inputs > batch->n_columns)
     batch->n_inputs = batch->n_columns;
-  /* The predictions are recorded by now: a cancel here would leave them
-   * without their context, so the context is written regardless. */
-  if (!record_contexts (batch, project_path, source, NULL, error))
-    return NULL;
   if (progress)
     progress (1.0, NULL, progress_data);
   return g_steal_pointer (&batch);

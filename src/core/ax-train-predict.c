@@ -316,6 +316,7 @@ static gboolean
 predict_json (const char       *project_path,
               const char       *model_ref,
               const char       *input_json,
+              const char       *context,
               AxPredictResult  *result,
               GError          **error)
 {
@@ -376,12 +377,27 @@ predict_json (const char       *project_path,
   inputs[0] = input;
   outputs[0] = output->str;
   if (!ax_store_record_predictions (store, result->model_id, result->version, 1,
-                                    inputs, outputs, &id, &result->created, error))
+                                    inputs, outputs, &context, &id, &result->created, error))
     return FALSE;
   result->n_rows = 1;
   result->first_id = id;
   result->input = json_node_copy (root);
   return TRUE;
+}
+
+gboolean
+ax_train_predict_json (const char       *project_path,
+                       const char       *model_ref,
+                       const char       *input_json,
+                       const char       *context,
+                       AxPredictResult  *result,
+                       GError          **error)
+{
+  if (predict_json (project_path, model_ref, input_json, context, result, error))
+    return TRUE;
+  /* Nothing half-filled for the caller to free. */
+  ax_predict_result_clear (result);
+  return FALSE;
 }
 
 gboolean
@@ -391,7 +407,7 @@ ax_predict_json (const char       *project_path,
                  AxPredictResult  *result,
                  GError          **error)
 {
-  if (predict_json (project_path, model_ref, input_json, result, error))
+  if (predict_json (project_path, model_ref, input_json, NULL, result, error))
     return TRUE;
   /* Nothing half-filled for the caller to free. */
   ax_predict_result_clear (result);
@@ -488,6 +504,8 @@ typedef struct {
   GPtrArray          *records;    /* the batch, as read */
   GString            *text;       /* CSV being written */
   gboolean            has_score;
+  const char         *source;     /* for each prediction's context, or NULL */
+  gboolean           *used;       /* per column of the file: a model input */
 } Batch;
 
 /* Converts the batch's records into a frame of the file's columns: the
@@ -551,6 +569,34 @@ read_batch (Batch    *b,
   return TRUE;
 }
 
+/* A batch prediction's context: where it came from and the row's columns
+ * the model does not use (an identifier, the target). */
+static void
+append_context_json (GString     *json,
+                     const Batch *b,
+                     char       **fields,
+                     guint        row)
+{
+  AxReader *reader = b->reader;
+
+  g_string_append (json, "{\"request_source\":\"batch\",\"source\":");
+  ax_append_json_string (json, b->source);
+  g_string_append_printf (json, ",\"row\":%u", row);
+  for (guint c = 0; c < reader->n_columns; c++)
+    {
+      const char *name = reader->names[c];
+
+      if (b->used[c] || fields[c][0] == '\0' || g_str_equal (name, "request_source") ||
+          g_str_equal (name, "source") || g_str_equal (name, "row"))
+        continue;
+      g_string_append_c (json, ',');
+      ax_append_json_string (json, name);
+      g_string_append_c (json, ':');
+      ax_append_json_string (json, fields[c]);
+    }
+  g_string_append_c (json, '}');
+}
+
 /* Predicts the batch, appends its CSV lines to b->text and records it. */
 static gboolean
 predict_batch (Batch    *b,
@@ -560,7 +606,7 @@ predict_batch (Batch    *b,
   AxReader *reader = b->reader;
   g_autoptr(AxFrame) frame = NULL;
   g_autoptr(AxPredictions) p = NULL;
-  g_autofree const char **inputs = NULL, **outputs = NULL;
+  g_autofree const char **inputs = NULL, **outputs = NULL, **contexts = NULL;
   g_autofree gsize *offsets = NULL;
   g_autofree gint64 *ids = NULL;
   g_autoptr(GString) json = g_string_sized_new (1 << 16);
@@ -578,9 +624,10 @@ predict_batch (Batch    *b,
     return FALSE;
   result->model_seconds += (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
 
-  /* Every record's input and output JSON in one buffer, each ended by a
-   * NUL: their starts are gathered once the buffer has stopped moving. */
-  offsets = g_new (gsize, 2 * (gsize) p->n_rows);
+  /* Every record's input, output and context JSON in one buffer, each
+   * ended by a NUL: their starts are gathered once the buffer has stopped
+   * moving. */
+  offsets = g_new (gsize, 3 * (gsize) p->n_rows);
   for (guint r = 0; r < p->n_rows; r++)
     {
       char **fields = ((Record *) g_ptr_array_index (b->records, r))->fields;
@@ -619,7 +666,7 @@ predict_batch (Batch    *b,
         }
       g_string_append (b->text, "\r\n");
 
-      offsets[2 * (gsize) r] = json->len;
+      offsets[3 * (gsize) r] = json->len;
       g_string_append_c (json, '{');
       for (guint c = 0; c < frame->n_columns; c++)
         {
@@ -631,21 +678,28 @@ predict_batch (Batch    *b,
         }
       g_string_append_c (json, '}');
       g_string_append_c (json, '\0');
-      offsets[2 * (gsize) r + 1] = json->len;
+      offsets[3 * (gsize) r + 1] = json->len;
       append_output_json (json, p, r);
+      g_string_append_c (json, '\0');
+      offsets[3 * (gsize) r + 2] = json->len;
+      if (b->source != NULL)
+        append_context_json (json, b, fields, result->n_rows + r + 1);
       g_string_append_c (json, '\0');
     }
   inputs = g_new (const char *, MAX (p->n_rows, 1));
   outputs = g_new (const char *, MAX (p->n_rows, 1));
+  contexts = b->source != NULL ? g_new (const char *, MAX (p->n_rows, 1)) : NULL;
   for (guint r = 0; r < p->n_rows; r++)
     {
-      inputs[r] = json->str + offsets[2 * (gsize) r];
-      outputs[r] = json->str + offsets[2 * (gsize) r + 1];
+      inputs[r] = json->str + offsets[3 * (gsize) r];
+      outputs[r] = json->str + offsets[3 * (gsize) r + 1];
+      if (contexts != NULL)
+        contexts[r] = json->str + offsets[3 * (gsize) r + 2];
     }
 
   ids = g_new0 (gint64, p->n_rows);
   if (!ax_store_record_predictions (b->store, result->model_id, result->version, p->n_rows,
-                                    inputs, outputs, ids, &created, error))
+                                    inputs, outputs, contexts, ids, &created, error))
     return FALSE;
   if (result->n_rows == 0)
     {
@@ -702,6 +756,7 @@ predict_file (const char       *project_path,
               const char       *model_ref,
               GFile            *input,
               GFile            *output,
+              const char       *source,
               AxProgressFunc    progress,
               gpointer          progress_data,
               GCancellable     *cancellable,
@@ -715,6 +770,7 @@ predict_file (const char       *project_path,
   g_autoptr(GString) text = g_string_sized_new (1 << 20);
   g_autoptr(GFile) tmp = NULL;
   g_autofree AxColumnSpec *specs = NULL;
+  g_autofree gboolean *used = NULL;
   g_autofree char *in_base = g_file_get_basename (input);
   AxReadOptions read_options = { 0 };
   Batch b = { 0 };
@@ -738,6 +794,7 @@ predict_file (const char       *project_path,
 
   /* Every input the model needs must be a column of the file. */
   specs = g_new0 (AxColumnSpec, reader->n_columns + 1);
+  used = g_new0 (gboolean, reader->n_columns + 1);
   for (guint c = 0; c < reader->n_columns; c++)
     specs[c] = (AxColumnSpec) { .type = AX_COLUMN_TEXT, .fixed = TRUE };
   for (guint i = 0; i < ax_model_get_n_inputs (result->model); i++)
@@ -760,6 +817,7 @@ predict_file (const char       *project_path,
        * import; a date takes any layout the import knows, ISO first. */
       specs[c] = (AxColumnSpec) { .type = type, .date_order = AX_DATE_ISO,
                                   .fixed = type != AX_COLUMN_INTEGER };
+      used[c] = TRUE;
     }
 
   /* Written beside @output and renamed over it at the end: a failure
@@ -790,6 +848,8 @@ predict_file (const char       *project_path,
   b.records = records;
   b.text = text;
   b.has_score = ax_model_get_config (result->model)->model_type == AX_MODEL_LEAD_SCORING;
+  b.source = source;
+  b.used = used;
   append_header (&b);
 
   /* Every batch joins one transaction: the predictions appear together,
@@ -845,6 +905,25 @@ fail:
 }
 
 gboolean
+ax_train_predict_file (const char       *project_path,
+                       const char       *model_ref,
+                       GFile            *input,
+                       GFile            *output,
+                       const char       *source,
+                       AxProgressFunc    progress,
+                       gpointer          progress_data,
+                       GCancellable     *cancellable,
+                       AxPredictResult  *result,
+                       GError          **error)
+{
+  if (predict_file (project_path, model_ref, input, output, source, progress, progress_data,
+                    cancellable, result, error))
+    return TRUE;
+  ax_predict_result_clear (result);
+  return FALSE;
+}
+
+gboolean
 ax_predict_file (const char       *project_path,
                  const char       *model_ref,
                  GFile            *input,
@@ -855,11 +934,8 @@ ax_predict_file (const char       *project_path,
                  AxPredictResult  *result,
                  GError          **error)
 {
-  if (predict_file (project_path, model_ref, input, output, progress, progress_data,
-                    cancellable, result, error))
-    return TRUE;
-  ax_predict_result_clear (result);
-  return FALSE;
+  return ax_train_predict_file (project_path, model_ref, input, output, NULL, progress,
+                                progress_data, cancellable, result, error);
 }
 
 typedef struct {

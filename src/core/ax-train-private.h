@@ -1,4 +1,6 @@
-/* ax-train-private.h — what ax-train.c and ax-train-predict.c share */
+/* ax-train-private.h — what ax-train.c, ax-train-predict.c and the
+ * window's prediction and model jobs (ax-predictions.c,
+ * ax-model-admin-train.c) share */
 #pragma once
 
 #include "ax-train.h"
@@ -41,6 +43,29 @@ AxFrame *ax_train_read_dataset (AxStore          *store,
                                 gpointer          progress_data,
                                 double            span,
                                 GCancellable     *cancellable,
+                                GError          **error);
+
+/* ax_predict_json() recording @context (a JSON object's text, nullable)
+ * with the prediction. */
+gboolean ax_train_predict_json (const char       *project_path,
+                                const char       *model_ref,
+                                const char       *input_json,
+                                const char       *context,
+                                AxPredictResult  *result,
+                                GError          **error);
+/* ax_predict_file() recording with each prediction, when @source is not
+ * NULL, its context: {"request_source": "batch", "source": @source,
+ * "row": the row's number in the file, and the row's columns the model
+ * does not use (an identifier, the target) by name}. */
+gboolean ax_train_predict_file (const char       *project_path,
+                                const char       *model_ref,
+                                GFile            *input,
+                                GFile            *output,
+                                const char       *source,
+                                AxProgressFunc    progress,
+                                gpointer          progress_data,
+                                GCancellable     *cancellable,
+                                AxPredictResult  *result,
                                 GError          **error);
 
 G_END_DECLS

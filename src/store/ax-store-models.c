@@ -464,12 +464,14 @@ record_predictions (AxStore             *self,
                     guint                n_rows,
                     const char * const  *inputs,
                     const char * const  *outputs,
+                    const char * const  *contexts,
                     const char          *stamp,
                     gint64              *out_ids,
                     GError             **error)
 {
   g_autoptr(sqlite3_stmt) stmt = ax_store_prepare (self,
-    "INSERT INTO predictions (model_id, version, created, input, output) VALUES (?, ?, ?, ?, ?)", error);
+    "INSERT INTO predictions (model_id, version, created, input, output, context) "
+    "VALUES (?, ?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -480,6 +482,10 @@ record_predictions (AxStore             *self,
     {
       sqlite3_bind_text (stmt, 4, inputs[i], -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, outputs[i], -1, SQLITE_STATIC);
+      if (contexts != NULL && contexts[i] != NULL)
+        sqlite3_bind_text (stmt, 6, contexts[i], -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 6);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           /* A missing version shows up as a foreign key failure. */
@@ -505,6 +511,7 @@ ax_store_record_predictions (AxStore             *self,
                              guint                n_rows,
                              const char * const  *inputs,
                              const char * const  *outputs,
+                             const char * const  *contexts,
                              gint64              *out_ids,
                              char               **out_created,
                              GError             **error)
@@ -514,7 +521,7 @@ ax_store_record_predictions (AxStore             *self,
 
   if (!ax_store_write_begin (&w, self, "ax_models", error))
     return FALSE;
-  if (!record_predictions (self, model_id, version, n_rows, inputs, outputs, stamp, out_ids, error) ||
+  if (!record_predictions (self, model_id, version, n_rows, inputs, outputs, contexts, stamp, out_ids, error) ||
       !ax_store_write_end (&w, error))
     {
       ax_store_write_abort (&w);

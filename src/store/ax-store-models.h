@@ -106,7 +106,9 @@ gboolean        ax_store_delete_model         (AxStore               *self,
                                                GError               **error);
 
 /* Records @n_rows predictions of version @version of model @model_id,
- * all with the same time: @inputs[i] and @outputs[i] are JSON objects.
+ * all with the same time: @inputs[i] and @outputs[i] are JSON objects,
+ * and @contexts[i] (@contexts nullable, and each of them) one too: where
+ * the prediction came from and the analyst's context notes.
  * @out_ids (NULL or room for @n_rows) gets their ids, and @out_created
  * (nullable) the time written.  One transaction, or the caller's when one
  * is open (ax_store_begin()), so that a long batch can be recorded in
@@ -117,6 +119,7 @@ gboolean        ax_store_record_predictions   (AxStore               *self,
                                                guint                  n_rows,
                                                const char * const    *inputs,
                                                const char * const    *outputs,
+                                               const char * const    *contexts,
                                                gint64                *out_ids,
                                                char                 **out_created,
                                                GError               **error);

@@ -232,19 +232,6 @@ ax_store_set_prediction_actuals (AxStore             *self,
                       _("Could not record the actual value"), n, ids, actuals, error);
 }
 
-gboolean
-ax_store_set_prediction_contexts (AxStore             *self,
-                                  guint                n,
-                                  const gint64        *ids,
-                                  const char * const  *contexts,
-                                  GError             **error)
-{
-  g_return_val_if_fail (n == 0 || (ids && contexts), FALSE);
-  return update_each (self,
-                      "UPDATE predictions SET context = ?1 WHERE id = ?2",
-                      _("Could not save the context notes"), n, ids, contexts, error);
-}
-
 static double
 column_double_or_nan (sqlite3_stmt *stmt,
                       int           i)

@@ -67,15 +67,6 @@ gboolean    ax_store_set_prediction_actuals (AxStore              *self,
                                              const char * const   *actuals,
                                              GError              **error);
 
-/* Sets the context of predictions @ids[i] to @contexts[i] (a JSON object,
- * or NULL for none), for i < @n, in one transaction (or the caller's).
- * AX_STORE_ERROR_NOT_FOUND names the first id that does not exist. */
-gboolean    ax_store_set_prediction_contexts (AxStore             *self,
-                                              guint                n,
-                                              const gint64        *ids,
-                                              const char * const  *contexts,
-                                              GError             **error);
-
 typedef struct {
   gint64   model_id;
   char    *day;           /* "2024-01-15", the UTC day the predictions were made */
