@@ -144,3 +144,95 @@ fail:
   g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
   return FALSE;
 }
+
+/* Reading a dataset as records */
+
+#define READER_CHUNK 8192
+
+typedef struct {
+  AxReader        base;
+  AxStore        *store;
+  AxDatasetInfo  *info;
+  AxFrame        *frame;      /* the chunk being read */
+  gint64          first;      /* its first row */
+  guint           next;       /* its next row */
+  const char    **fields;
+  char           *bufs;       /* 64 bytes per column */
+} DatasetReader;
+
+static gboolean
+dataset_reader_next (AxReader      *reader,
+                     const char  ***fields,
+                     guint64       *line,
+                     GError       **error)
+{
+  DatasetReader *self = (DatasetReader *) reader;
+
+  if (self->frame == NULL || self->next >= self->frame->n_rows)
+    {
+      if (self->frame != NULL)
+        self->first += self->frame->n_rows;
+      g_clear_pointer (&self->frame, ax_frame_free);
+      if (self->first >= self->info->n_rows)
+        return FALSE;
+      self->frame = ax_store_read_rows (self->store, self->info, self->first, READER_CHUNK, error);
+      if (self->frame == NULL || self->frame->n_rows == 0)
+        return FALSE;
+      self->next = 0;
+    }
+  for (guint c = 0; c < reader->n_columns; c++)
+    self->fields[c] = ax_column_format_value (&self->frame->columns[c], self->next,
+                                              self->bufs + (gsize) c * 64, 64);
+  *fields = self->fields;
+  *line = (guint64) (self->first + self->next) + 2;
+  self->next++;
+  reader->bytes_done = (guint64) (self->first + self->next);
+  return TRUE;
+}
+
+static void
+dataset_reader_free (AxReader *reader)
+{
+  DatasetReader *self = (DatasetReader *) reader;
+
+  g_clear_pointer (&self->frame, ax_frame_free);
+  g_clear_pointer (&self->info, ax_dataset_info_free);
+  g_clear_pointer (&self->store, ax_store_close);
+  g_free (self->fields);
+  g_free (self->bufs);
+  ax_reader_clear (reader);
+  g_free (self);
+}
+
+static const AxReaderVTable dataset_reader_vtable = {
+  dataset_reader_next,
+  dataset_reader_free,
+};
+
+AxReader *
+ax_export_dataset_reader (const char  *project_path,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autoptr(AxStore) store = ax_store_open (project_path, error);
+  g_autoptr(AxDatasetInfo) info = NULL;
+  g_autofree char **names = NULL;
+  DatasetReader *self;
+
+  if (store == NULL || (info = ax_store_get_dataset (store, 0, name, error)) == NULL)
+    return NULL;
+  self = g_new0 (DatasetReader, 1);
+  self->base.vtable = &dataset_reader_vtable;
+  self->base.format = AX_FORMAT_CSV;
+  self->base.delimiter = ',';
+  names = g_new0 (char *, info->n_columns + 1);
+  for (guint c = 0; c < info->n_columns; c++)
+    names[c] = info->columns[c].name;
+  ax_reader_set_names (&self->base, names, info->n_columns);
+  self->base.bytes_total = (guint64) info->n_rows;
+  self->fields = g_new0 (const char *, info->n_columns + 1);
+  self->bufs = g_new (char, (gsize) MAX (info->n_columns, 1) * 64);
+  self->store = g_steal_pointer (&store);
+  self->info = g_steal_pointer (&info);
+  return &self->base;
+}

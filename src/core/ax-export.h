@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include "ax-store-datasets.h"
 #include "ax-progress.h"
+#include "ax-reader.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,14 @@ gboolean ax_export_csv (const char     *project_path,
                         gpointer        progress_data,
                         GCancellable   *cancellable,
                         GError        **error);
+
+/* The rows of dataset @name of the project at @project_path as a reader
+ * gives a file's: each value as ax_export_csv() writes it, NULL where it
+ * is missing, without writing the file.  bytes_total and bytes_done count
+ * rows; "line" numbers count from 2, as the row's line in the CSV. */
+AxReader *ax_export_dataset_reader (const char  *project_path,
+                                    const char  *name,
+                                    GError     **error);
 
 /* Appends @value to @out as one CSV field, quoted when it must be. */
 void     ax_export_append_field (GString    *out,

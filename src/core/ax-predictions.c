@@ -423,42 +423,38 @@ ax_prediction_batch_run (const char      *project_path,
                          GError         **error)
 {
   g_autoptr(AxPredictionBatch) batch = g_new0 (AxPredictionBatch, 1);
-  g_autoptr(GFile) in = NULL;
+  g_autoptr(AxReader) reader = NULL;
   g_autofree char *out_path = NULL;
   g_autofree char *source = NULL;
-  g_auto(GStrv) in_names = NULL;
-  Stage stage = { progress, progress_data, 0, 0 };
+  Stage stage = { progress, progress_data, 0, 0.9 };
 
   g_return_val_if_fail (dataset != NULL || input != NULL, NULL);
   batch->dir = g_dir_make_tmp (NULL, error);
   if (batch->dir == NULL)
     return NULL;
+  /* A dataset's rows go to the predictor as they are read from the
+   * project, as a file's do. */
   if (dataset)
     {
-      g_autofree char *in_path = g_build_filename (batch->dir, "input.csv", NULL);
-      in = g_file_new_for_path (in_path);
-      stage.span = 0.3;
-      if (!ax_export_csv (project_path, dataset, in, stage_progress, &stage, cancellable, error))
-        return NULL;
+      reader = ax_export_dataset_reader (project_path, dataset, error);
       source = g_strdup (dataset);
-      stage.base = 0.3;
-      stage.span = 0.6;
     }
   else
     {
-      in = g_object_ref (input);
+      AxReadOptions options = { 0 };
+
+      reader = ax_reader_open (input, &options, cancellable, error);
       source = g_file_get_basename (input);
-      stage.span = 0.9;
     }
-  in_names = ax_predictions_read_header (in, cancellable, error);
-  if (in_names == NULL)
+  if (reader == NULL)
     return NULL;
-  batch->n_inputs = g_strv_length (in_names);
+  batch->n_inputs = reader->n_columns;
 
   out_path = g_build_filename (batch->dir, "predictions.csv", NULL);
   batch->output = g_file_new_for_path (out_path);
-  if (!ax_train_predict_file (project_path, model_ref, in, batch->output, source, stage_progress,
-                              &stage, cancellable, &batch->result, error))
+  if (!ax_train_predict_file (project_path, model_ref, dataset ? NULL : input, g_steal_pointer (&reader),
+                              batch->output, source, stage_progress, &stage, cancellable,
+                              &batch->result, error))
     {
       /* Nothing was written: nothing to remove. */
       g_clear_object (&batch->output);

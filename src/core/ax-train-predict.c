@@ -755,6 +755,7 @@ static gboolean
 predict_file (const char       *project_path,
               const char       *model_ref,
               GFile            *input,
+              AxReader         *given,
               GFile            *output,
               const char       *source,
               AxProgressFunc    progress,
@@ -764,14 +765,14 @@ predict_file (const char       *project_path,
               GError          **error)
 {
   g_autoptr(AxStore) store = NULL;
-  g_autoptr(AxReader) reader = NULL;
+  g_autoptr(AxReader) reader = given;
   g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (record_free);
   g_autoptr(GString) text = g_string_sized_new (1 << 20);
   g_autoptr(GFile) tmp = NULL;
   g_autofree AxColumnSpec *specs = NULL;
   g_autofree gboolean *used = NULL;
-  g_autofree char *in_base = g_file_get_basename (input);
+  g_autofree char *in_base = input ? g_file_get_basename (input) : g_strdup (source);
   AxReadOptions read_options = { 0 };
   Batch b = { 0 };
   gboolean at_end = FALSE;
@@ -788,7 +789,8 @@ predict_file (const char       *project_path,
                    _("Will not write predictions over the project “%s” itself; choose another file"), base);
       return FALSE;
     }
-  reader = ax_reader_open (input, &read_options, cancellable, error);
+  if (reader == NULL)
+    reader = ax_reader_open (input, &read_options, cancellable, error);
   if (reader == NULL)
     return FALSE;
 
@@ -908,6 +910,7 @@ gboolean
 ax_train_predict_file (const char       *project_path,
                        const char       *model_ref,
                        GFile            *input,
+                       AxReader         *reader,
                        GFile            *output,
                        const char       *source,
                        AxProgressFunc    progress,
@@ -916,7 +919,7 @@ ax_train_predict_file (const char       *project_path,
                        AxPredictResult  *result,
                        GError          **error)
 {
-  if (predict_file (project_path, model_ref, input, output, source, progress, progress_data,
+  if (predict_file (project_path, model_ref, input, reader, output, source, progress, progress_data,
                     cancellable, result, error))
     return TRUE;
   ax_predict_result_clear (result);
@@ -934,7 +937,7 @@ ax_predict_file (const char       *project_path,
                  AxPredictResult  *result,
                  GError          **error)
 {
-  return ax_train_predict_file (project_path, model_ref, input, output, NULL, progress,
+  return ax_train_predict_file (project_path, model_ref, input, NULL, output, NULL, progress,
                                 progress_data, cancellable, result, error);
 }
 

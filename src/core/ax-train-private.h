@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ax-train.h"
+#include "ax-reader.h"
 #include "ax-store-datasets.h"
 
 G_BEGIN_DECLS
@@ -53,13 +54,16 @@ gboolean ax_train_predict_json (const char       *project_path,
                                 const char       *context,
                                 AxPredictResult  *result,
                                 GError          **error);
-/* ax_predict_file() recording with each prediction, when @source is not
- * NULL, its context: {"request_source": "batch", "source": @source,
- * "row": the row's number in the file, and the row's columns the model
- * does not use (an identifier, the target) by name}. */
+/* ax_predict_file() on the records of @reader (taken; nullable: @input
+ * is opened), recording with each prediction, when @source is not NULL,
+ * its context: {"request_source": "batch", "source": @source, "row": the
+ * row's number, and the row's columns the model does not use (an
+ * identifier, the target) by name}.  Messages name @input, else
+ * @source. */
 gboolean ax_train_predict_file (const char       *project_path,
                                 const char       *model_ref,
                                 GFile            *input,
+                                AxReader         *reader,
                                 GFile            *output,
                                 const char       *source,
                                 AxProgressFunc    progress,
