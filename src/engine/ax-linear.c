@@ -24,6 +24,7 @@
 #include "ax-algorithms-private.h"
 #include "ax-blob.h"
 #include "ax-metrics.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <float.h>
@@ -69,59 +70,6 @@ linear_free (AxFitted *m)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxFitted, linear_free)
-
-/* Runs func(0 .. n_tasks-1) on up to @n_threads threads (0: every core).
- * Tasks must write to disjoint places; the caller combines them in task
- * order, which keeps results independent of the thread count. */
-
-typedef void (*TaskFunc) (guint task, gpointer data);
-
-typedef struct {
-  TaskFunc  func;
-  gpointer  data;
-  guint     n_tasks;
-  gint      next;
-} Tasks;
-
-static gpointer
-tasks_worker (gpointer data)
-{
-  Tasks *t = data;
-
-  for (;;)
-    {
-      guint task = (guint) g_atomic_int_add (&t->next, 1);
-      if (task >= t->n_tasks)
-        return NULL;
-      t->func (task, t->data);
-    }
-}
-
-static void
-run_tasks (guint     n_tasks,
-           guint     n_threads,
-           TaskFunc  func,
-           gpointer  data)
-{
-  Tasks t = { func, data, n_tasks, 0 };
-  g_autofree GThread **threads = NULL;
-  guint n;
-
-  n = n_threads > 0 ? n_threads : (guint) g_get_num_processors ();
-  n = MIN (n, n_tasks);
-  if (n <= 1)
-    {
-      for (guint i = 0; i < n_tasks; i++)
-        func (i, data);
-      return;
-    }
-  threads = g_new (GThread *, n - 1);
-  for (guint i = 0; i + 1 < n; i++)
-    threads[i] = g_thread_new ("ax-linear", tasks_worker, &t);
-  tasks_worker (&t);
-  for (guint i = 0; i + 1 < n; i++)
-    g_thread_join (threads[i]);
-}
 
 /* Threads pay off only on enough arithmetic. */
 static guint
@@ -487,7 +435,7 @@ cholesky (double               *gram,
             return FALSE;
           diag[i] = sqrt (s);
         }
-      run_tasks ((n_below + CHOL_BLOCK - 1) / CHOL_BLOCK,
+      ax_run_tasks ((n_below + CHOL_BLOCK - 1) / CHOL_BLOCK,
                  threads_for (monitor, (double) n_below * (c.j1 - c.j0) * c.j1),
                  chol_rows, &c);
     }
@@ -625,7 +573,7 @@ ridge_fit (const AxMatrix       *train,
           for (guint i = 0; i < g.len; i++)
             d[(gsize) f * block + i] = sqrt (w[r0 + i]) * ((double) col[i] - mean[f]);
         }
-      run_tasks ((p + GRAM_COLS - 1) / GRAM_COLS,
+      ax_run_tasks ((p + GRAM_COLS - 1) / GRAM_COLS,
                  threads_for (monitor, (double) g.len * p * p / 2),
                  gram_block, &g);
       report_progress (monitor, 0.8 * (r0 + g.len) / n, _("Summing the feature products"));
@@ -754,7 +702,7 @@ evaluate (Problem      *pb,
   double f = 0, penalty = 0;
 
   pb->obj.theta = theta;
-  run_tasks (pb->n_blocks, pb->n_threads, objective_block, &pb->obj);
+  ax_run_tasks (pb->n_blocks, pb->n_threads, objective_block, &pb->obj);
 
   memset (grad, 0, pb->dim * sizeof (double));
   for (guint b = 0; b < pb->n_blocks; b++)

@@ -736,3 +736,50 @@ ax_append_json_string (GString    *out,
     }
   g_string_append_c (out, '"');
 }
+
+typedef struct {
+  AxTaskFunc  func;
+  gpointer    data;
+  guint       n_tasks;
+  gint        next;
+} Tasks;
+
+static gpointer
+tasks_worker (gpointer data)
+{
+  Tasks *t = data;
+
+  for (;;)
+    {
+      guint task = (guint) g_atomic_int_add (&t->next, 1);
+      if (task >= t->n_tasks)
+        return NULL;
+      t->func (task, t->data);
+    }
+}
+
+void
+ax_run_tasks (guint       n_tasks,
+              guint       n_threads,
+              AxTaskFunc  func,
+              gpointer    data)
+{
+  Tasks t = { func, data, n_tasks, 0 };
+  g_autofree GThread **threads = NULL;
+  guint n;
+
+  n = n_threads > 0 ? n_threads : (guint) g_get_num_processors ();
+  n = MIN (n, n_tasks);
+  if (n <= 1)
+    {
+      for (guint i = 0; i < n_tasks; i++)
+        func (i, data);
+      return;
+    }
+  threads = g_new (GThread *, n - 1);
+  for (guint i = 0; i + 1 < n; i++)
+    threads[i] = g_thread_new ("ax-task", tasks_worker, &t);
+  tasks_worker (&t);
+  for (guint i = 0; i + 1 < n; i++)
+    g_thread_join (threads[i]);
+}

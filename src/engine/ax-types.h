@@ -77,4 +77,12 @@ void          ax_format_real     (double value,   char *buf, gsize size);
 /* Appends @str (UTF-8) to @out as a JSON string literal. */
 void          ax_append_json_string (GString *out, const char *str);
 
+/* Runs func (0 .. n_tasks - 1) on up to @n_threads threads (0: every
+ * core), the calling thread among them; returns when all are done.  Tasks
+ * must write to disjoint places; a caller that combines them in task order
+ * gets results independent of the thread count. */
+typedef void (*AxTaskFunc) (guint task, gpointer data);
+
+void          ax_run_tasks       (guint n_tasks, guint n_threads, AxTaskFunc func, gpointer data);
+
 G_END_DECLS
