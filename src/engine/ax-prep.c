@@ -3,6 +3,7 @@
 #include "ax-config.h"
 #include "ax-prep.h"
 #include "ax-stats.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -239,15 +240,16 @@ summary (double    *v,
     }
 }
 
+/* Appends a feature of the input being fitted to @features; its input's
+ * index is set when the inputs are put together. */
 static void
-add_feature (AxPrep     *prep,
-             char       *name,
-             guint       input,
+add_feature (GArray       *features,
+             char         *name,
              const double *values,
-             guint       n,
-             AxNormalize normalize)
+             guint         n,
+             AxNormalize   normalize)
 {
-  Feature f = { name, input, 0, 1 };
+  Feature f = { name, 0, 0, 1 };
 
   if (values && n > 0 && normalize == AX_NORMALIZE_STANDARD)
     {
@@ -268,30 +270,38 @@ add_feature (AxPrep     *prep,
       f.shift = lo;
       f.scale = hi - lo > 1e-12 ? hi - lo : 1;
     }
-  g_array_append_val (prep->features, f);
+  g_array_append_val (features, f);
 }
 
+/* One input being fitted, on its own (inputs are fitted side by side). */
+typedef struct {
+  Input           in;
+  const AxColumn *column;
+  gboolean        named;
+  gboolean        keep;          /* FALSE: an identifier, left out */
+  GArray         *features;      /* Feature, the input's own */
+  char           *note;
+} InputFit;
+
 static void
-fit_numeric (AxPrep              *prep,
-             Input               *in,
-             guint                index,
+fit_numeric (InputFit            *fit,
              const AxColumn      *c,
              const guint         *rows,
              guint                n_rows,
              const AxPrepOptions *opt)
 {
-  g_autofree double *v = g_new (double, n_rows);
+  Input *in = &fit->in;
+  g_autofree double *v = g_new (double, MAX (n_rows, 1));
   guint n = 0;
 
   for (guint i = 0; i < n_rows; i++)
     if (cell_number (c, rows[i], &v[n]))
       n++;
 
-  in->first = prep->features->len;
   if (in->kind == KIND_NUMBER || in->kind == KIND_BOOLEAN)
     {
       in->n_features = 1;
-      add_feature (prep, g_strdup (in->name), index, v, n,
+      add_feature (fit->features, g_strdup (in->name), v, n,
                    in->kind == KIND_NUMBER ? opt->normalize : AX_NORMALIZE_NONE);
       if (opt->missing == AX_MISSING_CONSTANT)
         in->impute = opt->missing_constant;
@@ -317,7 +327,7 @@ fit_numeric (AxPrep              *prep,
     for (guint k = 0; k < n_parts; k++)
       {
         memcpy (col, parts + (gsize) k * n, n * sizeof (double));
-        add_feature (prep, g_strdup_printf ("%s.%s", in->name, date_parts[k]), index,
+        add_feature (fit->features, g_strdup_printf ("%s.%s", in->name, date_parts[k]),
                      col, n, opt->normalize);
       }
     if (opt->missing == AX_MISSING_CONSTANT)
@@ -348,50 +358,52 @@ cmp_level (const void *a,
 
 /* Returns FALSE when the column is an identifier to leave out. */
 static gboolean
-fit_category (AxPrep              *prep,
-              Input               *in,
-              guint                index,
+fit_category (InputFit            *fit,
               const AxColumn      *c,
               gboolean             named,
               const guint         *rows,
               guint                n_rows,
-              const AxPrepOptions *opt,
-              GPtrArray           *notes)
+              const AxPrepOptions *opt)
 {
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree LevelCount *levels = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-  guint n_present = 0, n_distinct, i = 0;
+  Input *in = &fit->in;
+  /* value -> its index in @found + 1 */
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (LevelCount));
+  LevelCount *levels;
+  guint n_present = 0, n_distinct;
 
   for (guint r = 0; r < n_rows; r++)
     {
       const char *s = c->missing[rows[r]] ? NULL : c->strings[rows[r]];
+      guint at;
+
       if (s == NULL)
         continue;
       n_present++;
-      g_hash_table_insert (counts, (gpointer) s,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, s)) + 1));
+      at = GPOINTER_TO_UINT (g_hash_table_lookup (seen, s));
+      if (at == 0)
+        {
+          LevelCount first = { s, 0 };
+
+          g_array_append_val (found, first);
+          at = found->len;
+          g_hash_table_insert (seen, (gpointer) s, GUINT_TO_POINTER (at));
+        }
+      g_array_index (found, LevelCount, at - 1).count++;
     }
-  n_distinct = g_hash_table_size (counts);
+  n_distinct = found->len;
 
   if (c->type == AX_COLUMN_TEXT && !named &&
       n_distinct > AX_PREP_MAX_CATEGORIES && n_distinct * 2 > n_present)
     {
-      if (notes)
-        g_ptr_array_add (notes,
-                         g_strdup_printf (_("“%s” looks like an identifier (%u different values "
-                                            "in %u rows) and is not used as a feature; list it "
-                                            "in “features” to use its %u most common values"),
-                                          in->name, n_distinct, n_present,
-                                          AX_PREP_MAX_CATEGORIES));
+      fit->note = g_strdup_printf (_("“%s” looks like an identifier (%u different values "
+                                     "in %u rows) and is not used as a feature; list it "
+                                     "in “features” to use its %u most common values"),
+                                   in->name, n_distinct, n_present, AX_PREP_MAX_CATEGORIES);
       return FALSE;
     }
 
-  levels = g_new (LevelCount, MAX (n_distinct, 1));
-  g_hash_table_iter_init (&iter, counts);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    levels[i++] = (LevelCount) { key, GPOINTER_TO_UINT (value) };
+  levels = (LevelCount *) (gpointer) found->data;
   qsort (levels, n_distinct, sizeof (LevelCount), cmp_level);
 
   in->n_levels = MIN (n_distinct, AX_PREP_MAX_CATEGORIES);
@@ -402,17 +414,47 @@ fit_category (AxPrep              *prep,
    * Without it, a value unseen in training has every indicator 0. */
   in->has_other = n_distinct > in->n_levels || in->n_levels == 0 ||
                   (in->missing_level < 0 && n_present < n_rows);
-  in->first = prep->features->len;
   in->n_features = in->n_levels + in->has_other;
   for (guint k = 0; k < in->n_levels; k++)
     {
       in->levels[k] = g_strdup (levels[k].value);
-      add_feature (prep, g_strdup_printf ("%s=%s", in->name, levels[k].value), index,
+      add_feature (fit->features, g_strdup_printf ("%s=%s", in->name, levels[k].value),
                    NULL, 0, AX_NORMALIZE_NONE);
     }
   if (in->has_other)
-    add_feature (prep, g_strdup_printf ("%s=(other)", in->name), index, NULL, 0, AX_NORMALIZE_NONE);
+    add_feature (fit->features, g_strdup_printf ("%s=(other)", in->name), NULL, 0, AX_NORMALIZE_NONE);
   return TRUE;
+}
+
+typedef struct {
+  InputFit            *fits;
+  const guint         *rows;
+  guint                n_rows;
+  const AxPrepOptions *options;
+} PrepFit;
+
+static void
+fit_input (guint    i,
+           gpointer data)
+{
+  PrepFit *p = data;
+  InputFit *fit = &p->fits[i];
+
+  if (fit->in.kind == KIND_CATEGORY)
+    fit->keep = fit_category (fit, fit->column, fit->named, p->rows, p->n_rows, p->options);
+  else
+    {
+      fit_numeric (fit, fit->column, p->rows, p->n_rows, p->options);
+      fit->keep = TRUE;
+    }
+}
+
+/* Threads pay off only on enough values. */
+static guint
+threads_for (guint n_rows,
+             guint n_columns)
+{
+  return (gsize) n_rows * n_columns < (1u << 16) ? 1 : 0;
 }
 
 AxPrep *
@@ -426,36 +468,61 @@ ax_prep_fit (const AxFrame        *frame,
              GError              **error)
 {
   g_autoptr(AxPrep) prep = prep_new ();
+  g_autofree InputFit *fits = NULL;
+  guint n_inputs = inputs ? g_strv_length ((char **) inputs) : 0;
+  PrepFit job = { NULL, rows, n_rows, options };
 
-  for (guint i = 0; inputs[i]; i++)
+  for (guint i = 0; i < n_inputs; i++)
+    if (ax_frame_find_column (frame, inputs[i]) < 0)
+      {
+        g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                     _("features: the dataset has no column “%s”"), inputs[i]);
+        return NULL;
+      }
+
+  /* Each input on its own, side by side; then put together in order. */
+  fits = g_new0 (InputFit, MAX (n_inputs, 1));
+  for (guint i = 0; i < n_inputs; i++)
     {
-      int col = ax_frame_find_column (frame, inputs[i]);
-      const AxColumn *c;
-      Input in = { 0 };
+      InputFit *fit = &fits[i];
 
-      if (col < 0)
+      fit->column = &frame->columns[ax_frame_find_column (frame, inputs[i])];
+      fit->named = named && named[i];
+      fit->in.name = g_strdup (inputs[i]);
+      fit->in.type = fit->column->type;
+      fit->in.kind = kind_of_type (fit->column->type);
+      fit->in.missing_level = -1;
+      fit->features = g_array_new (FALSE, TRUE, sizeof (Feature));
+    }
+  job.fits = fits;
+  ax_run_tasks (n_inputs, threads_for (n_rows, n_inputs), fit_input, &job);
+
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      InputFit *fit = &fits[i];
+
+      if (fit->note != NULL && notes != NULL)
+        g_ptr_array_add (notes, g_steal_pointer (&fit->note));
+      g_clear_pointer (&fit->note, g_free);
+      if (fit->keep)
         {
-          g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
-                       _("features: the dataset has no column “%s”"), inputs[i]);
-          return NULL;
-        }
-      c = &frame->columns[col];
-      in.name = g_strdup (inputs[i]);
-      in.type = c->type;
-      in.kind = kind_of_type (c->type);
-      in.missing_level = -1;
-      if (in.kind == KIND_CATEGORY)
-        {
-          if (!fit_category (prep, &in, prep->inputs->len, c, named && named[i],
-                             rows, n_rows, options, notes))
+          fit->in.first = prep->features->len;
+          for (guint k = 0; k < fit->features->len; k++)
             {
-              input_clear (&in);
-              continue;
+              Feature f = g_array_index (fit->features, Feature, k);
+
+              f.input = prep->inputs->len;
+              g_array_append_val (prep->features, f);
             }
+          g_array_append_val (prep->inputs, fit->in);
         }
       else
-        fit_numeric (prep, &in, prep->inputs->len, c, rows, n_rows, options);
-      g_array_append_val (prep->inputs, in);
+        {
+          for (guint k = 0; k < fit->features->len; k++)
+            feature_clear (&g_array_index (fit->features, Feature, k));
+          input_clear (&fit->in);
+        }
+      g_array_unref (fit->features);
     }
 
   if (prep->features->len == 0)
@@ -520,6 +587,17 @@ types_match (AxColumnType learned,
   return ax_column_type_is_numeric (learned) && ax_column_type_is_numeric (given);
 }
 
+/* The level of each value of a category input: value -> level + 1. */
+static GHashTable *
+level_index (const Input *in)
+{
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint k = 0; k < in->n_levels; k++)
+    g_hash_table_insert (index, in->levels[k], GUINT_TO_POINTER (k + 1));
+  return index;
+}
+
 static void
 transform_input (const AxPrep   *prep,
                  const Input    *in,
@@ -529,24 +607,29 @@ transform_input (const AxPrep   *prep,
 {
   const Feature *f = &g_array_index (prep->features, Feature, in->first);
   guint n = m->n_rows;
+  float *x = m->x + (gsize) in->first * n;
 
-  for (guint i = 0; i < n; i++)
+  switch (in->kind)
     {
-      guint row = rows ? rows[i] : i;
-      double v, parts[N_DATETIME_PARTS];
-
-      switch (in->kind)
+    case KIND_NUMBER:
+    case KIND_BOOLEAN:
+      for (guint i = 0; i < n; i++)
         {
-        case KIND_NUMBER:
-        case KIND_BOOLEAN:
-          if (!cell_number (c, row, &v))
-            v = in->impute;
-          m->x[(gsize) in->first * n + i] = (float) ((v - f->shift) / f->scale);
-          break;
+          double v;
 
-        case KIND_DATE:
-        case KIND_DATETIME:
-          if (cell_number (c, row, &v))
+          if (!cell_number (c, rows ? rows[i] : i, &v))
+            v = in->impute;
+          x[i] = (float) ((v - f->shift) / f->scale);
+        }
+      break;
+
+    case KIND_DATE:
+    case KIND_DATETIME:
+      for (guint i = 0; i < n; i++)
+        {
+          double v, parts[N_DATETIME_PARTS];
+
+          if (cell_number (c, rows ? rows[i] : i, &v))
             calendar_parts (in->kind, v, parts);
           else if (in->impute_const)
             for (guint k = 0; k < in->n_features; k++)
@@ -554,33 +637,50 @@ transform_input (const AxPrep   *prep,
           else
             calendar_parts (in->kind, in->impute, parts);
           for (guint k = 0; k < in->n_features; k++)
-            m->x[(gsize) (in->first + k) * n + i] = (float) ((parts[k] - f[k].shift) / f[k].scale);
-          break;
+            x[(gsize) k * n + i] = (float) ((parts[k] - f[k].shift) / f[k].scale);
+        }
+      break;
 
-        case KIND_CATEGORY:
-        case N_KINDS:
-        default:
+    case KIND_CATEGORY:
+    case N_KINDS:
+    default:
+      {
+        g_autoptr(GHashTable) index = level_index (in);
+
+        memset (x, 0, (gsize) in->n_features * n * sizeof (float));
+        for (guint i = 0; i < n; i++)
           {
-            const char *s = c->missing[row] ? NULL : c->strings[row];
-            int level = -1;
+            guint row = rows ? rows[i] : i;
+            int level;
 
-            if (s == NULL)
+            if (c->missing[row])
               level = in->missing_level;
             else
-              for (guint k = 0; k < in->n_levels; k++)
-                if (strcmp (s, in->levels[k]) == 0)
-                  {
-                    level = k;
-                    break;
-                  }
-            for (guint k = 0; k < in->n_features; k++)
-              m->x[(gsize) (in->first + k) * n + i] = 0;
+              level = (int) GPOINTER_TO_UINT (g_hash_table_lookup (index, c->strings[row])) - 1;
             if (level >= 0 || in->has_other)
-              m->x[(gsize) (in->first + (level < 0 ? in->n_levels : (guint) level)) * n + i] = 1;
+              x[(gsize) (level < 0 ? in->n_levels : (guint) level) * n + i] = 1;
           }
-          break;
-        }
+      }
+      break;
     }
+}
+
+typedef struct {
+  const AxPrep   *prep;
+  const AxFrame  *frame;
+  const int      *columns;
+  const guint    *rows;
+  AxMatrix       *m;
+} PrepTransform;
+
+static void
+transform_task (guint    i,
+                gpointer data)
+{
+  PrepTransform *t = data;
+
+  transform_input (t->prep, &g_array_index (t->prep->inputs, Input, i),
+                   &t->frame->columns[t->columns[i]], t->rows, t->m);
 }
 
 AxMatrix *
@@ -591,15 +691,10 @@ ax_prep_transform (const AxPrep   *prep,
                    GError        **error)
 {
   g_autoptr(AxMatrix) m = NULL;
+  g_autofree int *columns = g_new (int, MAX (prep->inputs->len, 1));
+  PrepTransform job = { prep, frame, columns, rows, NULL };
 
   g_return_val_if_fail (rows != NULL || n_rows == frame->n_rows, NULL);
-
-  m = ax_matrix_new (n_rows, prep->features->len);
-  for (guint f = 0; f < prep->features->len; f++)
-    {
-      g_free (m->names[f]);
-      m->names[f] = g_strdup (g_array_index (prep->features, Feature, f).name);
-    }
 
   for (guint i = 0; i < prep->inputs->len; i++)
     {
@@ -620,8 +715,17 @@ ax_prep_transform (const AxPrep   *prep,
                        ax_column_type_label (in->type));
           return NULL;
         }
-      transform_input (prep, in, &frame->columns[col], rows, m);
+      columns[i] = col;
     }
+
+  m = ax_matrix_new (n_rows, prep->features->len);
+  for (guint f = 0; f < prep->features->len; f++)
+    {
+      g_free (m->names[f]);
+      m->names[f] = g_strdup (g_array_index (prep->features, Feature, f).name);
+    }
+  job.m = m;
+  ax_run_tasks (prep->inputs->len, threads_for (n_rows, prep->inputs->len), transform_task, &job);
   return g_steal_pointer (&m);
 }
 
