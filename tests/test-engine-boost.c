@@ -15,6 +15,7 @@
 
 #include <xgboost/c_api.h>
 
+#include "ax-boost-trees.h"
 #include "ax-learn.h"
 #include "ax-test-util.h"
 
@@ -457,12 +458,13 @@ test_boost_agrees_with_xgboost (void)
 }
 
 /* Scored once fitted (steps_at_end, as the command line asks), the
- * validation steps are the ones scored round by round, to the bit. */
+ * validation steps are the ones scored round by round, to the bit: the
+ * validation rows span blocks of AX_BOOST_LOSS_BLOCK, the last one short. */
 static void
 check_steps_at_end (DataKind kind)
 {
   g_autoptr(Data) train = data_new (kind, 1500, 121);
-  g_autoptr(Data) valid = data_new (kind, 700, 122);
+  g_autoptr(Data) valid = data_new (kind, 2 * AX_BOOST_LOSS_BLOCK + 300, 122);
   g_autoptr(AxParams) params = params_new ("n_estimators", 40.0, NULL);
   g_auto(FitWatch) live = { 0 };
   g_auto(FitWatch) later = { 0 };

@@ -18,6 +18,7 @@
 #include "ax-config.h"
 #include "ax-boost-trees.h"
 #include "ax-tree.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -853,23 +854,35 @@ ax_boost_trees_predict_shuffled (const AxBoostTrees *t,
     }
 }
 
-void
-ax_boost_trees_each_round (const AxBoostTrees *t,
-                           const AxMatrix     *x,
-                           AxBoostRoundFunc    fn,
-                           gpointer            data)
+guint
+ax_boost_trees_n_rounds (const AxBoostTrees *t)
 {
-  guint n = x->n_rows, nf = t->n_features, ng = t->n_groups;
-  guint n_rounds = t->n_trees / t->per_round, per_round = t->per_round;
+  return t->n_trees / t->per_round;
+}
+
+typedef struct {
+  const AxBoostTrees *t;
+  const AxMatrix     *x;
+  AxBoostLossFunc     loss;
+  gpointer            data;
+  double             *block_sums;    /* [block * n_rounds + round] */
+} RoundLosses;
+
+static void
+round_losses_block (guint    block,
+                    gpointer data)
+{
+  RoundLosses *job = data;
+  const AxBoostTrees *t = job->t;
+  guint nf = t->n_features, ng = t->n_groups, per_round = t->per_round;
+  guint n_rounds = t->n_trees / per_round;
+  guint r0 = block * AX_BOOST_LOSS_BLOCK, n = MIN (AX_BOOST_LOSS_BLOCK, job->x->n_rows - r0);
   g_autofree float *rows = g_new (float, (gsize) n * nf + 1);
   g_autofree float *margin = g_new (float, (gsize) n * ng + 1);
   g_autofree float *pred = g_new (float, (gsize) n * ng + 1);
   g_autofree gint32 *leaf = g_new (gint32, MAX (n, 1));
-  gboolean dense;
+  gboolean dense = ax_tree_rows (job->x, r0, n, rows);
 
-  g_return_if_fail (x->n_features == nf);
-
-  dense = ax_tree_rows (x, 0, n, rows);
   for (guint r = 0; r < n; r++)
     for (guint k = 0; k < ng; k++)
       margin[(gsize) r * ng + k] = t->base[k];
@@ -890,6 +903,31 @@ ax_boost_trees_each_round (const AxBoostTrees *t,
         }
       memcpy (pred, margin, (gsize) n * ng * sizeof (float));
       apply_link (t, n, pred);
-      fn (round, pred, data);
+      job->block_sums[(gsize) block * n_rounds + round] = job->loss (r0, n, pred, job->data);
+    }
+}
+
+void
+ax_boost_trees_round_losses (const AxBoostTrees *t,
+                             const AxMatrix     *x,
+                             AxBoostLossFunc     loss,
+                             gpointer            data,
+                             double             *sums)
+{
+  guint n_rounds = t->n_trees / t->per_round;
+  guint n_blocks = (x->n_rows + AX_BOOST_LOSS_BLOCK - 1) / AX_BOOST_LOSS_BLOCK;
+  g_autofree double *block_sums = g_new (double, (gsize) n_blocks * n_rounds + 1);
+  RoundLosses job = { t, x, loss, data, block_sums };
+
+  g_return_if_fail (x->n_features == t->n_features);
+
+  ax_run_tasks (n_blocks, 0, round_losses_block, &job);
+  for (guint round = 0; round < n_rounds; round++)
+    {
+      double sum = 0;
+
+      for (guint b = 0; b < n_blocks; b++)
+        sum += block_sums[(gsize) b * n_rounds + round];
+      sums[round] = sum;
     }
 }

@@ -61,16 +61,24 @@ void          ax_boost_trees_predict_shuffled (const AxBoostTrees *trees,
                                                const guint        *perm,
                                                float              *out);
 
-/* Calls @fn after each of the model's rounds with XGBoost's prediction
- * of every row of @x by the rounds so far (as ax_boost_trees_predict()
- * writes it), which is XGBoost's prediction for the validation rows
- * during training, to the bit. */
-typedef void (*AxBoostRoundFunc) (guint        round,
-                                  const float *pred,
-                                  gpointer     data);
-void          ax_boost_trees_each_round (const AxBoostTrees *trees,
-                                         const AxMatrix     *x,
-                                         AxBoostRoundFunc    fn,
-                                         gpointer            data);
+/* The loss after each of the model's rounds, summed over the rows of @x:
+ * sums[round] is the sum over the blocks of AX_BOOST_LOSS_BLOCK rows, in
+ * order, of @loss (r0, n, pred, data), pred being XGBoost's prediction of
+ * rows r0 .. r0 + n - 1 by the rounds so far (as ax_boost_trees_predict()
+ * writes it; XGBoost's prediction of the validation rows during
+ * training, to the bit).  Blocks are worked on side by side; @loss must
+ * only read shared data. */
+#define AX_BOOST_LOSS_BLOCK 1024u
+
+typedef double (*AxBoostLossFunc) (guint        r0,
+                                   guint        n,
+                                   const float *pred,
+                                   gpointer     data);
+guint         ax_boost_trees_n_rounds     (const AxBoostTrees *trees);
+void          ax_boost_trees_round_losses (const AxBoostTrees *trees,
+                                           const AxMatrix     *x,
+                                           AxBoostLossFunc     loss,
+                                           gpointer            data,
+                                           double             *sums);
 
 G_END_DECLS

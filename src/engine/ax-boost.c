@@ -403,30 +403,31 @@ validate_round (BoosterHandle     booster,
   return TRUE;
 }
 
-/* The score and loss of XGBoost's predictions @p of the validation rows. */
-static void
-score_predictions (const Validation *v,
-                   const float      *p,
-                   double           *score,
-                   double           *loss)
+/* The loss of validation rows r0 .. r0 + n - 1 predicted as @p (from
+ * row r0 on): squared errors, or log losses. */
+static double
+rows_loss (guint        r0,
+           guint        n,
+           const float *p,
+           gpointer     data)
 {
+  const Validation *v = data;
+  const double *y = v->y->y + r0;
   double sum = 0;
 
   if (v->y->task == AX_TASK_REGRESSION)
     {
-      for (guint i = 0; i < v->n_rows; i++)
+      for (guint i = 0; i < n; i++)
         {
-          double e = v->y->y[i] - (double) p[i];
+          double e = y[i] - (double) p[i];
           sum += e * e;
         }
-      *loss = sum;
-      *score = v->total_ss > 0 ? 1 - sum / v->total_ss : NAN;
-      return;
+      return sum;
     }
 
-  for (guint i = 0; i < v->n_rows; i++)
+  for (guint i = 0; i < n; i++)
     {
-      guint c = (guint) v->y->y[i];
+      guint c = (guint) y[i];
       double q;
 
       if (v->y->n_classes == 2)
@@ -435,7 +436,41 @@ score_predictions (const Validation *v,
         q = p[(gsize) i * v->y->n_classes + c];
       sum -= log (CLAMP (q, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS));
     }
-  *loss = *score = sum / v->n_rows;
+  return sum;
+}
+
+/* The score and loss of the validation rows from their summed loss. */
+static void
+score_from_sum (const Validation *v,
+                double            sum,
+                double           *score,
+                double           *loss)
+{
+  if (v->y->task == AX_TASK_REGRESSION)
+    {
+      *loss = sum;
+      *score = v->total_ss > 0 ? 1 - sum / v->total_ss : NAN;
+    }
+  else
+    *loss = *score = sum / v->n_rows;
+}
+
+/* The score and loss of XGBoost's predictions @p of the validation rows,
+ * summed in blocks as ax_boost_trees_round_losses() sums them, so that
+ * both give the same scores to the bit. */
+static void
+score_predictions (const Validation *v,
+                   const float      *p,
+                   double           *score,
+                   double           *loss)
+{
+  guint width = v->y->task == AX_TASK_CLASSIFICATION && v->y->n_classes > 2 ? v->y->n_classes : 1;
+  double sum = 0;
+
+  for (guint r0 = 0; r0 < v->n_rows; r0 += AX_BOOST_LOSS_BLOCK)
+    sum += rows_loss (r0, MIN (AX_BOOST_LOSS_BLOCK, v->n_rows - r0), p + (gsize) r0 * width,
+                      (gpointer) v);
+  score_from_sum (v, sum, score, loss);
 }
 
 /* The fitted model of XGBoost's JSON @model; NULL with @error set when its
@@ -485,24 +520,6 @@ boost_free (AxFitted *fitted)
   g_bytes_unref (fitted->model);
   ax_boost_trees_free (fitted->trees);
   g_free (fitted);
-}
-
-typedef struct {
-  const Validation     *v;
-  const AxTrainMonitor *monitor;
-  guint                 n_estimators;
-} RoundSteps;
-
-static void
-report_round (guint        round,
-              const float *pred,
-              gpointer     data)
-{
-  RoundSteps *steps = data;
-  double score, loss;
-
-  score_predictions (steps->v, pred, &score, &loss);
-  steps->monitor->step (round + 1, steps->n_estimators, score, steps->monitor->step_data);
 }
 
 static AxFitted *
@@ -708,8 +725,17 @@ boost_fit (const AxMatrix       *train,
     fitted = fitted_new (model, task, train_y->n_classes, train->n_features, best_round, error);
     if (fitted != NULL && valid != NULL && !live && monitor->step != NULL)
       {
-        RoundSteps steps = { &v, monitor, n_estimators };
-        ax_boost_trees_each_round (fitted->trees, valid, report_round, &steps);
+        guint n_rounds = ax_boost_trees_n_rounds (fitted->trees);
+        g_autofree double *sums = g_new (double, MAX (n_rounds, 1));
+
+        ax_boost_trees_round_losses (fitted->trees, valid, rows_loss, &v, sums);
+        for (guint round = 0; round < n_rounds; round++)
+          {
+            double score, loss;
+
+            score_from_sum (&v, sums[round], &score, &loss);
+            monitor->step (round + 1, n_estimators, score, monitor->step_data);
+          }
       }
     return fitted;
   }
