@@ -387,6 +387,63 @@ test_metrics_auc_ties (void)
   }
 }
 
+/* ax_metrics_score_of() is the score of ax_metrics_compute(); the
+ * area under the curve, sorted by radix, is the share of (positive,
+ * negative) pairs won, ties counting half, on scores with many ties,
+ * negatives and both zeros. */
+static void
+test_metrics_score_of (void)
+{
+  enum { N = 3000, K = 3 };
+  g_autofree double *y2 = g_new (double, N), *p2 = g_new (double, 2 * N);
+  g_autofree double *y3 = g_new (double, N), *p3 = g_new (double, K * N);
+  g_autofree double *yr = g_new (double, N), *pr = g_new (double, N);
+  AxTarget binary = { AX_TASK_CLASSIFICATION, 2, y2, NULL };
+  AxTarget three = { AX_TASK_CLASSIFICATION, K, y3, NULL };
+  AxTarget regression = { AX_TASK_REGRESSION, 0, yr, NULL };
+  g_autoptr(AxMetrics) m2 = NULL, m3 = NULL, mr = NULL;
+  Rng rng = { 5 };
+  double won = 0;
+  guint64 n_pos = 0;
+
+  for (guint i = 0; i < N; i++)
+    {
+      double u = rng_uniform (&rng), sum = 0;
+
+      y2[i] = rng_uniform (&rng) < 0.3 + 0.4 * u;
+      /* Scores on a coarse grid (ties), some negative, +0 and -0. */
+      p2[2 * i + 1] = (floor (u * 40) - 10) / 16;
+      if (p2[2 * i + 1] == 0 && i % 2)
+        p2[2 * i + 1] = -0.0;
+      p2[2 * i] = 1 - p2[2 * i + 1];
+      n_pos += y2[i] == 1;
+
+      y3[i] = floor (rng_uniform (&rng) * K);
+      for (guint c = 0; c < K; c++)
+        sum += p3[i * K + c] = rng_uniform (&rng) + (c == y3[i]) * 0.3;
+      for (guint c = 0; c < K; c++)
+        p3[i * K + c] /= sum;
+
+      yr[i] = 10 * u + rng_normal (&rng);
+      pr[i] = 10 * u;
+    }
+  for (guint i = 0; i < N; i++)
+    for (guint j = 0; y2[i] == 1 && j < N; j++)
+      if (y2[j] == 0)
+        won += p2[2 * i + 1] > p2[2 * j + 1] ? 1 : p2[2 * i + 1] == p2[2 * j + 1] ? 0.5 : 0;
+
+  m2 = ax_metrics_compute (&binary, N, p2);
+  m3 = ax_metrics_compute (&three, N, p3);
+  mr = ax_metrics_compute (&regression, N, pr);
+  g_assert_cmpfloat_with_epsilon (m2->roc_auc, won / ((double) n_pos * (N - n_pos)), 1e-12);
+  g_assert_cmpfloat (m2->roc_auc, >, 0.6);
+  g_assert_cmpfloat (ax_metrics_score_of (&binary, N, p2), ==, ax_metrics_score (m2));
+  g_assert_cmpfloat (ax_metrics_score_of (&three, N, p3), ==, ax_metrics_score (m3));
+  g_assert_cmpfloat (ax_metrics_score_of (&regression, N, pr), ==, ax_metrics_score (mr));
+  g_assert_cmpfloat (ax_metrics_score (m3), >, 0.4);
+  g_assert_cmpfloat (ax_metrics_score (mr), >, 0.8);
+}
+
 static void
 test_metrics_multiclass (void)
 {
@@ -1053,6 +1110,7 @@ main (int   argc,
   g_test_add_func ("/engine/learn/metrics/binary", test_metrics_binary);
   g_test_add_func ("/engine/learn/metrics/auc-ties", test_metrics_auc_ties);
   g_test_add_func ("/engine/learn/metrics/multiclass", test_metrics_multiclass);
+  g_test_add_func ("/engine/learn/metrics/score-of", test_metrics_score_of);
   g_test_add_func ("/engine/learn/ridge/recovers", test_ridge_recovers);
   g_test_add_func ("/engine/learn/ridge/shrinks", test_ridge_shrinks);
   g_test_add_func ("/engine/learn/ridge/no-intercept-collinear", test_ridge_no_intercept_and_collinear);

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Probabilities are clipped before the logarithm, as scikit-learn does, so
  * that one confident mistake costs -log(1e-15) ≈ 34.5 and not infinity. */
@@ -47,17 +48,49 @@ regression_metrics (AxMetrics    *m,
 }
 
 typedef struct {
-  double score;
-  guint  positive;
+  guint64  key;          /* orders as the score does */
+  double   score;
+  guint    positive;
 } Scored;
 
-static int
-cmp_scored (const void *a,
-            const void *b)
+/* A key that orders doubles (no NaN) as their values do. */
+static inline guint64
+score_key (double v)
 {
-  double x = ((const Scored *) a)->score, y = ((const Scored *) b)->score;
+  guint64 u;
 
-  return (x > y) - (x < y);
+  if (v == 0)
+    v = 0;      /* -0 sorts with +0 */
+  memcpy (&u, &v, sizeof u);
+  return (u & G_GUINT64_CONSTANT (0x8000000000000000)) ? ~u : u | G_GUINT64_CONSTANT (0x8000000000000000);
+}
+
+/* Sorts @n scored rows by score: a least-significant-digit radix sort of
+ * the keys, eight passes of 8 bits, any pass whose digit is the same in
+ * every key skipped.  @tmp holds @n. */
+static void
+sort_scored (Scored *s,
+             Scored *tmp,
+             guint   n)
+{
+  for (guint shift = 0; shift < 64; shift += 8)
+    {
+      guint count[256] = { 0 }, at = 0;
+
+      for (guint i = 0; i < n; i++)
+        count[(s[i].key >> shift) & 0xff]++;
+      if (count[(s[0].key >> shift) & 0xff] == n)
+        continue;
+      for (guint d = 0; d < 256; d++)
+        {
+          guint c = count[d];
+          count[d] = at;
+          at += c;
+        }
+      for (guint i = 0; i < n; i++)
+        tmp[count[(s[i].key >> shift) & 0xff]++] = s[i];
+      memcpy (s, tmp, (gsize) n * sizeof *s);
+    }
 }
 
 /* The area under the ROC curve of scores[i * stride] for the rows whose
@@ -71,13 +104,15 @@ auc_one_vs_rest (const double *y,
                  guint         stride,
                  guint         positive)
 {
-  g_autofree Scored *s = g_new (Scored, n);
+  g_autofree Scored *s = g_new (Scored, MAX (n, 1));
+  g_autofree Scored *tmp = g_new (Scored, MAX (n, 1));
   double rank_sum = 0;
   guint64 n_pos = 0, n_neg;
 
   for (guint i = 0; i < n; i++)
     {
       s[i].score = pred[(gsize) i * stride + positive];
+      s[i].key = score_key (s[i].score);
       s[i].positive = (guint) y[i] == positive;
       n_pos += s[i].positive;
     }
@@ -85,7 +120,7 @@ auc_one_vs_rest (const double *y,
   if (n_pos == 0 || n_neg == 0)
     return NAN;
 
-  qsort (s, n, sizeof *s, cmp_scored);
+  sort_scored (s, tmp, n);
   for (guint i = 0; i < n;)
     {
       guint j = i, pos_in_tie = 0;
@@ -269,4 +304,35 @@ ax_metrics_score (const AxMetrics *m)
   if (m->n_classes == 2)
     return m->roc_auc;
   return m->accuracy;
+}
+
+double
+ax_metrics_score_of (const AxTarget *truth,
+                     guint           n_rows,
+                     const double   *pred)
+{
+  guint k = truth->n_classes;
+  guint64 correct = 0;
+
+  g_return_val_if_fail (n_rows == 0 || (truth->y != NULL && pred != NULL), NAN);
+
+  if (n_rows == 0)
+    return NAN;
+  if (truth->task == AX_TASK_REGRESSION)
+    {
+      double sum_sq = 0, ss_tot;
+
+      for (guint i = 0; i < n_rows; i++)
+        {
+          double e = truth->y[i] - pred[i];
+          sum_sq += e * e;
+        }
+      ss_tot = ax_total_sum_of_squares (truth->y, n_rows);
+      return ss_tot > 0 ? 1 - sum_sq / ss_tot : NAN;
+    }
+  if (k == 2)
+    return auc_one_vs_rest (truth->y, pred, n_rows, k, 1);
+  for (guint i = 0; i < n_rows; i++)
+    correct += (guint) truth->y[i] == argmax (pred + (gsize) i * k, k);
+  return (double) correct / n_rows;
 }

@@ -36,6 +36,10 @@ void       ax_metrics_free    (AxMetrics      *m);
 /* The one number to compare models by, larger is better: R2 for
  * regression, ROC-AUC for two classes, accuracy otherwise. */
 double     ax_metrics_score   (const AxMetrics *m);
+/* ax_metrics_score() of the metrics of @pred, without the others. */
+double     ax_metrics_score_of (const AxTarget *truth,
+                                guint           n_rows,
+                                const double   *pred);
 
 /* Σ (y[i] − ȳ)² over the @n (at least 1) values of @y: the total sum of
  * squares that R2 = 1 − residual / total measures against.  Summed in row

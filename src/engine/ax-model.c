@@ -169,8 +169,11 @@ encode_classes (const AxModelConfig *config,
                 Target              *t,
                 GError             **error)
 {
+  /* value -> the order it was first seen in + 1 */
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree guint *seen = g_new (guint, MAX (n_rows, 1));
+  guint order[MAX_CLASSES + 1];
   gboolean strings = c->strings != NULL;
 
   if (c->type == AX_COLUMN_DATE || c->type == AX_COLUMN_DATETIME)
@@ -185,11 +188,13 @@ encode_classes (const AxModelConfig *config,
       char buf[64];
       const char *s = ax_column_format_value (c, r, buf, sizeof buf);
 
-      if (s && !g_hash_table_contains (index, s))
+      seen[r] = s ? GPOINTER_TO_UINT (g_hash_table_lookup (index, s)) : 0;
+      if (s && seen[r] == 0)
         {
           char *key = g_strdup (s);
-          g_hash_table_insert (index, key, NULL);
           g_ptr_array_add (names, key);
+          seen[r] = names->len;
+          g_hash_table_insert (index, key, GUINT_TO_POINTER (names->len));
           if (names->len > MAX_CLASSES)
             {
               g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
@@ -243,16 +248,11 @@ encode_classes (const AxModelConfig *config,
   for (guint i = 0; i < names->len; i++)
     {
       t->class_names[i] = g_strdup (names->pdata[i]);
-      g_hash_table_insert (index, g_strdup (names->pdata[i]), GUINT_TO_POINTER (i + 1));
+      order[GPOINTER_TO_UINT (g_hash_table_lookup (index, names->pdata[i]))] = i;
     }
   for (guint r = 0; r < n_rows; r++)
-    {
-      char buf[64];
-      const char *s = ax_column_format_value (c, r, buf, sizeof buf);
-
-      if (s)
-        t->y[r] = GPOINTER_TO_UINT (g_hash_table_lookup (index, s)) - 1.0;
-    }
+    if (seen[r] > 0)
+      t->y[r] = order[seen[r]];
   return TRUE;
 }
 
@@ -503,7 +503,6 @@ measure_importance (AxModel              *model,
   g_autofree double *sample_y = NULL, *sample_w = NULL;
   AxTarget sample_t;
   g_autofree double *base_pred = NULL;
-  g_autoptr(AxMetrics) base = NULL;
   double base_score;
   g_autofree guint *group = g_new (guint, MAX (n_features, 1));
   guint width, per_group;
@@ -543,8 +542,7 @@ measure_importance (AxModel              *model,
       n = PERMUTATION_ROWS;
     }
   base_pred = ax_model_predict_raw (model, valid);
-  base = ax_metrics_compute (valid_y, n, base_pred);
-  base_score = ax_metrics_score (base);
+  base_score = ax_metrics_score_of (valid_y, n, base_pred);
 
   r->n_importance = n_inputs;
   r->importance = g_new0 (AxImportance, n_inputs);
@@ -606,9 +604,8 @@ measure_importance (AxModel              *model,
           for (guint rep = 0; rep < PERMUTATION_REPEATS; rep++)
             {
               gsize first = (gsize) ((j - j0) * PERMUTATION_REPEATS + rep) * n;
-              g_autoptr(AxMetrics) m = ax_metrics_compute (valid_y, n, pred + first * width);
 
-              drop += base_score - ax_metrics_score (m);
+              drop += base_score - ax_metrics_score_of (valid_y, n, pred + first * width);
             }
           r->importance[j].permutation = drop / PERMUTATION_REPEATS;
         }
