@@ -331,25 +331,41 @@ shuffle_copy_worker (gpointer data)
           const gint32 *base = job->base + (gsize) t * n;
 
           walk_from (job->dense, e->nodes + e->tree_start[tree], xs, nf, s, m, leaf);
-          for (guint k = 0; k < m; k++)
+          /* Without a branch where one output changes: a row whose leaf
+           * did not move adds exactly 0. */
+          if (e->values_f != NULL)
             {
-              guint i = s[k].row;
-              gint32 l = leaf[k], b = base[i];
+              const float *v = e->values_f + e->tree_start[tree];
+              double *d = delta + e->tree_output[tree];
 
-              if (l == b)
-                continue;
-              if (e->values_f != NULL)
+              for (guint k = 0; k < m; k++)
                 {
-                  const float *v = e->values_f + e->tree_start[tree];
-                  delta[(gsize) i * no + e->tree_output[tree]] += (double) v[l] - (double) v[b];
-                }
-              else
-                {
-                  const double *v = e->values + e->tree_start[tree] * no;
-                  for (guint o = 0; o < no; o++)
-                    delta[(gsize) i * no + o] += v[(gsize) l * no + o] - v[(gsize) b * no + o];
+                  guint i = s[k].row;
+                  d[(gsize) i * no] += (double) v[leaf[k]] - (double) v[base[i]];
                 }
             }
+          else if (no == 1)
+            {
+              const double *v = e->values + e->tree_start[tree];
+
+              for (guint k = 0; k < m; k++)
+                {
+                  guint i = s[k].row;
+                  delta[i] += v[leaf[k]] - v[base[i]];
+                }
+            }
+          else
+            for (guint k = 0; k < m; k++)
+              {
+                guint i = s[k].row;
+                gint32 l = leaf[k], b = base[i];
+                const double *v = e->values + e->tree_start[tree] * no;
+
+                if (l == b)
+                  continue;
+                for (guint o = 0; o < no; o++)
+                  delta[(gsize) i * no + o] += v[(gsize) l * no + o] - v[(gsize) b * no + o];
+              }
         }
 
       for (guint f = 0; f < nf; f++)
