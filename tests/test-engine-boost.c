@@ -421,6 +421,38 @@ check_agrees_with_xgboost (const Data     *train,
                   k, mismatches, n);
   g_assert_cmpuint (mismatches, ==, 0);
 
+  /* The blob holds the model in XGBoost's UBJSON (version 2); one of
+   * version 1, with the model in XGBoost's JSON, predicts the same. */
+  {
+    const char *json;
+    bst_ulong json_len;
+    g_autoptr(GByteArray) old = g_byte_array_new ();
+    g_autoptr(GBytes) old_blob = NULL;
+    guint32 version = GUINT32_TO_LE (1);
+    guint64 le_len;
+    AxFitted *reloaded;
+    g_autofree double *again = NULL;
+
+    g_assert_cmpuint (bytes[4], ==, 2);
+    g_assert_cmpint (bytes[32], ==, '{');
+    g_assert_cmpint (bytes[33], ==, 'L');
+    g_assert_cmpint (XGBoosterSaveModelToBuffer (booster, "{\"format\": \"json\"}", &json_len, &json), ==, 0);
+    g_assert_cmpint (json[0], ==, '{');
+    g_assert_cmpint (json[1], ==, '"');
+    le_len = GUINT64_TO_LE ((guint64) json_len);
+    g_byte_array_append (old, bytes, 4);
+    g_byte_array_append (old, (const guint8 *) &version, 4);
+    g_byte_array_append (old, bytes + 8, 16);
+    g_byte_array_append (old, (const guint8 *) &le_len, 8);
+    g_byte_array_append (old, (const guint8 *) json, json_len);
+    old_blob = g_bytes_new (old->data, old->len);
+    reloaded = boost ()->load (old_blob, NULL);
+    g_assert_nonnull (reloaded);
+    again = predict (reloaded, test);
+    g_assert_cmpmem (again, n * MAX (k, 1) * sizeof (double), ours, n * MAX (k, 1) * sizeof (double));
+    boost ()->free (reloaded);
+  }
+
   XGDMatrixFree (d);
   XGBoosterFree (booster);
   boost ()->free (fitted);
@@ -514,7 +546,7 @@ test_boost_blob_newer (void)
   g_autofree guint8 *data = g_memdup2 (bytes, size);
   g_autoptr(GBytes) newer = NULL;
   g_autoptr(GError) error = NULL;
-  guint32 version = GUINT32_TO_LE (2);
+  guint32 version = GUINT32_TO_LE (3);
 
   g_assert_cmpmem (data, 4, "AXGB", 4);
   memcpy (data + 4, &version, 4);
@@ -541,6 +573,40 @@ test_boost_blob_damaged (void)
       g_assert_null (boost ()->load (part, &error));
       g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB);
     }
+
+  /* The model cut short, its length in the header: the reader of XGBoost's
+   * UBJSON refuses each cut without reading past the end (the sanitizers
+   * would say), and bytes changed anywhere are refused or read safely. */
+  for (gsize cut = 33; cut < size; cut += MAX ((size - 33) / 300, 1))
+    {
+      g_autoptr(GByteArray) b = g_byte_array_new ();
+      g_autoptr(GBytes) part = NULL;
+      g_autoptr(GError) error = NULL;
+      guint64 le_len = GUINT64_TO_LE ((guint64) (cut - 32));
+
+      g_byte_array_append (b, data, 24);
+      g_byte_array_append (b, (const guint8 *) &le_len, 8);
+      g_byte_array_append (b, data + 32, cut - 32);
+      part = g_bytes_new (b->data, b->len);
+      g_assert_null (boost ()->load (part, &error));
+      g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB);
+    }
+  for (gsize at = 32; at < size; at += MAX ((size - 32) / 300, 1))
+    for (guint v = 0; v < 3; v++)
+      {
+        static const guint8 values[] = { 0x00, 0x7f, 0xff };
+        g_autofree guint8 *changed = g_memdup2 (data, size);
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(GError) error = NULL;
+        AxFitted *loaded;
+
+        changed[at] = values[v];
+        bytes = g_bytes_new (changed, size);
+        loaded = boost ()->load (bytes, &error);
+        if (loaded == NULL)
+          g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_BLOB);
+        boost ()->free (loaded);
+      }
 
   /* Intact header, model bytes that are not a model. */
   memset (garbled + 32, 'x', size - 32);

@@ -1,10 +1,12 @@
-/* ax-boost-trees.c — reading XGBoost's JSON model and predicting with it
+/* ax-boost-trees.c — reading XGBoost's model and predicting with it
  *
- * The JSON is read by a small scanner that keeps only what prediction
- * needs (the objective, the base score, and each tree's children, split
- * features, split values and default directions) and skips the rest
- * unparsed: the model of 100 rounds is about 700 KB, which a general JSON
- * parser would turn into some 150,000 nodes first.
+ * The model, in XGBoost's JSON or its binary form of it (UBJSON, which
+ * XGBoost writes several times faster), is read by a small scanner that
+ * keeps only what prediction needs (the objective, the base score, and
+ * each tree's children, split features, split values and default
+ * directions) and skips the rest unparsed: the model of 100 rounds is
+ * about 700 KB of JSON, which a general parser would turn into some
+ * 150,000 nodes first.
  *
  * XGBoost 1.7's CPU predictor, followed here: each row's margin starts at
  * the base score (as a margin: logit(base_score) for binary:logistic) in
@@ -49,13 +51,24 @@ struct _AxBoostTrees {
 typedef struct {
   const char *p, *end;
   guint       nesting;
+  gboolean    ubj;           /* UBJSON, else JSON text */
 } Scan;
+
 
 static void
 skip_space (Scan *s)
 {
   while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
     s->p++;
+}
+
+/* Whether only (JSON's) space is left. */
+static gboolean
+at_end (Scan *s)
+{
+  if (!s->ubj)
+    skip_space (s);
+  return s->p == s->end;
 }
 
 static gboolean
@@ -105,11 +118,19 @@ static gboolean skip_value (Scan *s);
 /* Calls @member for each member of an object; it must read the value. */
 typedef gboolean (*MemberFunc) (Scan *s, const char *key, gsize len, gpointer data);
 
+static gboolean ubj_read_object  (Scan *s, MemberFunc member, gpointer data);
+static gboolean ubj_skip_value   (Scan *s);
+static gboolean ubj_read_string  (Scan *s, const char **str, gsize *len);
+static gboolean ubj_read_number  (Scan *s, double *out);
+static gboolean ubj_read_numbers (Scan *s, GArray *out, GArray *ints);
+
 static gboolean
 read_object (Scan       *s,
              MemberFunc  member,
              gpointer    data)
 {
+  if (s->ubj)
+    return ubj_read_object (s, member, data);
   if (!eat (s, '{') || ++s->nesting > MAX_NESTING)
     return FALSE;
   if (!eat (s, '}'))
@@ -142,6 +163,8 @@ skip_member (Scan       *s,
 static gboolean
 skip_value (Scan *s)
 {
+  if (s->ubj)
+    return ubj_skip_value (s);
   skip_space (s);
   if (s->p >= s->end)
     return FALSE;
@@ -178,36 +201,22 @@ skip_value (Scan *s)
   }
 }
 
-/* A number, written as one or inside a string ("5E-1", as XGBoost writes
- * its parameters); "[x]" strings (XGBoost 3's vector base score) give x. */
+/* The number in @str (@len bytes; "[x]", XGBoost 3's vector base score,
+ * gives x). */
 static gboolean
-read_number (Scan   *s,
-             double *out)
+parse_number (const char *str,
+              gsize       len,
+              double     *out)
 {
   char buf[64];
-  const char *str;
-  gsize len;
   char *end;
 
-  skip_space (s);
-  if (s->p < s->end && *s->p == '"')
+  if (len >= 2 && str[0] == '[' && str[len - 1] == ']')
     {
-      if (!read_string (s, &str, &len))
+      str++;
+      len -= 2;
+      if (memchr (str, ',', len) != NULL)
         return FALSE;
-      if (len >= 2 && str[0] == '[' && str[len - 1] == ']')
-        {
-          str++;
-          len -= 2;
-          if (memchr (str, ',', len) != NULL)
-            return FALSE;
-        }
-    }
-  else
-    {
-      str = s->p;
-      while (s->p < s->end && (g_ascii_isalnum (*s->p) || *s->p == '-' || *s->p == '+' || *s->p == '.'))
-        s->p++;
-      len = (gsize) (s->p - str);
     }
   if (len == 0 || len >= sizeof buf)
     return FALSE;
@@ -217,6 +226,33 @@ read_number (Scan   *s,
   return *end == '\0';
 }
 
+/* A number, written as one or inside a string ("5E-1", as XGBoost writes
+ * its parameters). */
+static gboolean
+read_number (Scan   *s,
+             double *out)
+{
+  const char *str;
+  gsize len;
+
+  if (s->ubj)
+    return ubj_read_number (s, out);
+  skip_space (s);
+  if (s->p < s->end && *s->p == '"')
+    {
+      if (!read_string (s, &str, &len))
+        return FALSE;
+    }
+  else
+    {
+      str = s->p;
+      while (s->p < s->end && (g_ascii_isalnum (*s->p) || *s->p == '-' || *s->p == '+' || *s->p == '.'))
+        s->p++;
+      len = (gsize) (s->p - str);
+    }
+  return parse_number (str, len, out);
+}
+
 /* An array of numbers into @out (doubles), or of whole numbers into @ints
  * (gint64); booleans are 0 and 1. */
 static gboolean
@@ -224,6 +260,8 @@ read_numbers (Scan   *s,
               GArray *out,
               GArray *ints)
 {
+  if (s->ubj)
+    return ubj_read_numbers (s, out, ints);
   if (!eat (s, '['))
     return FALSE;
   if (eat (s, ']'))
@@ -264,6 +302,286 @@ read_numbers (Scan   *s,
   return eat (s, ']');
 }
 
+/* UBJSON, as XGBoost writes it: an object is '{', then each key (its
+ * length as an integer, then its bytes) and value, then '}'; an array is
+ * '[' and its values up to ']', or '[' '#' count and that many values, or
+ * '[' '$' type '#' count and that many values of one type, bare.  Numbers
+ * are big-endian: 'i' int8, 'U' uint8, 'I' int16, 'l' int32, 'L' int64,
+ * 'd' float32, 'D' float64; strings are 'S', a length, the bytes. */
+
+static gsize
+ubj_size (char marker)
+{
+  switch (marker)
+    {
+    case 'i': case 'U': case 'C': return 1;
+    case 'I': return 2;
+    case 'l': case 'd': return 4;
+    case 'L': case 'D': return 8;
+    default: return 0;
+    }
+}
+
+static gboolean
+ubj_marker (Scan *s,
+            char *marker)
+{
+  if (s->p >= s->end)
+    return FALSE;
+  *marker = *s->p++;
+  return TRUE;
+}
+
+/* A number of type @marker, which must be one, as a double; integers
+ * beyond 2^53 are refused. */
+static gboolean
+ubj_value (Scan   *s,
+           char    marker,
+           double *out)
+{
+  gsize size = ubj_size (marker);
+  const guint8 *b = (const guint8 *) s->p;
+  guint64 u = 0;
+
+  if (size == 0 || marker == 'C' || (gsize) (s->end - s->p) < size)
+    return FALSE;
+  for (gsize i = 0; i < size; i++)
+    u = u << 8 | b[i];
+  s->p += size;
+  switch (marker)
+    {
+    case 'i': *out = (gint8) u; return TRUE;
+    case 'U': *out = (guint8) u; return TRUE;
+    case 'I': *out = (gint16) u; return TRUE;
+    case 'l': *out = (gint32) u; return TRUE;
+    case 'L':
+      *out = (double) (gint64) u;
+      return (gint64) u >= -(G_GINT64_CONSTANT (1) << 53) && (gint64) u <= (G_GINT64_CONSTANT (1) << 53);
+    case 'd':
+      {
+        guint32 u32 = (guint32) u;
+        float f;
+        memcpy (&f, &u32, sizeof f);
+        *out = f;
+        return TRUE;
+      }
+    case 'D':
+      memcpy (out, &u, sizeof *out);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* A length or count: an integer, at most what is left of the input. */
+static gboolean
+ubj_count (Scan  *s,
+           gsize *n)
+{
+  char marker;
+  double v;
+
+  if (!ubj_marker (s, &marker) || marker == 'd' || marker == 'D' || !ubj_value (s, marker, &v) ||
+      v < 0 || v > (double) (s->end - s->p))
+    return FALSE;
+  *n = (gsize) v;
+  return TRUE;
+}
+
+/* The bytes of a key (no marker) or, with @marked, of a string value. */
+static gboolean
+ubj_bytes (Scan        *s,
+           gboolean     marked,
+           const char **str,
+           gsize       *len)
+{
+  char marker;
+
+  if (marked && (!ubj_marker (s, &marker) || (marker != 'S' && marker != 'H')))
+    return FALSE;
+  if (!ubj_count (s, len))
+    return FALSE;
+  *str = s->p;
+  s->p += *len;
+  return TRUE;
+}
+
+static gboolean
+ubj_read_string (Scan        *s,
+                 const char **str,
+                 gsize       *len)
+{
+  return ubj_bytes (s, TRUE, str, len);
+}
+
+/* After an array's '[': its type (0 if none) and count (G_MAXSIZE if it
+ * ends with ']'). */
+static gboolean
+ubj_array_header (Scan  *s,
+                  char  *type,
+                  gsize *count)
+{
+  *type = 0;
+  *count = G_MAXSIZE;
+  if (s->p < s->end && *s->p == '$')
+    {
+      s->p++;
+      if (!ubj_marker (s, type) || s->p >= s->end || *s->p != '#')
+        return FALSE;
+    }
+  if (s->p < s->end && *s->p == '#')
+    {
+      s->p++;
+      if (!ubj_count (s, count))
+        return FALSE;
+    }
+  /* A typed array's values take their bytes: refuse counts beyond them. */
+  return *type == 0 || (ubj_size (*type) > 0 && *count <= (gsize) (s->end - s->p) / ubj_size (*type));
+}
+
+/* Whether the array read with ubj_array_header() has a value left
+ * (the @i-th), eating its closing ']' when it has not. */
+static gboolean
+ubj_array_more (Scan  *s,
+                gsize  count,
+                gsize  i)
+{
+  if (count != G_MAXSIZE)
+    return i < count;
+  if (s->p < s->end && *s->p == ']')
+    {
+      s->p++;
+      return FALSE;
+    }
+  return s->p < s->end;
+}
+
+static gboolean
+ubj_read_object (Scan       *s,
+                 MemberFunc  member,
+                 gpointer    data)
+{
+  if (s->p >= s->end || *s->p != '{' || ++s->nesting > MAX_NESTING)
+    return FALSE;
+  s->p++;
+  for (;;)
+    {
+      const char *key;
+      gsize len;
+
+      if (s->p >= s->end)
+        return FALSE;
+      if (*s->p == '}')
+        break;
+      if (!ubj_bytes (s, FALSE, &key, &len) || !member (s, key, len, data))
+        return FALSE;
+    }
+  s->p++;
+  s->nesting--;
+  return TRUE;
+}
+
+static gboolean
+ubj_skip_value (Scan *s)
+{
+  char marker;
+
+  if (s->p >= s->end)
+    return FALSE;
+  if (*s->p == '{')
+    return ubj_read_object (s, skip_member, NULL);
+  if (!ubj_marker (s, &marker))
+    return FALSE;
+  switch (marker)
+    {
+    case '[':
+      {
+        char type;
+        gsize count;
+
+        if (++s->nesting > MAX_NESTING || !ubj_array_header (s, &type, &count))
+          return FALSE;
+        if (type != 0)
+          s->p += count * ubj_size (type);
+        else
+          for (gsize i = 0; ubj_array_more (s, count, i); i++)
+            if (!ubj_skip_value (s))
+              return FALSE;
+        s->nesting--;
+        return TRUE;
+      }
+    case 'S':
+    case 'H':
+      {
+        const char *str;
+        gsize len;
+
+        s->p--;
+        return ubj_read_string (s, &str, &len);
+      }
+    case 'T': case 'F': case 'Z': case 'N':
+      return TRUE;
+    default:
+      if (ubj_size (marker) == 0 || (gsize) (s->end - s->p) < ubj_size (marker))
+        return FALSE;
+      s->p += ubj_size (marker);
+      return TRUE;
+    }
+}
+
+/* A number, or a string holding one (as XGBoost writes its parameters). */
+static gboolean
+ubj_read_number (Scan   *s,
+                 double *out)
+{
+  char marker;
+
+  if (s->p < s->end && (*s->p == 'S' || *s->p == 'H'))
+    {
+      const char *str;
+      gsize len;
+
+      return ubj_read_string (s, &str, &len) && parse_number (str, len, out);
+    }
+  return ubj_marker (s, &marker) && ubj_value (s, marker, out);
+}
+
+/* As read_numbers(); whole numbers must be integers in gint32's range. */
+static gboolean
+ubj_read_numbers (Scan   *s,
+                  GArray *out,
+                  GArray *ints)
+{
+  char marker, type;
+  gsize count;
+
+  if (!ubj_marker (s, &marker) || marker != '[' || !ubj_array_header (s, &type, &count))
+    return FALSE;
+  for (gsize i = 0; ubj_array_more (s, count, i); i++)
+    {
+      double v;
+      char t = type;
+
+      if (t == 0 && !ubj_marker (s, &t))
+        return FALSE;
+      if (ints != NULL && (t == 'T' || t == 'F'))
+        v = t == 'T';
+      else if (!ubj_value (s, t, &v))
+        return FALSE;
+      if (ints != NULL)
+        {
+          gint64 w = (gint64) v;
+
+          if (t == 'd' || t == 'D' || v < G_MININT32 || v > G_MAXINT32)
+            return FALSE;
+          g_array_append_val (ints, w);
+        }
+      else
+        g_array_append_val (out, v);
+    }
+  return TRUE;
+}
+
 /* The model */
 
 typedef struct {
@@ -297,6 +615,8 @@ read_string_value (Scan *s)
   const char *str;
   gsize len;
 
+  if (s->ubj)
+    return ubj_read_string (s, &str, &len) ? g_strndup (str, len) : NULL;
   return read_string (s, &str, &len) ? g_strndup (str, len) : NULL;
 }
 
@@ -393,6 +713,29 @@ add_tree (Model            *m,
   return TRUE;
 }
 
+/* Reads one tree object and lays it out. */
+static gboolean
+read_tree (Scan       *s,
+           Model      *m,
+           TreeArrays *t)
+{
+  g_array_set_size (t->left, 0);
+  g_array_set_size (t->right, 0);
+  g_array_set_size (t->feature, 0);
+  g_array_set_size (t->default_left, 0);
+  g_array_set_size (t->split_type, 0);
+  g_array_set_size (t->cond, 0);
+  g_array_set_size (t->gain, 0);
+  if (!read_object (s, tree_member, t))
+    return FALSE;
+  if (!add_tree (m, t))
+    {
+      m->bad_tree = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 trees_array (Scan  *s,
              Model *m)
@@ -405,30 +748,30 @@ trees_array (Scan  *s,
   };
   gboolean ok = FALSE;
 
-  if (!eat (s, '['))
-    goto out;
-  if (!eat (s, ']'))
+  if (s->ubj)
     {
-      do
-        {
-          g_array_set_size (t.left, 0);
-          g_array_set_size (t.right, 0);
-          g_array_set_size (t.feature, 0);
-          g_array_set_size (t.default_left, 0);
-          g_array_set_size (t.split_type, 0);
-          g_array_set_size (t.cond, 0);
-          g_array_set_size (t.gain, 0);
-          if (!read_object (s, tree_member, &t))
-            goto out;
-          if (!add_tree (m, &t))
-            {
-              m->bad_tree = TRUE;
-              goto out;
-            }
-        }
-      while (eat (s, ','));
-      if (!eat (s, ']'))
+      char marker, type;
+      gsize count;
+
+      if (!ubj_marker (s, &marker) || marker != '[' || !ubj_array_header (s, &type, &count) || type != 0)
         goto out;
+      for (gsize i = 0; ubj_array_more (s, count, i); i++)
+        if (!read_tree (s, m, &t))
+          goto out;
+    }
+  else
+    {
+      if (!eat (s, '['))
+        goto out;
+      if (!eat (s, ']'))
+        {
+          do
+            if (!read_tree (s, m, &t))
+              goto out;
+          while (eat (s, ','));
+          if (!eat (s, ']'))
+            goto out;
+        }
     }
   ok = TRUE;
 out:
@@ -554,18 +897,20 @@ model_clear (Model *m)
 }
 
 AxBoostTrees *
-ax_boost_trees_read (const char  *json,
+ax_boost_trees_read (const char  *model,
                      gsize        len,
                      guint        n_features,
                      guint        n_rounds,
                      GError     **error)
 {
   Model m = { 0 };
-  Scan s = { json, json + len, 0 };
+  /* UBJSON's first key starts with its length's integer marker; JSON's
+   * with a quote (or space). */
+  Scan s = { model, model + len, 0, len >= 2 && model[0] == '{' && ubj_size (model[1]) > 0 };
   g_autoptr(AxBoostTrees) t = NULL;
   guint groups, per_round, n_trees;
 
-  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (model != NULL, NULL);
 
   m.num_parallel_tree = 1;
   m.tree_info = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -578,7 +923,7 @@ ax_boost_trees_read (const char  *json,
   /* XGBoost writes the trees before the number of classes (its keys are
    * in alphabetical order): every tree is laid out, and those past the
    * rounds wanted are dropped below. */
-  if (!read_object (&s, root_member, &m) || (skip_space (&s), s.p != s.end) ||
+  if (!read_object (&s, root_member, &m) || !at_end (&s) ||
       g_strcmp0 (m.booster, "gbtree") != 0 || !m.has_base_score ||
       !isfinite (m.base_score) || m.num_feature != n_features ||
       !(m.num_class >= 0 && m.num_class <= MAX_GROUPS) ||

@@ -22,10 +22,10 @@ typedef enum {
   AX_BOOST_LINK_SOFTMAX,    /* multi:softprob */
 } AxBoostLink;
 
-/* Reads the first @n_rounds rounds of the model in @json (@len bytes),
- * which must have @n_features features.  NULL with @error set when it is
- * not such a model or is damaged. */
-AxBoostTrees *ax_boost_trees_read    (const char          *json,
+/* Reads the first @n_rounds rounds of the model in @model (@len bytes of
+ * XGBoost's JSON or UBJSON), which must have @n_features features.  NULL
+ * with @error set when it is not such a model or is damaged. */
+AxBoostTrees *ax_boost_trees_read    (const char          *model,
                                       gsize                len,
                                       guint                n_features,
                                       guint                n_rounds,
