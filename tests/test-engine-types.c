@@ -888,6 +888,52 @@ test_stats_edge_cases (void)
   }
 }
 
+/* Many values go through a radix sort, few through comparisons: both
+ * give the ascending order, with negatives, both zeros, infinities, the
+ * smallest and largest doubles and many equal values. */
+static void
+test_stats_sort_doubles (void)
+{
+  static const double special[] = { 0.0, -0.0, INFINITY, -INFINITY, DBL_MIN, -DBL_MIN,
+                                    DBL_MAX, -DBL_MAX, 4.9e-324, 1.0, -1.0 };
+  guint sizes[] = { 0, 1, 7, 255, 256, 3001 };
+  guint64 state = 88172645463325252ull;
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      guint n = sizes[s];
+      g_autofree double *v = g_new (double, MAX (n, 1));
+      g_autofree double *want = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+          if (i % 5 == 0)
+            v[i] = special[state % G_N_ELEMENTS (special)];
+          else if (i % 5 == 1)
+            v[i] = (double) (state % 7) - 3;          /* many equal values */
+          else
+            v[i] = ((double) (state >> 11) * 0x1.0p-53 - 0.5) * pow (10, (double) (state % 40) - 20);
+        }
+      /* The order wanted, by insertion. */
+      want = g_memdup2 (v, MAX (n, 1) * sizeof (double));
+      for (guint i = 1; i < n; i++)
+        for (guint j = i; j > 0 && want[j - 1] > want[j]; j--)
+          {
+            double t = want[j];
+            want[j] = want[j - 1];
+            want[j - 1] = t;
+          }
+      ax_sort_doubles (v, n);
+      for (guint i = 0; i < n; i++)
+        {
+          g_assert_cmpfloat (v[i], ==, want[i]);
+          if (i > 0)
+            g_assert_true (v[i - 1] <= v[i]);
+        }
+    }
+}
+
 static void
 test_stats_categories (void)
 {
@@ -963,6 +1009,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/stats/numeric", test_stats_numeric);
   g_test_add_func ("/engine/stats/edge-cases", test_stats_edge_cases);
   g_test_add_func ("/engine/stats/categories", test_stats_categories);
+  g_test_add_func ("/engine/stats/sort-doubles", test_stats_sort_doubles);
 
   return g_test_run ();
 }

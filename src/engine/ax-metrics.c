@@ -5,6 +5,7 @@
  */
 
 #include "ax-metrics.h"
+#include "ax-stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -47,56 +48,10 @@ regression_metrics (AxMetrics    *m,
   m->mape = n_ape > 0 ? sum_ape / n_ape : NAN;
 }
 
-typedef struct {
-  guint64  key;          /* orders as the score does */
-  double   score;
-  guint    positive;
-} Scored;
-
-/* A key that orders doubles (no NaN) as their values do. */
-static inline guint64
-score_key (double v)
-{
-  guint64 u;
-
-  if (v == 0)
-    v = 0;      /* -0 sorts with +0 */
-  memcpy (&u, &v, sizeof u);
-  return (u & G_GUINT64_CONSTANT (0x8000000000000000)) ? ~u : u | G_GUINT64_CONSTANT (0x8000000000000000);
-}
-
-/* Sorts @n scored rows by score: a least-significant-digit radix sort of
- * the keys, eight passes of 8 bits, any pass whose digit is the same in
- * every key skipped.  @tmp holds @n. */
-static void
-sort_scored (Scored *s,
-             Scored *tmp,
-             guint   n)
-{
-  for (guint shift = 0; shift < 64; shift += 8)
-    {
-      guint count[256] = { 0 }, at = 0;
-
-      for (guint i = 0; i < n; i++)
-        count[(s[i].key >> shift) & 0xff]++;
-      if (count[(s[0].key >> shift) & 0xff] == n)
-        continue;
-      for (guint d = 0; d < 256; d++)
-        {
-          guint c = count[d];
-          count[d] = at;
-          at += c;
-        }
-      for (guint i = 0; i < n; i++)
-        tmp[count[(s[i].key >> shift) & 0xff]++] = s[i];
-      memcpy (s, tmp, (gsize) n * sizeof *s);
-    }
-}
-
 /* The area under the ROC curve of scores[i * stride] for the rows whose
- * class is @positive against all others: the Mann-Whitney U statistic over
- * average ranks, so tied scores count one half.  NAN when either side has
- * no rows. */
+ * class is @positive against all others: the share of (positive,
+ * negative) pairs the positive wins, a tie counting one half (the
+ * Mann-Whitney U statistic).  NAN when either side has no rows. */
 static double
 auc_one_vs_rest (const double *y,
                  const double *pred,
@@ -104,36 +59,35 @@ auc_one_vs_rest (const double *y,
                  guint         stride,
                  guint         positive)
 {
-  g_autofree Scored *s = g_new (Scored, MAX (n, 1));
-  g_autofree Scored *tmp = g_new (Scored, MAX (n, 1));
-  double rank_sum = 0;
-  guint64 n_pos = 0, n_neg;
+  g_autofree double *pos = g_new (double, MAX (n, 1)), *neg = g_new (double, MAX (n, 1));
+  gsize n_pos = 0, n_neg = 0, below = 0, not_above = 0;
+  double u = 0;
 
   for (guint i = 0; i < n; i++)
     {
-      s[i].score = pred[(gsize) i * stride + positive];
-      s[i].key = score_key (s[i].score);
-      s[i].positive = (guint) y[i] == positive;
-      n_pos += s[i].positive;
+      double s = pred[(gsize) i * stride + positive];
+
+      if ((guint) y[i] == positive)
+        pos[n_pos++] = s;
+      else
+        neg[n_neg++] = s;
     }
-  n_neg = n - n_pos;
   if (n_pos == 0 || n_neg == 0)
     return NAN;
 
-  sort_scored (s, tmp, n);
-  for (guint i = 0; i < n;)
+  ax_sort_doubles (pos, n_pos);
+  ax_sort_doubles (neg, n_neg);
+  for (gsize i = 0; i < n_pos; i++)
     {
-      guint j = i, pos_in_tie = 0;
-      double avg_rank;
-
-      while (j < n && s[j].score == s[i].score)
-        pos_in_tie += s[j++].positive;
-      /* Ranks i+1 .. j, averaged over the tie. */
-      avg_rank = (i + 1 + j) / 2.0;
-      rank_sum += avg_rank * pos_in_tie;
-      i = j;
+      /* Negatives below this positive, and not above it. */
+      while (below < n_neg && neg[below] < pos[i])
+        below++;
+      not_above = MAX (not_above, below);
+      while (not_above < n_neg && neg[not_above] <= pos[i])
+        not_above++;
+      u += below + 0.5 * (not_above - below);
     }
-  return (rank_sum - (double) n_pos * (n_pos + 1) / 2) / ((double) n_pos * n_neg);
+  return u / ((double) n_pos * n_neg);
 }
 
 static guint
