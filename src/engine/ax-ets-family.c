@@ -12,6 +12,7 @@
 
 #include "ax-config.h"
 #include "ax-forecast-private.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -127,23 +128,17 @@ typedef struct {
   AxEtsSpec     *specs;
   guint          n_specs;
   AxEtsFit     **fits;
-  gint           next;
   GCancellable  *cancellable;
 } SelectJob;
 
-static gpointer
-select_worker (gpointer data)
+static void
+select_task (guint    i,
+             gpointer data)
 {
   SelectJob *job = data;
 
-  for (;;)
-    {
-      guint i = (guint) g_atomic_int_add (&job->next, 1);
-      if (i >= job->n_specs || g_cancellable_is_cancelled (job->cancellable))
-        break;
-      job->fits[i] = ax_ets_fit (job->y, job->n, &job->specs[i], job->m, NULL);
-    }
-  return NULL;
+  if (!g_cancellable_is_cancelled (job->cancellable))
+    job->fits[i] = ax_ets_fit (job->y, job->n, &job->specs[i], job->m, NULL);
 }
 
 static gboolean
@@ -166,8 +161,7 @@ ax_ets_select (const double    *y,
   static const AxEtsKind seasons[] = { AX_ETS_MULT, AX_ETS_ADD, AX_ETS_NONE };
   AxEtsSpec specs[18];
   AxEtsFit *fits[18] = { NULL };
-  SelectJob job = { y, n, m, specs, 0, fits, 0, cancellable };
-  g_autofree GThread **threads = NULL;
+  SelectJob job = { y, n, m, specs, 0, fits, cancellable };
   AxEtsFit *best = NULL;
 
   for (guint si = 0; si < G_N_ELEMENTS (seasons); si++)
@@ -186,13 +180,7 @@ ax_ets_select (const double    *y,
             specs[job.n_specs++] = s;
           }
 
-  n_threads = MIN (MAX (n_threads, 1), job.n_specs);
-  threads = g_new0 (GThread *, MAX (n_threads, 1));
-  for (guint i = 1; i < n_threads; i++)
-    threads[i] = g_thread_new ("ax-ets", select_worker, &job);
-  select_worker (&job);
-  for (guint i = 1; i < n_threads; i++)
-    g_thread_join (threads[i]);
+  ax_run_tasks (job.n_specs, MAX (n_threads, 1), select_task, &job);
 
   for (guint i = 0; i < job.n_specs; i++)
     {
