@@ -281,7 +281,9 @@ importance_chart (const char *importance_json)
   ax_chart_set_empty_text (AX_CHART (chart), _("This version has no feature importance"));
   if (values->len)
     ax_bar_chart_set_data (chart, (const char *const *) labels->pdata, (const double *) values->data, NULL, values->len);
-  return chart_frame (GTK_WIDGET (chart), 280);
+  /* Tall enough for every bar to keep its name and value: the chart
+   * leaves out names and values that do not fit across a bar. */
+  return chart_frame (GTK_WIDGET (chart), MAX (280, 100 + 26 * (int) values->len));
 }
 
 static GtkWidget *
