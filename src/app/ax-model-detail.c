@@ -922,14 +922,22 @@ comparison (AxModelsPage         *self,
     gtk_widget_set_margin_bottom (gtk_grid_get_child_at (GTK_GRID (table), c, r - 1), 12);
   gtk_box_append (GTK_BOX (box), table);
 
-  /* Each version's charts side by side, one column each. */
+  /* Each version's charts side by side, one column each, under its name. */
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  for (int c = 0; c < 2; c++)
+    {
+      g_autofree char *name = g_strdup_printf (_("Version %u"), c == 0 ? a->version : b->version);
+      GtkWidget *l = heading (name);
+
+      gtk_widget_set_margin_top (l, 6);
+      gtk_grid_attach (GTK_GRID (grid), l, c, 0, 1, 1);
+    }
   if (ma)
-    add_charts (GTK_GRID (grid), 0, 0, 1, ma, a, NULL);
+    add_charts (GTK_GRID (grid), 1, 0, 1, ma, a, NULL);
   if (mb)
-    add_charts (GTK_GRID (grid), 0, 1, 1, mb, b, NULL);
+    add_charts (GTK_GRID (grid), 1, 1, 1, mb, b, NULL);
   gtk_box_append (GTK_BOX (box), grid);
   return box;
 }
