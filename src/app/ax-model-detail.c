@@ -9,6 +9,7 @@
 #include "ax-config.h"
 #include "ax-models-page-private.h"
 #include "ax-charts.h"
+#include "ax-prediction-format.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -742,10 +743,14 @@ show_overview (AxModelsPage          *self,
   adw_preferences_group_set_title (model, _("Model"));
   adw_preferences_group_set_title (data, _("Data"));
   adw_preferences_group_set_title (training, _("Training"));
-  version_text = g_strdup_printf (_("%u of %u, trained %s"), info->active_version, info->n_versions,
-                                  v ? v->created : "—");
+  {
+    g_autofree char *trained = v ? ax_prediction_format_time (v->created) : g_strdup ("—");
+
+    version_text = g_strdup_printf (_("%u of %u, trained %s"), info->active_version, info->n_versions,
+                                    trained);
+  }
   info_row (model, _("Active version"), version_text);
-  deployed = admin && admin->deployed ? g_strdup (admin->deployed) : g_strdup (_("Not deployed yet"));
+  deployed = admin && admin->deployed ? ax_prediction_format_time (admin->deployed) : g_strdup (_("Not deployed yet"));
   info_row (model, info->is_active ? _("Deployed since") : _("Deactivated; last deployed"), deployed);
   {
     g_autofree char *n = g_strdup_printf ("%'" G_GINT64_FORMAT, info->n_predictions);
@@ -960,17 +965,18 @@ show_versions (AxModelsPage      *self,
       GtkWidget *check = gtk_check_button_new ();
       g_autofree char *title = g_strdup_printf (_("Version %u"), v->version);
       g_autofree char *subtitle = NULL;
+      g_autofree char *when = ax_prediction_format_time (v->created);
       const char *metric;
       double value;
 
       if (ax_model_admin_headline (v->metrics, &metric, &value))
         {
           g_autofree char *f = ax_model_detail_format_metric (metric, value);
-          subtitle = g_strdup_printf (_("%s · %s %s · %'" G_GINT64_FORMAT " training rows of “%s”"), v->created,
+          subtitle = g_strdup_printf (_("%s · %s %s · %'" G_GINT64_FORMAT " training rows of “%s”"), when,
                                       ax_model_detail_metric_label (metric), f, v->n_train, v->dataset_name);
         }
       else
-        subtitle = g_strdup_printf (_("%s · on “%s”"), v->created, v->dataset_name);
+        subtitle = g_strdup_printf (_("%s · on “%s”"), when, v->dataset_name);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), v->version == self->compare_a || v->version == self->compare_b);
