@@ -370,6 +370,14 @@ test_scale_nice_ticks (void)
   ax_scale_linear_ticks (326, 18823, 6, &t);
   check_labels (&t, "5k|10k|15k");
 
+  /* Counts tick on whole numbers however few they are. */
+  ax_scale_integer_ticks (1, 2, 5, &t);
+  check_labels (&t, "1|2");
+  ax_scale_integer_ticks (1, 6, 8, &t);
+  check_labels (&t, "1|2|3|4|5|6");
+  ax_scale_integer_ticks (0, 100, 5, &t);
+  check_labels (&t, "0|20|40|60|80|100");
+
   {
     g_autofree char *a = ax_scale_format_number (1234567, 1);
     g_autofree char *b = ax_scale_format_value (1234567);

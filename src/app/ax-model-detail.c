@@ -308,6 +308,7 @@ curve_chart (const char *curve_json,
       g_array_append_val (y, sy);
     }
   ax_chart_set_title (AX_CHART (chart), _("Validation curve"));
+  ax_line_chart_set_integer_x (chart, TRUE);
   ax_chart_set_axis_titles (AX_CHART (chart), _("Tree or round"),
                             g_strcmp0 (task, "classification") == 0 ? _("Log loss") : _("R²"));
   ax_chart_set_empty_text (AX_CHART (chart), _("This algorithm trains in one step"));

@@ -125,11 +125,18 @@ filter_row (GtkListBoxRow *row,
 static void
 update_no_match (AxModelsPage *self)
 {
-  gboolean any = FALSE;
+  gboolean any = FALSE, rows = FALSE;
 
   for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->model_list)); c; c = gtk_widget_get_next_sibling (c))
-    if (GTK_IS_LIST_BOX_ROW (c) && filter_row (GTK_LIST_BOX_ROW (c), self))
-      any = TRUE;
+    if (GTK_IS_LIST_BOX_ROW (c))
+      {
+        rows = TRUE;
+        if (filter_row (GTK_LIST_BOX_ROW (c), self))
+          any = TRUE;
+      }
+  /* Before the first model is trained there is nothing to filter. */
+  gtk_label_set_text (GTK_LABEL (self->no_match_label),
+                      rows ? _("No model matches the filters") : _("No models yet"));
   gtk_widget_set_visible (self->no_match_label, !any);
 }
 
@@ -690,6 +697,7 @@ ax_models_page_init (AxModelsPage *self)
   self->curve_chart = GTK_WIDGET (ax_line_chart_new ());
   gtk_widget_set_hexpand (self->curve_chart, TRUE);
   ax_chart_set_title (AX_CHART (self->curve_chart), _("Validation curve"));
+  ax_line_chart_set_integer_x (AX_LINE_CHART (self->curve_chart), TRUE);
   ax_chart_set_axis_titles (AX_CHART (self->curve_chart), _("Tree or round"),
                             _("Score (R², or log loss for classes)"));
   ax_chart_set_empty_text (AX_CHART (self->curve_chart), _("The score appears after the first tree or round"));

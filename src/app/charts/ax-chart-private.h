@@ -58,6 +58,7 @@ typedef struct {
   gboolean   no_grid;
   AxTicks    ticks;             /* filled by the layout */
   guint      category_every;    /* categories: label every n-th (1 = all) */
+  gboolean   integer;           /* linear: ticks on whole numbers only */
 } AxAxis;
 
 struct _AxChartFrame {

@@ -186,11 +186,13 @@ ax_scale_format_value (double v)
   return format_grouped (v, MIN (12, 3 - (int) floor (log10 (a))), TRUE, "");
 }
 
-void
-ax_scale_linear_ticks (double   lo,
-                       double   hi,
-                       guint    max_ticks,
-                       AxTicks *out)
+/* ax_scale_linear_ticks() with a step of at least @min_step. */
+static void
+ticks_at_least (double   lo,
+                double   hi,
+                guint    max_ticks,
+                double   min_step,
+                AxTicks *out)
 {
   double step, first;
 
@@ -198,7 +200,7 @@ ax_scale_linear_ticks (double   lo,
   if (!isfinite (lo) || !isfinite (hi) || hi <= lo)
     return;
   max_ticks = CLAMP (max_ticks, 1, AX_SCALE_MAX_TICKS - 1);
-  step = ax_scale_nice_step (hi - lo, max_ticks);
+  step = MAX (ax_scale_nice_step (hi - lo, max_ticks), min_step);
   out->step = step;
   first = ceil (lo / step - 1e-9);
   for (double k = first; out->n < AX_SCALE_MAX_TICKS; k++)
@@ -216,6 +218,25 @@ ax_scale_linear_ticks (double   lo,
       out->n++;
     }
 }
+
+void
+ax_scale_linear_ticks (double   lo,
+                       double   hi,
+                       guint    max_ticks,
+                       AxTicks *out)
+{
+  ticks_at_least (lo, hi, max_ticks, 0, out);
+}
+
+void
+ax_scale_integer_ticks (double   lo,
+                        double   hi,
+                        guint    max_ticks,
+                        AxTicks *out)
+{
+  ticks_at_least (lo, hi, max_ticks, 1, out);
+}
+
 
 /* Civil dates */
 

@@ -36,6 +36,8 @@ void   ax_scale_nice_range (double *lo, double *hi, guint max_ticks);
 /* The multiples of the nice step that lie in [lo, hi] (at most @max_ticks + 1
  * of them), labelled with ax_scale_format_number(). */
 void   ax_scale_linear_ticks (double lo, double hi, guint max_ticks, AxTicks *out);
+/* The same on whole numbers only (a step of at least 1), for counts. */
+void   ax_scale_integer_ticks (double lo, double hi, guint max_ticks, AxTicks *out);
 
 /* A tick label for @v on an axis whose step is @step: thousands separators
  * ("12,500") for steps below 1000, SI suffixes ("250k", "1.2M", "3G") from

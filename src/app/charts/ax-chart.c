@@ -416,9 +416,12 @@ compute_ticks (AxAxis  *axis,
        * ticks do not leave half the plot empty. */
       if (axis->nice || axis->hi <= axis->lo)
         ax_scale_nice_range (&axis->lo, &axis->hi, MAX (max_ticks, 5));
-      ax_scale_linear_ticks (axis->lo, axis->hi, max_ticks, &axis->ticks);
-      for (guint m = max_ticks + 1; axis->ticks.n < 2 && m <= 10; m++)
-        ax_scale_linear_ticks (axis->lo, axis->hi, m, &axis->ticks);
+      void (*ticks) (double, double, guint, AxTicks *) =
+        axis->integer ? ax_scale_integer_ticks : ax_scale_linear_ticks;
+
+      ticks (axis->lo, axis->hi, max_ticks, &axis->ticks);
+      for (guint m = max_ticks + 1; axis->ticks.n < 2 && m <= 10 && !axis->integer; m++)
+        ticks (axis->lo, axis->hi, m, &axis->ticks);
     }
 }
 

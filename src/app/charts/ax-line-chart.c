@@ -34,6 +34,7 @@ struct _AxLineChart {
   GPtrArray *markers;
   GArray    *rules;
   gboolean   time_axis;
+  gboolean   integer_x;
   double     resolution;    /* typical spacing of the first series */
 
   gboolean   zoomed;
@@ -494,7 +495,7 @@ line_chart_draw (AxChart      *chart,
                  AxChartFrame *frame)
 {
   AxLineChart *self = AX_LINE_CHART (chart);
-  AxAxis xa = { .kind = self->time_axis ? AX_AXIS_TIME : AX_AXIS_LINEAR };
+  AxAxis xa = { .kind = self->time_axis ? AX_AXIS_TIME : AX_AXIS_LINEAR, .integer = self->integer_x };
   AxAxis ya = { .kind = AX_AXIS_LINEAR, .nice = TRUE };
   guint columns = (guint) MAX (frame->area.w, 1);
   g_autofree Points *series = g_new0 (Points, self->series->len + 1);
@@ -759,6 +760,15 @@ ax_line_chart_set_time_axis (AxLineChart *self,
 {
   g_return_if_fail (AX_IS_LINE_CHART (self));
   self->time_axis = !!time_axis;
+  ax_chart_data_changed (AX_CHART (self));
+}
+
+void
+ax_line_chart_set_integer_x (AxLineChart *self,
+                             gboolean     integer_x)
+{
+  g_return_if_fail (AX_IS_LINE_CHART (self));
+  self->integer_x = !!integer_x;
   ax_chart_data_changed (AX_CHART (self));
 }
 

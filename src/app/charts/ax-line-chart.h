@@ -13,6 +13,8 @@ AxLineChart *ax_line_chart_new          (void);
 /* Whether x values are times: seconds since 1970-01-01 UTC, with calendar
  * ticks that read well at every zoom (years, months, days, hours). */
 void  ax_line_chart_set_time_axis (AxLineChart *self, gboolean time_axis);
+/* Whether x values are counts (trees, rounds): ticks on whole numbers. */
+void  ax_line_chart_set_integer_x (AxLineChart *self, gboolean integer_x);
 /* Adds a series (arrays copied; a NaN y is a gap; points are sorted by x).
  * Returns the series' index; colours come from a palette in order. */
 guint ax_line_chart_add_series    (AxLineChart *self, const char *name,
