@@ -17,6 +17,7 @@
 #include "ax-application.h"
 #include "ax-charts.h"
 #include "ax-import.h"
+#include "ax-prediction-format.h"
 #include "ax-predictions-page.h"
 #include "ax-project.h"
 #include "ax-store-predictions.h"
@@ -302,6 +303,23 @@ test_predictions_workflow (void)
   wait_ms (100);
 }
 
+/* Percentages do not round a near-certainty up to one, nor a small
+ * chance down to none. */
+static void
+test_predictions_percent (void)
+{
+  struct { double p; const char *text; } cases[] = {
+    { 0.37, "37 %" }, { 0.994, "99 %" }, { 0.996, "> 99 %" }, { 1.0, "100 %" },
+    { 0.0, "0 %" }, { 0.004, "< 1 %" }, { 0.006, "1 %" }, { NAN, "—" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = ax_prediction_format_percent (cases[i].p);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,6 +333,7 @@ main (int argc, char **argv)
   app = ax_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
+  g_test_add_func ("/app/predictions/percent", test_predictions_percent);
   g_test_add_func ("/app/predictions/workflow", test_predictions_workflow);
   rc = g_test_run ();
 

@@ -165,7 +165,7 @@ bind_cell (GtkSignalListItemFactory *factory,
       double v = g_ascii_strtod (text, &end);
       if (end != text && *end == '\0')
         shown = g_str_equal (batch->names[col], "confidence") || g_str_has_prefix (batch->names[col], "probability_")
-                ? g_strdup_printf ("%.0f %%", 100 * v) : ax_prediction_format_number (v);
+                ? ax_prediction_format_percent (v) : ax_prediction_format_number (v);
     }
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), shown ? shown : text ? text : "");
 }

@@ -36,6 +36,18 @@ ax_prediction_format_number (double v)
 }
 
 char *
+ax_prediction_format_percent (double p)
+{
+  if (!isfinite (p))
+    return g_strdup ("—");
+  if (p < 1 && 100 * p >= 99.5)
+    return g_strdup ("> 99 %");
+  if (p > 0 && 100 * p < 0.5)
+    return g_strdup ("< 1 %");
+  return g_strdup_printf ("%.0f %%", 100 * p);
+}
+
+char *
 ax_prediction_format_time (const char *iso)
 {
   g_autoptr(GDateTime) utc = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;

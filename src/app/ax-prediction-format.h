@@ -10,6 +10,11 @@ G_BEGIN_DECLS
  * significant digits below; "—" when @v is not finite. */
 char *ax_prediction_format_number (double v);
 
+/* A probability @p (0 to 1) in whole percent: "37 %"; "> 99 %" and
+ * "< 1 %" where rounding would claim a certainty @p does not have;
+ * "—" when @p is not finite. */
+char *ax_prediction_format_percent (double p);
+
 /* An ISO 8601 UTC time ("2024-01-15T10:30:00Z") in local time, to the
  * minute ("2024-01-15 11:30"); @iso itself when it does not read. */
 char *ax_prediction_format_time   (const char *iso);

@@ -199,7 +199,7 @@ cell_text (AxPredictionEntry *e,
       o = parse_object (e->output, &keep);
       if (o && json_object_has_member (o, "confidence") &&
           !JSON_NODE_HOLDS_NULL (json_object_get_member (o, "confidence")))
-        return g_strdup_printf ("%.0f %%", 100 * json_object_get_double_member (o, "confidence"));
+        return ax_prediction_format_percent (json_object_get_double_member (o, "confidence"));
       return g_strdup ("");
     case COL_ACTUAL:
       if (e->actual == NULL)

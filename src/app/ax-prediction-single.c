@@ -449,7 +449,7 @@ show_result (AxPredictionSingle    *self,
           GtkWidget *name = gtk_label_new (p->class_names[c]);
           GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
           double prob = p->probability[c];
-          g_autofree char *pct = g_strdup_printf ("%.0f %%", 100 * prob);
+          g_autofree char *pct = ax_prediction_format_percent (prob);
           GtkWidget *value = gtk_label_new (pct);
 
           gtk_label_set_xalign (GTK_LABEL (name), 0);
@@ -482,7 +482,8 @@ show_result (AxPredictionSingle    *self,
     }
   if (p->confidence && isfinite (p->confidence[0]))
     {
-      g_autofree char *conf = g_strdup_printf (_("Confidence: %.0f %%"), 100 * p->confidence[0]);
+      g_autofree char *pct = ax_prediction_format_percent (p->confidence[0]);
+      g_autofree char *conf = g_strdup_printf (_("Confidence: %s"), pct);
       gtk_label_set_text (self->confidence_label, conf);
       gtk_level_bar_set_value (self->confidence_bar, CLAMP (p->confidence[0], 0, 1));
       gtk_widget_set_visible (GTK_WIDGET (self->confidence_label), TRUE);
