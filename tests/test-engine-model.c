@@ -1688,9 +1688,10 @@ test_calibrate_classes (void)
 }
 
 /* A range's confidence is the share of the validation scores (absolute
- * residuals here: no spread) at most 0.1 |prediction|: checked against a
- * plain count at the scores, between them, below and above them, with
- * repeated scores, for every number of scores up to 40. */
+ * residuals here: no spread) at most 0.1 |prediction|, the new row counted
+ * among them (k / (n + 1), never 1): checked against a plain count at the
+ * scores, between them, below and above them, with repeated scores, for
+ * every number of scores up to 40. */
 static void
 test_calibrate_range_confidence (void)
 {
@@ -1728,7 +1729,8 @@ test_calibrate_range_confidence (void)
 
           for (guint i = 0; i < n; i++)
             below += fabs (y[i]) <= t;
-          g_assert_cmpfloat (conf[j], ==, (double) below / n);
+          g_assert_cmpfloat (conf[j], ==, (double) below / (n + 1));
+          g_assert_cmpfloat (conf[j], <, 1);
         }
     }
 }

@@ -335,7 +335,8 @@ ax_calibration_uses_spread (const AxCalibration *cal)
   return cal->use_spread;
 }
 
-/* The share of validation scores at most @t. */
+/* The share of validation scores at most @t, the new row counted among
+ * them (k / (n + 1)): a finite sample never makes a value certain. */
 static double
 score_cdf (const AxCalibration *cal,
            double               t)
@@ -353,7 +354,7 @@ score_cdf (const AxCalibration *cal,
       base = base[half - 1] <= t ? base + half : base;
       len -= half;
     }
-  return (double) ((guint) (base - s) + (base[0] <= t)) / cal->scores->len;
+  return (double) ((guint) (base - s) + (base[0] <= t)) / (cal->scores->len + 1);
 }
 
 void
