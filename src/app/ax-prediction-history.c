@@ -227,7 +227,7 @@ setup_label (GtkSignalListItemFactory *factory,
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), col == COL_ID ? 3 : col == COL_TIME ? 16 : 6);
   gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label),
                                  col == COL_INPUT || col == COL_CONTEXT ? 36 : col == COL_ID ? 5 : col == COL_TIME ? 17 : 12);
-  if (col == COL_ID || col == COL_VALUE || col == COL_CONFIDENCE)
+  if (col == COL_ID || col == COL_VALUE || col == COL_RANGE || col == COL_CONFIDENCE)
     {
       gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
       gtk_widget_add_css_class (label, "numeric");
@@ -278,6 +278,9 @@ setup_actual (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_editable_label_new ("");
 
   gtk_editable_set_width_chars (GTK_EDITABLE (label), 8);
+  /* Aligned as the predictions beside it. */
+  gtk_editable_set_alignment (GTK_EDITABLE (label), 1);
+  gtk_widget_add_css_class (label, "numeric");
   gtk_widget_set_tooltip_text (label, _("Type the value that really happened; Enter records it"));
   g_object_set_data (G_OBJECT (label), "list-item", item);
   g_signal_connect (label, "notify::editing", G_CALLBACK (on_actual_editing), self);
