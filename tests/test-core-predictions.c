@@ -8,6 +8,7 @@
 
 #include "ax-import.h"
 #include "ax-predictions.h"
+#include "ax-reader.h"
 #include "ax-store-models.h"
 #include "ax-store-predictions.h"
 #include "ax-test-util.h"
@@ -244,6 +245,30 @@ test_batch_actuals_accuracy (Fixture       *fx,
   g_assert_cmpstr (batch->cells[0], ==, "1");
   g_assert_nonnull (batch->cells[pred_col]);
   g_assert_true (g_file_query_exists (batch->output, NULL));
+
+  /* The rows kept for display are the file's, cell for cell. */
+  {
+    AxReadOptions options = { .format = AX_FORMAT_CSV, .delimiter = ',' };
+    g_autoptr(AxReader) written = ax_reader_open (batch->output, &options, NULL, &error);
+    const char **fields;
+    guint64 line;
+    guint row = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (written->n_columns, ==, batch->n_columns);
+    for (guint c = 0; c < batch->n_columns; c++)
+      g_assert_cmpstr (written->names[c], ==, batch->names[c]);
+    while (ax_reader_next (written, &fields, &line, &error))
+      {
+        g_assert_cmpuint (row, <, batch->n_rows);
+        for (guint c = 0; c < batch->n_columns; c++)
+          g_assert_cmpstr (fields[c] && *fields[c] ? fields[c] : NULL, ==,
+                           batch->cells[(gsize) row * batch->n_columns + c]);
+        row++;
+      }
+    g_assert_no_error (error);
+    g_assert_cmpuint (row, ==, batch->n_rows);
+  }
 
   /* Each recorded row carries its id in its context. */
   store = ax_store_open (fx->project, &error);

@@ -379,37 +379,36 @@ ax_prediction_batch_free (AxPredictionBatch *batch)
   g_free (batch);
 }
 
-/* Reads the output CSV into @batch's cells. */
-static gboolean
-read_output (AxPredictionBatch  *batch,
-             GCancellable       *cancellable,
-             GError            **error)
-{
-  AxReadOptions options = { .format = AX_FORMAT_CSV, .delimiter = ',' };
-  g_autoptr(AxReader) reader = ax_reader_open (batch->output, &options, cancellable, error);
-  g_autoptr(GPtrArray) cells = NULL;
-  const char **fields;
-  guint64 line;
+/* The predictor's rows, kept for display as they are written. */
+typedef struct {
+  AxPredictionBatch *batch;
+  GPtrArray         *cells;
+} Collect;
 
-  if (reader == NULL)
-    return FALSE;
-  batch->n_columns = reader->n_columns;
-  batch->names = g_strdupv (reader->names);
-  batch->chunk = g_string_chunk_new (1 << 16);
-  cells = g_ptr_array_sized_new (batch->result.n_rows * batch->n_columns);
-  while (ax_reader_next (reader, &fields, &line, error))
-    {
-      for (guint c = 0; c < batch->n_columns; c++)
-        g_ptr_array_add (cells, fields[c] && *fields[c]
-                                ? g_string_chunk_insert_const (batch->chunk, fields[c]) : NULL);
-      batch->n_rows++;
-      if ((batch->n_rows & 4095) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-    }
-  if (error && *error)
-    return FALSE;
-  batch->cells = (const char **) g_ptr_array_steal (cells, NULL);
-  return TRUE;
+static void
+collect_columns (const char *const *names,
+                 guint              n,
+                 gpointer           data)
+{
+  Collect *c = data;
+
+  c->batch->n_columns = n;
+  c->batch->names = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    c->batch->names[i] = g_strdup (names[i]);
+}
+
+static void
+collect_row (const char *const *cells,
+             guint              n,
+             gpointer           data)
+{
+  Collect *c = data;
+
+  g_return_if_fail (n == c->batch->n_columns);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (c->cells, *cells[i] ? g_string_chunk_insert_const (c->batch->chunk, cells[i]) : NULL);
+  c->batch->n_rows++;
 }
 
 AxPredictionBatch *
@@ -426,7 +425,9 @@ ax_prediction_batch_run (const char      *project_path,
   g_autoptr(AxReader) reader = NULL;
   g_autofree char *out_path = NULL;
   g_autofree char *source = NULL;
-  Stage stage = { progress, progress_data, 0, 0.9 };
+  Stage stage = { progress, progress_data, 0, 1.0 };
+  Collect collect = { NULL, NULL };
+  AxPredictSink sink = { collect_columns, collect_row, &collect };
 
   g_return_val_if_fail (dataset != NULL || input != NULL, NULL);
   batch->dir = g_dir_make_tmp (NULL, error);
@@ -452,17 +453,19 @@ ax_prediction_batch_run (const char      *project_path,
 
   out_path = g_build_filename (batch->dir, "predictions.csv", NULL);
   batch->output = g_file_new_for_path (out_path);
+  batch->chunk = g_string_chunk_new (1 << 16);
+  collect.batch = batch;
+  collect.cells = g_ptr_array_new ();
   if (!ax_train_predict_file (project_path, model_ref, dataset ? NULL : input, g_steal_pointer (&reader),
-                              batch->output, source, stage_progress, &stage, cancellable,
+                              batch->output, source, &sink, stage_progress, &stage, cancellable,
                               &batch->result, error))
     {
       /* Nothing was written: nothing to remove. */
       g_clear_object (&batch->output);
+      g_ptr_array_unref (collect.cells);
       return NULL;
     }
-  stage_progress (1.0, _("Reading the results"), &stage);
-  if (!read_output (batch, cancellable, error))
-    return NULL;
+  batch->cells = (const char **) g_ptr_array_free (collect.cells, FALSE);
   if (batch->n_inputs > batch->n_columns)
     batch->n_inputs = batch->n_columns;
   if (progress)

@@ -106,10 +106,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxPredictionBatch, ax_prediction_batch_free)
  * @dataset is NULL, with @model_ref; records them all (each with the
  * context {"request_source": "batch", "source": ..., "row": N} plus the
  * row's columns the model does not use, so that actuals can later be
- * matched on an identifier) and reads the results back for display.  A
- * dataset's rows are read from the project as the predictor goes, with
- * no CSV copy of it; the predictions' CSV (@output) is what Export
- * copies. */
+ * matched on an identifier) and keeps the rows for display as the
+ * predictor writes them.  A dataset's rows are read from the project as
+ * the predictor goes, with no CSV copy of it; the predictions' CSV
+ * (@output) is what Export copies. */
 AxPredictionBatch *ax_prediction_batch_run (const char      *project_path,
                                             const char      *model_ref,
                                             const char      *dataset,

@@ -506,6 +506,7 @@ typedef struct {
   gboolean            has_score;
   const char         *source;     /* for each prediction's context, or NULL */
   gboolean           *used;       /* per column of the file: a model input */
+  const AxPredictSink *sink;      /* nullable */
 } Batch;
 
 /* Converts the batch's records into a frame of the file's columns: the
@@ -611,6 +612,11 @@ predict_batch (Batch    *b,
   g_autofree gint64 *ids = NULL;
   g_autoptr(GString) json = g_string_sized_new (1 << 16);
   g_autofree char *created = NULL;
+  g_autoptr(GString) cells = g_string_sized_new (256);
+  /* Outputs: the value, its range and confidence, probabilities, score. */
+  g_autofree gsize *out_at = NULL;
+  g_autofree const char **row_cells = NULL;
+  guint n_out;
   gint64 t0;
 
   if (b->records->len == 0)
@@ -623,6 +629,8 @@ predict_batch (Batch    *b,
   if (p == NULL)
     return FALSE;
   result->model_seconds += (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
+  out_at = g_new (gsize, 5 + (gsize) p->n_classes);
+  row_cells = g_new (const char *, reader->n_columns + 5 + (gsize) p->n_classes);
 
   /* Every record's input, output and context JSON in one buffer, each
    * ended by a NUL: their starts are gathered once the buffer has stopped
@@ -639,30 +647,54 @@ predict_batch (Batch    *b,
             g_string_append_c (b->text, ',');
           ax_export_append_field (b->text, fields[c]);
         }
-      g_string_append_c (b->text, ',');
+      /* The row's outputs, each ended by a NUL, then written out. */
+      g_string_truncate (cells, 0);
+      n_out = 0;
       if (p->task == AX_TASK_CLASSIFICATION)
         {
           guint k = (guint) p->value[r];
-          ax_export_append_field (b->text, k < p->n_classes ? p->class_names[k] : "");
+          g_string_append (cells, k < p->n_classes ? p->class_names[k] : "");
         }
       else
-        ax_export_append_number (b->text, p->value[r]);
-      g_string_append_c (b->text, ',');
-      ax_export_append_number (b->text, p->lower ? p->lower[r] : NAN);
-      g_string_append_c (b->text, ',');
-      ax_export_append_number (b->text, p->upper ? p->upper[r] : NAN);
-      g_string_append_c (b->text, ',');
-      ax_export_append_number (b->text, p->confidence ? p->confidence[r] : NAN);
+        ax_export_append_number (cells, p->value[r]);
+      out_at[n_out++] = 0;
+      g_string_append_c (cells, '\0');
+      {
+        double more[] = { p->lower ? p->lower[r] : NAN, p->upper ? p->upper[r] : NAN,
+                          p->confidence ? p->confidence[r] : NAN };
+
+        for (guint i = 0; i < G_N_ELEMENTS (more); i++)
+          {
+            out_at[n_out++] = cells->len;
+            ax_export_append_number (cells, more[i]);
+            g_string_append_c (cells, '\0');
+          }
+      }
       if (p->task == AX_TASK_CLASSIFICATION && p->probability)
         for (guint k = 0; k < p->n_classes; k++)
           {
-            g_string_append_c (b->text, ',');
-            ax_export_append_number (b->text, p->probability[(gsize) r * p->n_classes + k]);
+            out_at[n_out++] = cells->len;
+            ax_export_append_number (cells, p->probability[(gsize) r * p->n_classes + k]);
+            g_string_append_c (cells, '\0');
           }
       if (b->has_score)
         {
+          out_at[n_out++] = cells->len;
+          ax_export_append_number (cells, p->score ? p->score[r] : NAN);
+          g_string_append_c (cells, '\0');
+        }
+      for (guint i = 0; i < n_out; i++)
+        {
           g_string_append_c (b->text, ',');
-          ax_export_append_number (b->text, p->score ? p->score[r] : NAN);
+          ax_export_append_field (b->text, cells->str + out_at[i]);
+        }
+      if (b->sink != NULL)
+        {
+          for (guint c = 0; c < reader->n_columns; c++)
+            row_cells[c] = fields[c] ? fields[c] : "";
+          for (guint i = 0; i < n_out; i++)
+            row_cells[reader->n_columns + i] = cells->str + out_at[i];
+          b->sink->row (row_cells, reader->n_columns + n_out, b->sink->data);
         }
       g_string_append (b->text, "\r\n");
 
@@ -716,28 +748,27 @@ append_header (Batch *b)
   AxReader *reader = b->reader;
   const AxModelReport *report = ax_model_get_report (b->result->model);
   static const char *const fixed[] = { "prediction", "lower_bound", "upper_bound", "confidence" };
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
   for (guint c = 0; c < reader->n_columns; c++)
-    {
-      if (c)
-        g_string_append_c (b->text, ',');
-      ax_export_append_field (b->text, reader->names[c]);
-    }
+    g_ptr_array_add (names, g_strdup (reader->names[c]));
   for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
-    {
-      g_string_append_c (b->text, ',');
-      g_string_append (b->text, fixed[i]);
-    }
+    g_ptr_array_add (names, g_strdup (fixed[i]));
   if (report->task == AX_TASK_CLASSIFICATION)
     for (guint k = 0; k < report->n_classes; k++)
-      {
-        g_autofree char *name = g_strconcat ("probability_", report->class_names[k], NULL);
-        g_string_append_c (b->text, ',');
-        ax_export_append_field (b->text, name);
-      }
+      g_ptr_array_add (names, g_strconcat ("probability_", report->class_names[k], NULL));
   if (b->has_score)
-    g_string_append (b->text, ",score");
+    g_ptr_array_add (names, g_strdup ("score"));
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      if (i)
+        g_string_append_c (b->text, ',');
+      ax_export_append_field (b->text, names->pdata[i]);
+    }
   g_string_append (b->text, "\r\n");
+  if (b->sink != NULL)
+    b->sink->columns ((const char *const *) names->pdata, names->len, b->sink->data);
 }
 
 static gboolean
@@ -752,17 +783,18 @@ write_text (Batch         *b,
 }
 
 static gboolean
-predict_file (const char       *project_path,
-              const char       *model_ref,
-              GFile            *input,
-              AxReader         *given,
-              GFile            *output,
-              const char       *source,
-              AxProgressFunc    progress,
-              gpointer          progress_data,
-              GCancellable     *cancellable,
-              AxPredictResult  *result,
-              GError          **error)
+predict_file (const char          *project_path,
+              const char          *model_ref,
+              GFile               *input,
+              AxReader            *given,
+              GFile               *output,
+              const char          *source,
+              const AxPredictSink *sink,
+              AxProgressFunc       progress,
+              gpointer             progress_data,
+              GCancellable        *cancellable,
+              AxPredictResult     *result,
+              GError             **error)
 {
   g_autoptr(AxStore) store = NULL;
   g_autoptr(AxReader) reader = given;
@@ -852,6 +884,7 @@ predict_file (const char       *project_path,
   b.has_score = ax_model_get_config (result->model)->model_type == AX_MODEL_LEAD_SCORING;
   b.source = source;
   b.used = used;
+  b.sink = sink;
   append_header (&b);
 
   /* Every batch joins one transaction: the predictions appear together,
@@ -907,19 +940,20 @@ fail:
 }
 
 gboolean
-ax_train_predict_file (const char       *project_path,
-                       const char       *model_ref,
-                       GFile            *input,
-                       AxReader         *reader,
-                       GFile            *output,
-                       const char       *source,
-                       AxProgressFunc    progress,
-                       gpointer          progress_data,
-                       GCancellable     *cancellable,
-                       AxPredictResult  *result,
-                       GError          **error)
+ax_train_predict_file (const char          *project_path,
+                       const char          *model_ref,
+                       GFile               *input,
+                       AxReader            *reader,
+                       GFile               *output,
+                       const char          *source,
+                       const AxPredictSink *sink,
+                       AxProgressFunc       progress,
+                       gpointer             progress_data,
+                       GCancellable        *cancellable,
+                       AxPredictResult     *result,
+                       GError             **error)
 {
-  if (predict_file (project_path, model_ref, input, reader, output, source, progress, progress_data,
+  if (predict_file (project_path, model_ref, input, reader, output, source, sink, progress, progress_data,
                     cancellable, result, error))
     return TRUE;
   ax_predict_result_clear (result);
@@ -937,7 +971,7 @@ ax_predict_file (const char       *project_path,
                  AxPredictResult  *result,
                  GError          **error)
 {
-  return ax_train_predict_file (project_path, model_ref, input, NULL, output, NULL, progress,
+  return ax_train_predict_file (project_path, model_ref, input, NULL, output, NULL, NULL, progress,
                                 progress_data, cancellable, result, error);
 }
 

@@ -54,22 +54,33 @@ gboolean ax_train_predict_json (const char       *project_path,
                                 const char       *context,
                                 AxPredictResult  *result,
                                 GError          **error);
+/* What ax_train_predict_file() writes, as it writes it: the output's
+ * column names once, then each row's cells ("" where empty), the same
+ * text as in the CSV but unquoted.  For a view that shows the rows without
+ * reading the file back; the pointers last only for the call. */
+typedef struct {
+  void     (*columns) (const char *const *names, guint n, gpointer data);
+  void     (*row)     (const char *const *cells, guint n, gpointer data);
+  gpointer   data;
+} AxPredictSink;
+
 /* ax_predict_file() on the records of @reader (taken; nullable: @input
  * is opened), recording with each prediction, when @source is not NULL,
  * its context: {"request_source": "batch", "source": @source, "row": the
  * row's number, and the row's columns the model does not use (an
- * identifier, the target) by name}.  Messages name @input, else
- * @source. */
-gboolean ax_train_predict_file (const char       *project_path,
-                                const char       *model_ref,
-                                GFile            *input,
-                                AxReader         *reader,
-                                GFile            *output,
-                                const char       *source,
-                                AxProgressFunc    progress,
-                                gpointer          progress_data,
-                                GCancellable     *cancellable,
-                                AxPredictResult  *result,
-                                GError          **error);
+ * identifier, the target) by name}; each output row also goes to @sink
+ * (nullable).  Messages name @input, else @source. */
+gboolean ax_train_predict_file (const char          *project_path,
+                                const char          *model_ref,
+                                GFile               *input,
+                                AxReader            *reader,
+                                GFile               *output,
+                                const char          *source,
+                                const AxPredictSink *sink,
+                                AxProgressFunc       progress,
+                                gpointer             progress_data,
+                                GCancellable        *cancellable,
+                                AxPredictResult     *result,
+                                GError             **error);
 
 G_END_DECLS
