@@ -172,6 +172,8 @@ test_models_workspace (void)
   row = ax_model_editor_get_field_row (editor, "model_name");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   gtk_editable_set_text (GTK_EDITABLE (ax_model_editor_get_field_row (editor, "model_name")), "diamond_prices");
+  /* Editing the field takes its error away. */
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
   combo_select (ax_model_editor_get_field_row (editor, "model_type"), "Price optimization");
   combo_select (ax_model_editor_get_field_row (editor, "dataset"), "diamonds");
   combo_select (ax_model_editor_get_field_row (editor, "target"), "price");

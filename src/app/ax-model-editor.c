@@ -106,6 +106,13 @@ clear_errors (AxModelEditor *self)
   g_hash_table_iter_init (&it, self->field_rows);
   while (g_hash_table_iter_next (&it, NULL, &row))
     {
+      gulong handler = GPOINTER_TO_SIZE (g_object_get_data (row, "error-handler"));
+
+      if (handler != 0)
+        {
+          g_signal_handler_disconnect (row, handler);
+          g_object_set_data (row, "error-handler", NULL);
+        }
       if (!gtk_widget_has_css_class (row, "error"))
         continue;
       gtk_widget_remove_css_class (row, "error");
@@ -124,6 +131,13 @@ clear_errors (AxModelEditor *self)
                                                    _("The columns the model learns from"));
         }
     }
+}
+
+/* The field in error was changed: the message no longer applies. */
+static void
+on_error_row_changed (AxModelEditor *self)
+{
+  clear_errors (self);
 }
 
 GtkWidget *
@@ -155,6 +169,13 @@ ax_model_editor_show_error (AxModelEditor *self,
   if (nice[0])
     nice[0] = g_unichar_toupper (nice[0]);
   gtk_widget_add_css_class (row, "error");
+  /* Until the field is edited or chosen again. */
+  if (GTK_IS_EDITABLE (row) || ADW_IS_COMBO_ROW (row))
+    {
+      gulong handler = g_signal_connect_swapped (row, GTK_IS_EDITABLE (row) ? "changed" : "notify::selected",
+                                                 G_CALLBACK (on_error_row_changed), self);
+      g_object_set_data (G_OBJECT (row), "error-handler", GSIZE_TO_POINTER (handler));
+    }
   if (ADW_IS_ACTION_ROW (row))
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), nice);
   else
