@@ -782,19 +782,19 @@ write_text (Batch         *b,
   return TRUE;
 }
 
-static gboolean
-predict_file (const char          *project_path,
-              const char          *model_ref,
-              GFile               *input,
-              AxReader            *given,
-              GFile               *output,
-              const char          *source,
-              const AxPredictSink *sink,
-              AxProgressFunc       progress,
-              gpointer             progress_data,
-              GCancellable        *cancellable,
-              AxPredictResult     *result,
-              GError             **error)
+gboolean
+ax_train_predict_file (const char          *project_path,
+                       const char          *model_ref,
+                       GFile               *input,
+                       AxReader            *given,
+                       GFile               *output,
+                       const char          *source,
+                       const AxPredictSink *sink,
+                       AxProgressFunc       progress,
+                       gpointer             progress_data,
+                       GCancellable        *cancellable,
+                       AxPredictResult     *result,
+                       GError             **error)
 {
   g_autoptr(AxStore) store = NULL;
   g_autoptr(AxReader) reader = given;
@@ -813,18 +813,18 @@ predict_file (const char          *project_path,
   memset (result, 0, sizeof *result);
   store = ax_store_open (project_path, error);
   if (store == NULL || !ax_train_load_model (store, model_ref, result, error))
-    return FALSE;
+    goto fail;
   if (ax_export_is_project_file (project_path, output))
     {
       g_autofree char *base = g_path_get_basename (project_path);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                    _("Will not write predictions over the project “%s” itself; choose another file"), base);
-      return FALSE;
+      goto fail;
     }
   if (reader == NULL)
     reader = ax_reader_open (input, &read_options, cancellable, error);
   if (reader == NULL)
-    return FALSE;
+    goto fail;
 
   /* Every input the model needs must be a column of the file. */
   specs = g_new0 (AxColumnSpec, reader->n_columns + 1);
@@ -845,7 +845,7 @@ predict_file (const char          *project_path,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        _("“%s” has no column “%s”; model “%s” needs it"),
                        in_base, name, result->model_name);
-          return FALSE;
+          goto fail;
         }
       /* An integer input meeting a fraction reads on as a real, as at
        * import; a date takes any layout the import knows, ISO first. */
@@ -866,13 +866,13 @@ predict_file (const char          *project_path,
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
                      _("Cannot write predictions to “%s”; choose a file in a folder"), base);
-        return FALSE;
+        goto fail;
       }
     tmp = g_file_get_child (parent, name);
   }
   out = g_file_replace (tmp, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, error);
   if (out == NULL)
-    return FALSE;
+    goto fail;
   b.result = result;
   b.store = store;
   b.reader = reader;
@@ -920,7 +920,7 @@ predict_file (const char          *project_path,
     {
       /* The file is in place but the project does not know of it. */
       g_file_delete (output, NULL, NULL);
-      return FALSE;
+      goto fail;
     }
   if (result->created == NULL)
     {
@@ -933,32 +933,14 @@ predict_file (const char          *project_path,
 fail:
   if (in_transaction)
     ax_store_rollback (store);
-  if (!g_output_stream_is_closed (G_OUTPUT_STREAM (out)))
+  if (out != NULL && !g_output_stream_is_closed (G_OUTPUT_STREAM (out)))
     g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
-  g_file_delete (tmp, NULL, NULL);
-  return FALSE;
-}
-
-gboolean
-ax_train_predict_file (const char          *project_path,
-                       const char          *model_ref,
-                       GFile               *input,
-                       AxReader            *reader,
-                       GFile               *output,
-                       const char          *source,
-                       const AxPredictSink *sink,
-                       AxProgressFunc       progress,
-                       gpointer             progress_data,
-                       GCancellable        *cancellable,
-                       AxPredictResult     *result,
-                       GError             **error)
-{
-  if (predict_file (project_path, model_ref, input, reader, output, source, sink, progress, progress_data,
-                    cancellable, result, error))
-    return TRUE;
+  if (out != NULL)
+    g_file_delete (tmp, NULL, NULL);
   ax_predict_result_clear (result);
   return FALSE;
 }
+
 
 gboolean
 ax_predict_file (const char       *project_path,
