@@ -1151,15 +1151,10 @@ predict_run (const AxBoostTrees *t,
   PredictJob job = { t, x, out, margin, 0 };
   guint n_blocks = (x->n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
   guint n_threads = MIN (MAX (g_get_num_processors (), 1), n_blocks);
-  g_autofree GThread **threads = g_new0 (GThread *, MAX (n_threads, 1));
 
   g_return_if_fail (t != NULL && x != NULL && x->n_features == t->n_features);
 
-  for (guint i = 1; i < n_threads; i++)
-    threads[i] = g_thread_new ("ax-boost-predict", predict_worker, &job);
-  predict_worker (&job);
-  for (guint i = 1; i < n_threads; i++)
-    g_thread_join (threads[i]);
+  ax_run_on_threads (n_threads, "ax-boost-predict", predict_worker, &job);
 }
 
 void

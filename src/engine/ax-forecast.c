@@ -47,6 +47,7 @@
 #include "ax-config.h"
 #include "ax-forecast-private.h"
 #include "ax-stats.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -315,7 +316,6 @@ run_backtest (AxForecaster       *fc,
   const AxTimeSeries *s = fc->series;
   guint K = 0, origins[64], min_train;
   g_autofree double *actual = NULL;
-  g_autofree GThread **threads = NULL;
   Backtest bt = { 0 };
   double scale;
 
@@ -364,12 +364,7 @@ run_backtest (AxForecaster       *fc,
       bt.failed[c] = full[c] == NULL;
     }
   n_threads = MIN (MAX (n_threads, 1), n_cand * K);
-  threads = g_new0 (GThread *, n_threads);
-  for (guint i = 1; i < n_threads; i++)
-    threads[i] = g_thread_new ("ax-backtest", backtest_worker, &bt);
-  backtest_worker (&bt);
-  for (guint i = 1; i < n_threads; i++)
-    g_thread_join (threads[i]);
+  ax_run_on_threads (n_threads, "ax-backtest", backtest_worker, &bt);
 
   actual = g_new (double, K * h);
   for (guint k = 0; k < K; k++)

@@ -17,6 +17,7 @@
 #include "ax-forest.h"
 #include "ax-metrics.h"
 #include "ax-tree.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -441,7 +442,6 @@ forest_fit (const AxMatrix       *train,
   g_autofree guint16 *klass = NULL;
   g_autofree double *weight = NULL;
   g_autofree float *valid_x = NULL;
-  g_autofree GThread **threads = NULL;
   AxFitted *fitted = NULL;
 
   g_return_val_if_fail (train != NULL && train_y != NULL, NULL);
@@ -551,12 +551,7 @@ forest_fit (const AxMatrix       *train,
   job.valid_pred = g_new0 (double *, n_trees);
   g_mutex_init (&job.lock);
 
-  threads = g_new0 (GThread *, n_threads);
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("ax-forest", fit_worker, &job);
-  fit_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  ax_run_on_threads (n_threads, "ax-forest", fit_worker, &job);
 
   if (!g_cancellable_set_error_if_cancelled (cancellable, error))
     fitted = assemble (job.trees, n_trees, task, tp.n_classes, nf);
@@ -688,13 +683,8 @@ predict_run (PredictJob *job)
 {
   guint n_blocks = (job->x->n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
   guint n_threads = MIN (MAX (g_get_num_processors (), 1), n_blocks);
-  g_autofree GThread **threads = g_new0 (GThread *, MAX (n_threads, 1));
 
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("ax-forest-predict", predict_worker, job);
-  predict_worker (job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  ax_run_on_threads (n_threads, "ax-forest-predict", predict_worker, job);
 }
 
 static void

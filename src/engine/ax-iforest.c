@@ -62,6 +62,7 @@
 #include "ax-detect-private.h"
 #include "ax-detectors-private.h"
 #include "ax-stats.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -883,15 +884,9 @@ score_matrix (const IForest  *f,
   ScoreJob job = { f, x, score, out, cancellable, 0, 0 };
   guint n_blocks = (x->n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
   guint n_threads = f->n_threads > 0 ? f->n_threads : MAX (g_get_num_processors (), 1);
-  g_autofree GThread **threads = NULL;
 
   n_threads = MAX (MIN (n_threads, n_blocks), 1);
-  threads = g_new0 (GThread *, n_threads);
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("ax-iforest-score", score_worker, &job);
-  score_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  ax_run_on_threads (n_threads, "ax-iforest-score", score_worker, &job);
   return !g_atomic_int_get (&job.stop);
 }
 
@@ -1018,7 +1013,6 @@ iforest_fit (const AxSeries       *series,
   const AxMatrix *x;
   g_autoptr(IForest) f = NULL;
   g_autoptr(AxMatrix) sample = NULL;
-  g_autofree GThread **threads = NULL;
   FitJob job = { 0 };
   guint n_threads;
   gboolean cancelled;
@@ -1072,12 +1066,7 @@ iforest_fit (const AxSeries       *series,
   g_mutex_init (&job.lock);
 
   n_threads = MIN (resolve_threads (monitor), f->n_trees);
-  threads = g_new0 (GThread *, n_threads);
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("ax-iforest", fit_worker, &job);
-  fit_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  ax_run_on_threads (n_threads, "ax-iforest", fit_worker, &job);
 
   cancelled = g_cancellable_set_error_if_cancelled (cancellable, error);
   if (!cancelled)

@@ -24,6 +24,7 @@
 
 #include "ax-config.h"
 #include "ax-forecast-private.h"
+#include "ax-types.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -200,7 +201,6 @@ ax_inventory_plan_items (const AxFrame            *frame,
 {
   static const AxTrainMonitor no_monitor = { 0 };
   g_auto(GStrv) items = NULL;
-  g_autofree GThread **threads = NULL;
   ItemsJob job = { 0 };
   GPtrArray *out;
   guint n_threads, n_ok = 0;
@@ -230,12 +230,7 @@ ax_inventory_plan_items (const AxFrame            *frame,
 
   n_threads = monitor->n_threads > 0 ? monitor->n_threads : g_get_num_processors ();
   n_threads = MIN (MAX (n_threads, 1), MAX (job.n_items, 1));
-  threads = g_new0 (GThread *, n_threads);
-  for (guint i = 1; i < n_threads; i++)
-    threads[i] = g_thread_new ("ax-inventory", items_worker, &job);
-  items_worker (&job);
-  for (guint i = 1; i < n_threads; i++)
-    g_thread_join (threads[i]);
+  ax_run_on_threads (n_threads, "ax-inventory", items_worker, &job);
 
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_inventory_plan_free);
   for (guint i = 0; i < job.n_items; i++)

@@ -16,6 +16,7 @@
  */
 
 #include "ax-tree.h"
+#include "ax-types.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -388,7 +389,6 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
   guint n = x->n_rows, nf = e->n_features, ng = 0, max_depth = 1;
   g_autofree float *rows = g_new (float, (gsize) n * nf + 1);
   guint n_threads = MAX (g_get_num_processors (), 1);
-  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
   ShuffleJob job = { e, rows, FALSE, n, group, 0, copy_group, perm, delta, n_copies };
   GThreadFunc phases[] = { shuffle_tree_worker, shuffle_copy_worker };
   gsize per_tree;
@@ -416,13 +416,7 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
       job.t1 = MIN (job.t0 + chunk, e->n_trees);
       job.next_tree = job.next_copy = 0;
       for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
-        {
-          for (guint i = 1; i < n_threads; i++)
-            threads[i] = g_thread_new ("ax-tree-shuffle", phases[p], &job);
-          phases[p] (&job);
-          for (guint i = 1; i < n_threads; i++)
-            g_thread_join (threads[i]);
-        }
+        ax_run_on_threads (n_threads, "ax-tree-shuffle", phases[p], &job);
       for (guint t = 0; t < job.t1 - job.t0; t++)
         g_clear_pointer (&job.starts[t], g_free);
     }
@@ -617,7 +611,6 @@ ax_binned_new (const AxMatrix *x,
 {
   AxBinned *b = g_new0 (AxBinned, 1);
   BinJob job = { x, b, seed, 0 };
-  g_autofree GThread **threads = NULL;
 
   b->n_rows = x->n_rows;
   b->n_features = x->n_features;
@@ -627,12 +620,7 @@ ax_binned_new (const AxMatrix *x,
   b->hist_offset = g_new0 (guint, x->n_features + 1);
 
   n_threads = CLAMP (n_threads, 1, MAX (x->n_features, 1));
-  threads = g_new0 (GThread *, n_threads);
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("ax-forest-bin", bin_worker, &job);
-  bin_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  ax_run_on_threads (n_threads, "ax-forest-bin", bin_worker, &job);
 
   for (guint f = 0; f < x->n_features; f++)
     b->hist_offset[f + 1] = b->hist_offset[f] + b->n_bins[f] + 1;

@@ -759,13 +759,27 @@ tasks_worker (gpointer data)
 }
 
 void
+ax_run_on_threads (guint        n_threads,
+                   const char  *name,
+                   GThreadFunc  func,
+                   gpointer     data)
+{
+  g_autofree GThread **threads = g_new0 (GThread *, MAX (n_threads, 1));
+
+  for (guint i = 1; i < n_threads; i++)
+    threads[i] = g_thread_new (name, func, data);
+  func (data);
+  for (guint i = 1; i < n_threads; i++)
+    g_thread_join (threads[i]);
+}
+
+void
 ax_run_tasks (guint       n_tasks,
               guint       n_threads,
               AxTaskFunc  func,
               gpointer    data)
 {
   Tasks t = { func, data, n_tasks, 0 };
-  g_autofree GThread **threads = NULL;
   guint n;
 
   n = n_threads > 0 ? n_threads : (guint) g_get_num_processors ();
@@ -776,10 +790,5 @@ ax_run_tasks (guint       n_tasks,
         func (i, data);
       return;
     }
-  threads = g_new (GThread *, n - 1);
-  for (guint i = 0; i + 1 < n; i++)
-    threads[i] = g_thread_new ("ax-task", tasks_worker, &t);
-  tasks_worker (&t);
-  for (guint i = 0; i + 1 < n; i++)
-    g_thread_join (threads[i]);
+  ax_run_on_threads (n, "ax-task", tasks_worker, &t);
 }
