@@ -312,13 +312,13 @@ frame_from_json (const AxModel  *model,
   return g_steal_pointer (&frame);
 }
 
-static gboolean
-predict_json (const char       *project_path,
-              const char       *model_ref,
-              const char       *input_json,
-              const char       *context,
-              AxPredictResult  *result,
-              GError          **error)
+gboolean
+ax_train_predict_json (const char       *project_path,
+                       const char       *model_ref,
+                       const char       *input_json,
+                       const char       *context,
+                       AxPredictResult  *result,
+                       GError          **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
@@ -336,14 +336,14 @@ predict_json (const char       *project_path,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The input is not valid JSON: %s"), local->message);
-      return FALSE;
+      goto fail;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The input must be one JSON object of column names and values, such as {\"price\": 12.5}"));
-      return FALSE;
+      goto fail;
     }
   object = json_node_get_object (root);
   /* The guide's request: {"model_id": 1, "input_data": {...}}. */
@@ -354,7 +354,7 @@ predict_json (const char       *project_path,
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                _("input_data: must be an object of column names and values"));
-          return FALSE;
+          goto fail;
         }
       root = inner;
       object = json_node_get_object (inner);
@@ -362,14 +362,14 @@ predict_json (const char       *project_path,
 
   store = ax_store_open (project_path, error);
   if (store == NULL || !ax_train_load_model (store, model_ref, result, error))
-    return FALSE;
+    goto fail;
   frame = frame_from_json (result->model, result->model_name, object, error);
   if (frame == NULL)
-    return FALSE;
+    goto fail;
   t0 = g_get_monotonic_time ();
   result->predictions = ax_model_predict (result->model, frame, error);
   if (result->predictions == NULL)
-    return FALSE;
+    goto fail;
   result->model_seconds = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
 
   input = json_to_string (root, FALSE);
@@ -378,23 +378,13 @@ predict_json (const char       *project_path,
   outputs[0] = output->str;
   if (!ax_store_record_predictions (store, result->model_id, result->version, 1,
                                     inputs, outputs, &context, &id, &result->created, error))
-    return FALSE;
+    goto fail;
   result->n_rows = 1;
   result->first_id = id;
   result->input = json_node_copy (root);
   return TRUE;
-}
 
-gboolean
-ax_train_predict_json (const char       *project_path,
-                       const char       *model_ref,
-                       const char       *input_json,
-                       const char       *context,
-                       AxPredictResult  *result,
-                       GError          **error)
-{
-  if (predict_json (project_path, model_ref, input_json, context, result, error))
-    return TRUE;
+fail:
   /* Nothing half-filled for the caller to free. */
   ax_predict_result_clear (result);
   return FALSE;
@@ -407,11 +397,7 @@ ax_predict_json (const char       *project_path,
                  AxPredictResult  *result,
                  GError          **error)
 {
-  if (predict_json (project_path, model_ref, input_json, NULL, result, error))
-    return TRUE;
-  /* Nothing half-filled for the caller to free. */
-  ax_predict_result_clear (result);
-  return FALSE;
+  return ax_train_predict_json (project_path, model_ref, input_json, NULL, result, error);
 }
 
 static void
