@@ -82,14 +82,6 @@ typedef struct {
  * passes. */
 #define SHUFFLE_BUDGET (32u << 20)
 
-/* One step down, missing values included, of the row at @xr. */
-#define SHUFFLE_STEP(l, xr) \
-  G_STMT_START { \
-    const AxTreeNode *node_ = &nodes[l]; \
-    float v_ = (xr)[node_->feature]; \
-    l = isnan (v_) ? node_->missing : node_->left + (v_ > node_->threshold); \
-  } G_STMT_END
-
 /* The leaves of the @m rows s[k].row of @x (row-major, @nf floats a row)
  * in the tree of @nodes, each walked from s[k].node, eight side by side;
  * @dense: no value of @x is missing. */
@@ -133,14 +125,14 @@ walk_from_with (gboolean          dense,
             }
           else
             {
-              SHUFFLE_STEP (l0, x0);
-              SHUFFLE_STEP (l1, x1);
-              SHUFFLE_STEP (l2, x2);
-              SHUFFLE_STEP (l3, x3);
-              SHUFFLE_STEP (l4, x4);
-              SHUFFLE_STEP (l5, x5);
-              SHUFFLE_STEP (l6, x6);
-              SHUFFLE_STEP (l7, x7);
+              AX_TREE_STEP_MISSING (l0, x0);
+              AX_TREE_STEP_MISSING (l1, x1);
+              AX_TREE_STEP_MISSING (l2, x2);
+              AX_TREE_STEP_MISSING (l3, x3);
+              AX_TREE_STEP_MISSING (l4, x4);
+              AX_TREE_STEP_MISSING (l5, x5);
+              AX_TREE_STEP_MISSING (l6, x6);
+              AX_TREE_STEP_MISSING (l7, x7);
             }
           if (steps > AX_TREE_WALK_CHECK_DEPTH && d % 4 == 3 &&
               nodes[l0].left == l0 && nodes[l1].left == l1 && nodes[l2].left == l2 &&
@@ -163,7 +155,7 @@ walk_from_with (gboolean          dense,
       gint32 l = s[k].node;
 
       while (nodes[l].left != l)
-        SHUFFLE_STEP (l, xr);
+        AX_TREE_STEP_MISSING (l, xr);
       leaf[k] = l;
     }
 }

@@ -170,6 +170,15 @@ ax_tree_walk_done (const AxTreeNode *nodes,
   return TRUE;
 }
 
+/* One step down for the row at @xr (in a scope with `nodes`): a missing
+ * value goes to its node's default side. */
+#define AX_TREE_STEP_MISSING(l, xr) \
+  G_STMT_START { \
+    const AxTreeNode *node_ = &nodes[l]; \
+    float v_ = (xr)[node_->feature]; \
+    l = isnan (v_) ? node_->missing : node_->left + (v_ > node_->threshold); \
+  } G_STMT_END
+
 /* The node each of @n rows ends in: @x is row-major with @stride floats
  * per row.  Rows are walked side by side, one level at a time, so that
  * their memory loads overlap. */
@@ -186,12 +195,7 @@ ax_tree_walk (const AxTreeNode *nodes,
   for (guint d = 0; d < depth; d++)
     {
       for (guint r = 0; r < n; r++)
-        {
-          const AxTreeNode *node = &nodes[leaf[r]];
-          float v = x[(gsize) r * stride + node->feature];
-
-          leaf[r] = isnan (v) ? node->missing : node->left + (v > node->threshold);
-        }
+        AX_TREE_STEP_MISSING (leaf[r], x + (gsize) r * stride);
       if (depth > AX_TREE_WALK_CHECK_DEPTH && d % 4 == 3 && ax_tree_walk_done (nodes, n, leaf))
         break;
     }
