@@ -10,6 +10,7 @@
 
 #include "ax-learn.h"
 #include "ax-metrics.h"
+#include "ax-split.h"
 #include "ax-test-util.h"
 
 #define EPS 1e-9
@@ -1054,12 +1055,7 @@ check_shuffled (const char *name,
       copy_group[c] = c / 2;
       for (guint i = 0; i < n; i++)
         p[i] = i;
-      for (guint i = n; i > 1; i--)
-        {
-          guint k = g_rand_int_range (rand, 0, (gint32) i), t = p[i - 1];
-          p[i - 1] = p[k];
-          p[k] = t;
-        }
+      ax_split_shuffle (p, n, rand);
       for (guint f = 0; f < nf; f++)
         for (guint i = 0; i < n; i++)
           big->x[(gsize) f * big->n_rows + (gsize) c * n + i] =

@@ -585,12 +585,7 @@ measure_importance (AxModel              *model,
               copy_group[c] = j;
               for (guint i = 0; i < n; i++)
                 p[i] = i;
-              for (guint i = n; i > 1; i--)
-                {
-                  guint k = g_rand_int_range (rand, 0, (gint32) i), t = p[i - 1];
-                  p[i - 1] = p[k];
-                  p[k] = t;
-                }
+              ax_split_shuffle (p, n, rand);
             }
         }
       if (model->algo->predict_shuffled != NULL)

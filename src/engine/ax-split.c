@@ -17,11 +17,10 @@ ax_split_rand_new (guint64 seed,
   return g_rand_new_with_seed_array (words, G_N_ELEMENTS (words));
 }
 
-/* Fisher–Yates with GRand: the same permutation on every platform. */
-static void
-shuffle (guint *v,
-         guint  n,
-         GRand *rand)
+void
+ax_split_shuffle (guint *v,
+                  guint  n,
+                  GRand *rand)
 {
   for (guint i = n; i > 1; i--)
     {
@@ -86,7 +85,7 @@ split_random (AxSplit *s,
 
   for (guint i = 0; i < n_rows; i++)
     pos[i] = i;
-  shuffle (pos, n_rows, rand);
+  ax_split_shuffle (pos, n_rows, rand);
   s->n_test = part_size (n_rows, ts);
   s->n_valid = MIN (part_size (n_rows, vs), n_rows - s->n_test);
   s->n_train = n_rows - s->n_test - s->n_valid;
@@ -126,7 +125,7 @@ split_stratified (AxSplit      *s,
       guint nt = part_size (n, ts);
       guint nv = MIN (part_size (n, vs), n - nt);
 
-      shuffle (part, n, rand);
+      ax_split_shuffle (part, n, rand);
       memcpy (s->test + s->n_test, part, nt * sizeof (guint));
       memcpy (s->valid + s->n_valid, part + nt, nv * sizeof (guint));
       memcpy (s->train + s->n_train, part + nt + nv, (n - nt - nv) * sizeof (guint));

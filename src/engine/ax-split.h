@@ -57,5 +57,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AxSplit, ax_split_free)
  * permutation) is independent of the others and reproducible. */
 GRand   *ax_split_rand_new (guint64 seed,
                             guint32 stream);
+/* Shuffles the @n values of @v in place (Fisher–Yates with @rand: the
+ * same permutation on every platform). */
+void     ax_split_shuffle  (guint   *v,
+                            guint    n,
+                            GRand   *rand);
 
 G_END_DECLS
