@@ -90,10 +90,7 @@ show_error (AxWindow   *self,
             const char *heading,
             const char *message)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  ax_widget_show_error (GTK_WIDGET (self), heading, message);
 }
 
 /* Recent projects. */
