@@ -1,4 +1,4 @@
-/* ax-prediction-format.c — numbers and times as the Predictions page writes them */
+/* ax-prediction-format.c — numbers, percentages and times as the Predictions and Models views write them */
 
 #include "ax-config.h"
 #include "ax-prediction-format.h"

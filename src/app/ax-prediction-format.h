@@ -1,4 +1,4 @@
-/* ax-prediction-format.h — numbers and times as the Predictions page writes them */
+/* ax-prediction-format.h — numbers, percentages and times as the Predictions and Models views write them */
 #pragma once
 
 #include <glib.h>
