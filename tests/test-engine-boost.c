@@ -13,9 +13,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
 #include <xgboost/c_api.h>
 
 #include "ax-boost-trees.h"
+#include "ax-tree.h"
 #include "ax-learn.h"
 #include "ax-test-util.h"
 
@@ -489,6 +491,93 @@ test_boost_agrees_with_xgboost (void)
   check_agrees_with_xgboost (three_train, three_test, params);
 }
 
+/* The histogram bins are Auspex's own (ax_bin_edges()), not XGBoost's
+ * sketch: every split of the fitted trees is at an edge of its feature,
+ * nudged up to the next float (XGBoost sends a row left below the
+ * condition), for a feature of many values, one of three, and one with
+ * missing values. */
+static void
+test_boost_bins (void)
+{
+  g_autoptr(Data) train = data_new (DATA_FRIEDMAN1, 1500, 131);
+  g_autoptr(AxParams) params = params_new ("n_estimators", 30.0, NULL);
+  AxTrainMonitor monitor = { .seed = 3 };
+  guint n = train->x->n_rows, nf = train->x->n_features, n_splits = 0;
+  g_autofree float *edges = g_new (float, (gsize) nf * AX_BINS_MAX);
+  g_autofree guint *n_edges = g_new (guint, nf);
+  AxFitted *fitted;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  BoosterHandle booster = NULL;
+  const char *json;
+  bst_ulong json_len;
+  gsize size;
+  const guint8 *bytes;
+  JsonArray *trees;
+
+  /* Feature 3 (10 x4 in y) takes three values, feature 0 misses a tenth. */
+  for (guint i = 0; i < n; i++)
+    {
+      float *x3 = &train->x->x[3 * (gsize) n + i];
+      *x3 = floorf (*x3 * 3) / 2;
+      if (i % 10 == 0)
+        train->x->x[i] = NAN;
+    }
+  for (guint f = 0; f < nf; f++)
+    {
+      float min;
+
+      n_edges[f] = ax_bin_edges (train->x->x + (gsize) f * n, n, 0, edges + (gsize) f * AX_BINS_MAX, &min);
+    }
+  g_assert_cmpuint (n_edges[3], ==, 2);
+  g_assert_cmpuint (n_edges[1], >, 200);
+
+  fitted = fit (train, NULL, params, &monitor);
+  blob = boost ()->save (fitted);
+  bytes = g_bytes_get_data (blob, &size);
+  g_assert_cmpint (XGBoosterCreate (NULL, 0, &booster), ==, 0);
+  g_assert_cmpint (XGBoosterLoadModelFromBuffer (booster, bytes + 32, size - 32), ==, 0);
+  g_assert_cmpint (XGBoosterSaveModelToBuffer (booster, "{\"format\": \"json\"}", &json_len, &json), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, json, (gssize) json_len, NULL));
+  trees = json_object_get_array_member (
+    json_object_get_object_member (
+      json_object_get_object_member (
+        json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "learner"),
+        "gradient_booster"),
+      "model"),
+    "trees");
+  g_assert_cmpuint (json_array_get_length (trees), ==, 30);
+
+  for (guint t = 0; t < json_array_get_length (trees); t++)
+    {
+      JsonObject *tree = json_array_get_object_element (trees, t);
+      JsonArray *left = json_object_get_array_member (tree, "left_children");
+      JsonArray *feature = json_object_get_array_member (tree, "split_indices");
+      JsonArray *cond = json_object_get_array_member (tree, "split_conditions");
+
+      for (guint k = 0; k < json_array_get_length (left); k++)
+        {
+          guint f = (guint) json_array_get_int_element (feature, k);
+          float c = (float) json_array_get_double_element (cond, k);
+          gboolean found = FALSE;
+
+          if (json_array_get_int_element (left, k) < 0)
+            continue;
+          g_assert_cmpuint (f, <, nf);
+          for (guint e = 0; e < n_edges[f] && !found; e++)
+            found = c == nextafterf (edges[(gsize) f * AX_BINS_MAX + e], INFINITY);
+          if (!found)
+            g_error ("tree %u node %u: split of feature %u at %.9g is not at an edge", t, k, f, c);
+          n_splits++;
+        }
+    }
+  g_test_message ("%u splits, every one at an edge", n_splits);
+  g_assert_cmpuint (n_splits, >, 300);
+
+  XGBoosterFree (booster);
+  boost ()->free (fitted);
+}
+
 /* Scored once fitted (steps_at_end, as the command line asks), the
  * validation steps are the ones scored round by round, to the bit: the
  * validation rows span blocks of AX_BOOST_LOSS_BLOCK, the last one short. */
@@ -853,6 +942,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/boost/cancel", test_boost_cancel);
   g_test_add_func ("/engine/boost/save-load", test_boost_save_load);
   g_test_add_func ("/engine/boost/agrees-with-xgboost", test_boost_agrees_with_xgboost);
+  g_test_add_func ("/engine/boost/bins", test_boost_bins);
   g_test_add_func ("/engine/boost/steps-at-end", test_boost_steps_at_end);
   g_test_add_func ("/engine/boost/blob/newer", test_boost_blob_newer);
   g_test_add_func ("/engine/boost/blob/damaged", test_boost_blob_damaged);

@@ -420,6 +420,7 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
 /* Binning */
 
 #define BIN_SAMPLE 200000u
+#define FEW_VALUES 8u
 
 /* A key that orders floats (no NaN) as their values do, -0 and +0 alike. */
 static inline guint32
@@ -490,39 +491,61 @@ midpoint (float a,
   return m < b ? m : a;
 }
 
-static void
-bin_feature (const AxMatrix *x,
-             AxBinned       *b,
-             guint           f,
-             guint64         seed)
+guint
+ax_bin_edges (const float *col,
+              guint        n,
+              guint64      stream,
+              float       *edges,
+              float       *min)
 {
-  const float *col = x->x + (gsize) f * x->n_rows;
-  guint8 *codes = b->codes + (gsize) f * x->n_rows;
-  g_autofree float *v = g_new (float, MAX (x->n_rows, 1));
+  g_autofree float *v = g_new (float, MAX (n, 1));
   g_autofree float *tmp = NULL;
-  float *edges = g_new (float, AX_BINS_MAX);
   guint m = 0, n_edges = 0, n_distinct = 0;
 
-  for (guint i = 0; i < x->n_rows; i++)
+  for (guint i = 0; i < n; i++)
     if (!isnan (col[i]))
       v[m++] = col[i];
 
   if (m > BIN_SAMPLE)
     {
       /* A partial Fisher–Yates shuffle draws the sample. */
-      guint64 state = seed ^ ((guint64) f * G_GUINT64_CONSTANT (0xd1b54a32d192ed03));
-
       for (guint i = 0; i < BIN_SAMPLE; i++)
         {
-          guint j = i + (guint) (((ax_splitmix64 (&state) >> 32) * (m - i)) >> 32);
+          guint j = i + (guint) (((ax_splitmix64 (&stream) >> 32) * (m - i)) >> 32);
           float t = v[i];
           v[i] = v[j];
           v[j] = t;
         }
       m = BIN_SAMPLE;
     }
+  /* Few distinct values (a one-hot feature's two) are found without
+   * sorting them all. */
+  {
+    float few[FEW_VALUES];
+    guint n_few = 0, i;
+
+    for (i = 0; i < m; i++)
+      {
+        guint k = 0;
+
+        while (k < n_few && few[k] != v[i])
+          k++;
+        if (k == n_few)
+          {
+            if (n_few == FEW_VALUES)
+              break;
+            few[n_few++] = v[i];
+          }
+      }
+    if (i == m)
+      {
+        m = n_few;
+        memcpy (v, few, m * sizeof (float));
+      }
+  }
   tmp = g_new (float, MAX (m, 1));
   sort_floats (v, tmp, m);
+  *min = m > 0 ? v[0] : NAN;
 
   for (guint i = 0; i < m; i++)
     if (i == 0 || v[i] != v[i - 1])
@@ -548,6 +571,21 @@ bin_feature (const AxMatrix *x,
             edges[n_edges++] = e;
         }
     }
+  return n_edges;
+}
+
+static void
+bin_feature (const AxMatrix *x,
+             AxBinned       *b,
+             guint           f,
+             guint64         seed)
+{
+  const float *col = x->x + (gsize) f * x->n_rows;
+  guint8 *codes = b->codes + (gsize) f * x->n_rows;
+  float *edges = g_new (float, AX_BINS_MAX);
+  float min;
+  guint n_edges = ax_bin_edges (col, x->n_rows, seed ^ ((guint64) f * G_GUINT64_CONSTANT (0xd1b54a32d192ed03)),
+                                edges, &min);
 
   b->n_bins[f] = (guint16) (n_edges + 1);
   b->edges[f] = edges;
