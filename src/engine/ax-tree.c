@@ -206,18 +206,17 @@ shuffle_tree_worker (gpointer data)
   ShuffleJob *job = data;
   const AxTreeEnsemble *e = job->e;
   guint n = job->n, nf = e->n_features, ng = job->n_groups;
-  g_autofree PathStart *all = NULL;
-  g_autofree guint *all_group = NULL;
+  g_autofree guint *fill = NULL;
   g_autofree gint32 *parent = NULL, *list_at = NULL, *path = NULL;
   g_autofree GroupStart *lists = NULL;
-  gsize all_cap = 0, group_cap = 0, node_cap = 0, at_cap = 0, lists_cap = 0, path_cap = 0;
+  gsize fill_cap = 0, node_cap = 0, at_cap = 0, lists_cap = 0, path_cap = 0;
   gint t;
 
   while ((t = g_atomic_int_add (&job->next_tree, 1)) < (gint) (job->t1 - job->t0))
     {
       guint tree = job->t0 + (guint) t, depth = e->depth[tree];
       const AxTreeNode *nodes = e->nodes + e->tree_start[tree];
-      gsize n_nodes = e->tree_start[tree + 1] - e->tree_start[tree], n_lists = 0, m = 0;
+      gsize n_nodes = e->tree_start[tree + 1] - e->tree_start[tree], n_lists = 0;
       gint32 *base = job->base + (gsize) t * n;
       guint *offsets = job->offsets + (gsize) t * (ng + 1);
 
@@ -237,11 +236,12 @@ shuffle_tree_worker (gpointer data)
             parent[nodes[k].left] = parent[nodes[k].left + 1] = (gint32) k;
         }
 
+      /* Each row counts in the groups its leaf's path tests; then the
+       * rows are put in their groups' places, in order. */
       memset (offsets, 0, (ng + 1) * sizeof (guint));
       for (guint i = 0; i < n; i++)
         {
           gint32 leaf = base[i];
-          guint len;
 
           if (list_at[leaf] < 0)
             {
@@ -265,30 +265,17 @@ shuffle_tree_worker (gpointer data)
               lists[n_lists++] = (GroupStart) { G_MAXUINT, -1, 0 };
               list_at[leaf] = (gint32) first;
             }
-          len = 0;
-          while (lists[list_at[leaf] + len].group != G_MAXUINT)
-            len++;
-          all = ensure (all, &all_cap, m + len, sizeof (PathStart));
-          all_group = ensure (all_group, &group_cap, m + len, sizeof (guint));
-          for (guint k = 0; k < len; k++)
-            {
-              const GroupStart *gs = &lists[list_at[leaf] + k];
-
-              all[m] = (PathStart) { i, gs->node, gs->steps };
-              all_group[m++] = gs->group;
-              offsets[gs->group + 1]++;
-            }
+          for (const GroupStart *gs = &lists[list_at[leaf]]; gs->group != G_MAXUINT; gs++)
+            offsets[gs->group + 1]++;
         }
-      /* By group, each group's rows in order. */
       for (guint g = 0; g < ng; g++)
         offsets[g + 1] += offsets[g];
-      job->starts[t] = g_new (PathStart, MAX (m, 1));
-      {
-        g_autofree guint *fill = g_memdup2 (offsets, ng * sizeof (guint));
-
-        for (gsize k = 0; k < m; k++)
-          job->starts[t][fill[all_group[k]]++] = all[k];
-      }
+      fill = ensure (fill, &fill_cap, ng, sizeof (guint));
+      memcpy (fill, offsets, ng * sizeof (guint));
+      job->starts[t] = g_new (PathStart, MAX (offsets[ng], 1));
+      for (guint i = 0; i < n; i++)
+        for (const GroupStart *gs = &lists[list_at[base[i]]]; gs->group != G_MAXUINT; gs++)
+          job->starts[t][fill[gs->group]++] = (PathStart) { i, gs->node, gs->steps };
     }
   return NULL;
 }
