@@ -1154,7 +1154,7 @@ predict_run (const AxBoostTrees *t,
 
   g_return_if_fail (t != NULL && x != NULL && x->n_features == t->n_features);
 
-  ax_run_on_threads (n_threads, predict_worker, &job);
+  ax_run_on_threads (n_threads, "ax-boost-predict", predict_worker, &job);
 }
 
 void

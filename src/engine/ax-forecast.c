@@ -364,7 +364,7 @@ run_backtest (AxForecaster       *fc,
       bt.failed[c] = full[c] == NULL;
     }
   n_threads = MIN (MAX (n_threads, 1), n_cand * K);
-  ax_run_on_threads (n_threads, backtest_worker, &bt);
+  ax_run_on_threads (n_threads, "ax-backtest", backtest_worker, &bt);
 
   actual = g_new (double, K * h);
   for (guint k = 0; k < K; k++)

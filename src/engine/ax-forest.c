@@ -551,7 +551,7 @@ forest_fit (const AxMatrix       *train,
   job.valid_pred = g_new0 (double *, n_trees);
   g_mutex_init (&job.lock);
 
-  ax_run_on_threads (n_threads, fit_worker, &job);
+  ax_run_on_threads (n_threads, "ax-forest", fit_worker, &job);
 
   if (!g_cancellable_set_error_if_cancelled (cancellable, error))
     fitted = assemble (job.trees, n_trees, task, tp.n_classes, nf);
@@ -684,7 +684,7 @@ predict_run (PredictJob *job)
   guint n_blocks = (job->x->n_rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
   guint n_threads = MIN (MAX (g_get_num_processors (), 1), n_blocks);
 
-  ax_run_on_threads (n_threads, predict_worker, job);
+  ax_run_on_threads (n_threads, "ax-forest-predict", predict_worker, job);
 }
 
 static void

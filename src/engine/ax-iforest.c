@@ -886,7 +886,7 @@ score_matrix (const IForest  *f,
   guint n_threads = f->n_threads > 0 ? f->n_threads : MAX (g_get_num_processors (), 1);
 
   n_threads = MAX (MIN (n_threads, n_blocks), 1);
-  ax_run_on_threads (n_threads, score_worker, &job);
+  ax_run_on_threads (n_threads, "ax-iforest-score", score_worker, &job);
   return !g_atomic_int_get (&job.stop);
 }
 
@@ -1066,7 +1066,7 @@ iforest_fit (const AxSeries       *series,
   g_mutex_init (&job.lock);
 
   n_threads = MIN (resolve_threads (monitor), f->n_trees);
-  ax_run_on_threads (n_threads, fit_worker, &job);
+  ax_run_on_threads (n_threads, "ax-iforest", fit_worker, &job);
 
   cancelled = g_cancellable_set_error_if_cancelled (cancellable, error);
   if (!cancelled)

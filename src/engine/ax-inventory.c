@@ -230,7 +230,7 @@ ax_inventory_plan_items (const AxFrame            *frame,
 
   n_threads = monitor->n_threads > 0 ? monitor->n_threads : g_get_num_processors ();
   n_threads = MIN (MAX (n_threads, 1), MAX (job.n_items, 1));
-  ax_run_on_threads (n_threads, items_worker, &job);
+  ax_run_on_threads (n_threads, "ax-inventory", items_worker, &job);
 
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) ax_inventory_plan_free);
   for (guint i = 0; i < job.n_items; i++)

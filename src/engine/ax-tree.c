@@ -395,7 +395,7 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
       job.t1 = MIN (job.t0 + chunk, e->n_trees);
       job.next_tree = job.next_copy = 0;
       for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
-        ax_run_on_threads (n_threads, phases[p], &job);
+        ax_run_on_threads (n_threads, "ax-tree-shuffle", phases[p], &job);
       for (guint t = 0; t < job.t1 - job.t0; t++)
         g_clear_pointer (&job.starts[t], g_free);
     }
@@ -637,7 +637,7 @@ ax_binned_new (const AxMatrix *x,
   b->hist_offset = g_new0 (guint, x->n_features + 1);
 
   n_threads = CLAMP (n_threads, 1, MAX (x->n_features, 1));
-  ax_run_on_threads (n_threads, bin_worker, &job);
+  ax_run_on_threads (n_threads, "ax-forest-bin", bin_worker, &job);
 
   for (guint f = 0; f < x->n_features; f++)
     b->hist_offset[f + 1] = b->hist_offset[f] + b->n_bins[f] + 1;

@@ -760,16 +760,17 @@ tasks_worker (gpointer data)
 
 void
 ax_run_on_threads (guint        n_threads,
+                   const char  *name,
                    GThreadFunc  func,
                    gpointer     data)
 {
-  if (n_threads <= 1)
-    {
-      func (data);
-      return;
-    }
-#pragma omp parallel num_threads (n_threads)
+  g_autofree GThread **threads = g_new0 (GThread *, MAX (n_threads, 1));
+
+  for (guint i = 1; i < n_threads; i++)
+    threads[i] = g_thread_new (name, func, data);
   func (data);
+  for (guint i = 1; i < n_threads; i++)
+    g_thread_join (threads[i]);
 }
 
 void
@@ -789,5 +790,5 @@ ax_run_tasks (guint       n_tasks,
         func (i, data);
       return;
     }
-  ax_run_on_threads (n, tasks_worker, &t);
+  ax_run_on_threads (n, "ax-task", tasks_worker, &t);
 }

@@ -83,15 +83,10 @@ void          ax_append_json_string (GString *out, const char *str);
  * gets results independent of the thread count. */
 typedef void (*AxTaskFunc) (guint task, gpointer data);
 
-/* Runs @func (@data) on @n_threads threads (at least 1), the calling
- * thread among them, and returns when all are done: for workers that
- * share out the work themselves and keep their own scratch space.  The
- * threads are OpenMP's, the same ones XGBoost trains on: they are kept
- * between calls, and those that just finished a gradient boosting round
- * take the next work at once instead of spinning beside new threads for
- * the cores.  A call from inside another one may run @func on the
- * calling thread alone, so a worker must never wait for another. */
-void          ax_run_on_threads  (guint n_threads, GThreadFunc func, gpointer data);
+/* Runs @func (@data) on @n_threads threads at once (at least 1), the
+ * calling thread among them, and returns when all are done: for workers
+ * that share out the work themselves and keep their own scratch space. */
+void          ax_run_on_threads  (guint n_threads, const char *name, GThreadFunc func, gpointer data);
 
 void          ax_run_tasks       (guint n_tasks, guint n_threads, AxTaskFunc func, gpointer data);
 
