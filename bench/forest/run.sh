@@ -213,30 +213,29 @@ run_python () {
   [ "$(json "$WORK/$1-$2.json" n_fit)" = "$(meta "$1" n_fit)" ] || die "fit.py fitted the wrong rows"
 }
 
-# best_of FN DATASET WHAT: the fastest of REPEAT runs (one for
-# friedman1-1m), the largest peak.
+# best_of DATASET ALGORITHM LIBRARY: REPEAT runs of each tool (one for
+# friedman1-1m), taking turns (Auspex, the library, Auspex, ...) so that
+# neither always runs right after the other's heavy work or on a machine
+# that slowed meanwhile; keeps each tool's fastest times and largest peak.
 best_of () {
-  local fn=$1 i b_train b_engine b_pred b_model b_file b_fit b_wall b_rss=0 n=$REPEAT
-  [ "$2" != friedman1-1m ] || n=1
+  local i b_train b_engine b_apred b_model b_fit b_wall b_ppred b_file a_rss=0 p_rss=0 n=$REPEAT
+  [ "$1" != friedman1-1m ] || n=1
   for ((i = 0; i < n; i++)); do
-    "$fn" "$2" "$3"
-    if [ "$fn" = run_auspex ]; then
-      if [ -z "${b_train:-}" ] || lt "$A_ENGINE" "$b_engine"; then b_train=$A_TRAIN b_engine=$A_ENGINE; fi
-      if [ -z "${b_pred:-}" ] || lt "$A_PRED" "$b_pred"; then b_pred=$A_PRED; fi
-      if [ -z "${b_model:-}" ] || lt "$A_MODEL" "$b_model"; then b_model=$A_MODEL; fi
-      b_rss=$(max "$b_rss" "$A_RSS")
-    else
-      if [ -z "${b_fit:-}" ] || lt "$P_FIT" "$b_fit"; then b_fit=$P_FIT b_wall=$P_WALL; fi
-      if [ -z "${b_pred:-}" ] || lt "$P_PRED" "$b_pred"; then b_pred=$P_PRED; fi
-      if [ -z "${b_file:-}" ] || lt "$P_FILE" "$b_file"; then b_file=$P_FILE; fi
-      b_rss=$(max "$b_rss" "$P_RSS")
-    fi
+    echo "  $1: auspex-cli $2…" >&2
+    run_auspex "$1" "$2"
+    if [ -z "${b_train:-}" ] || lt "$A_ENGINE" "$b_engine"; then b_train=$A_TRAIN b_engine=$A_ENGINE; fi
+    if [ -z "${b_apred:-}" ] || lt "$A_PRED" "$b_apred"; then b_apred=$A_PRED; fi
+    if [ -z "${b_model:-}" ] || lt "$A_MODEL" "$b_model"; then b_model=$A_MODEL; fi
+    a_rss=$(max "$a_rss" "$A_RSS")
+    echo "  $1: $3…" >&2
+    run_python "$1" "$3"
+    if [ -z "${b_fit:-}" ] || lt "$P_FIT" "$b_fit"; then b_fit=$P_FIT b_wall=$P_WALL; fi
+    if [ -z "${b_ppred:-}" ] || lt "$P_PRED" "$b_ppred"; then b_ppred=$P_PRED; fi
+    if [ -z "${b_file:-}" ] || lt "$P_FILE" "$b_file"; then b_file=$P_FILE; fi
+    p_rss=$(max "$p_rss" "$P_RSS")
   done
-  if [ "$fn" = run_auspex ]; then
-    A_TRAIN=$b_train A_ENGINE=$b_engine A_PRED=$b_pred A_MODEL=$b_model A_RSS=$b_rss
-  else
-    P_FIT=$b_fit P_WALL=$b_wall P_PRED=$b_pred P_FILE=$b_file P_RSS=$b_rss
-  fi
+  A_TRAIN=$b_train A_ENGINE=$b_engine A_PRED=$b_apred A_MODEL=$b_model A_RSS=$a_rss
+  P_FIT=$b_fit P_WALL=$b_wall P_PRED=$b_ppred P_FILE=$b_file P_RSS=$p_rss
 }
 
 # --- the comparison --------------------------------------------------------
@@ -263,10 +262,7 @@ compare () {
     n_fit=$(meta "$d" n_fit) n_test=$(meta "$d" n_test)
     metric=$([ "$(meta "$d" task)" = classification ] && echo roc_auc || echo r2)
     LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
-    echo "  $d: auspex-cli $algo…" >&2
-    best_of run_auspex "$d" "$algo"
-    echo "  $d: $lib…" >&2
-    best_of run_python "$d" "$lib"
+    best_of "$d" "$algo" "$lib"
 
     tr=$(ratio "$P_FIT" "$A_ENGINE") pr=$(ratio "$(rate "$n_test" "$A_MODEL")" "$(rate "$n_test" "$P_PRED")")
     fr=$(ratio "$(rate "$n_test" "$A_PRED")" "$(rate "$n_test" "$P_FILE")")
