@@ -1016,7 +1016,8 @@ test_deterministic (void)
 /* predict_shuffled() gives what predicting the shuffled copies gives
  * (the tree ensembles walk again only the paths that test a moved
  * feature, from the first node that does), with and without missing
- * values among the rows. */
+ * values among the rows, and with a feature of three values, which many
+ * moved rows keep. */
 static void
 check_shuffled (const char *name,
                 DataKind    kind,
@@ -1028,7 +1029,7 @@ check_shuffled (const char *name,
   g_autoptr(Data) test = data_new (kind, 300, 32);
   g_autoptr(AxParams) params = check_params (a, "n_estimators", 25.0, NULL);
   AxTrainMonitor monitor = { .seed = 5 };
-  AxFitted *fitted = algo_fit (a, train, NULL, params, &monitor);
+  AxFitted *fitted;
   guint n = test->x->n_rows, nf = test->x->n_features;
   guint width = test->target.task == AX_TASK_REGRESSION ? 1 : test->target.n_classes;
   guint n_groups = (nf + 1) / 2, n_copies = n_groups * 2;
@@ -1042,6 +1043,15 @@ check_shuffled (const char *name,
   double worst = 0;
 
   g_assert_nonnull (a->predict_shuffled);
+  /* Feature 1 takes three values, so that many moved rows keep theirs. */
+  for (guint d = 0; d < 2; d++)
+    {
+      AxMatrix *x = d == 0 ? train->x : test->x;
+
+      for (guint i = 0; i < x->n_rows; i++)
+        x->x[x->n_rows + i] = floorf (x->x[x->n_rows + i] * 3);
+    }
+  fitted = algo_fit (a, train, NULL, params, &monitor);
   /* Features in pairs; values missing at the rate asked. */
   for (guint f = 0; f < nf; f++)
     group[f] = f / 2;
