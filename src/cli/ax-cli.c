@@ -20,6 +20,7 @@
 #include "ax-export.h"
 #include "ax-forecast-job.h"
 #include "ax-import.h"
+#include "ax-job.h"
 #include "ax-model-admin.h"
 #include "ax-predictions.h"
 #include "ax-store-datasets.h"
@@ -1534,6 +1535,7 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, AX_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  ax_job_setup_memory ();
 
   if (argc < 2)
     {

@@ -5,6 +5,10 @@
 
 #include <errno.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #ifdef __linux__
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -207,6 +211,24 @@ lower_priority (void)
 #endif
 }
 
+void
+ax_job_setup_memory (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, 32 << 20);
+  mallopt (M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
+/* What the job freed, back to the system (see ax_job_setup_memory()). */
+static void
+release_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+}
+
 /* A thread of its own rather than GIO's shared pool: its lowered
  * priority must not outlive the job. */
 static gpointer
@@ -221,6 +243,7 @@ job_thread (gpointer data)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+  release_memory ();
   return NULL;
 }
 

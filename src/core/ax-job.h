@@ -32,6 +32,15 @@ void          ax_job_run_async       (AxJob               *self,
 gboolean      ax_job_run_finish      (AxJob               *self,
                                       GAsyncResult        *result,
                                       GError             **error);
+/* Sets how the process keeps memory, once, before its first job (each
+ * program's main() calls it): blocks of up to 32 MiB come from the heap,
+ * and up to 256 MiB of what is freed stays with the process, instead of
+ * going back to the system after each step of a job and coming back a
+ * page at a time (training allocates and frees tens of megabytes from
+ * step to step: a few percent of its time went to those page faults).
+ * A job run in its own thread hands back what is left over when it ends. */
+void          ax_job_setup_memory    (void);
+
 /* Runs the job in the calling thread (for the CLI and tests). */
 gboolean      ax_job_run_sync        (AxJob               *self,
                                       GError             **error);
