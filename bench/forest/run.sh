@@ -213,6 +213,9 @@ run_python () {
   [ "$(json "$WORK/$1-$2.json" n_fit)" = "$(meta "$1" n_fit)" ] || die "fit.py fitted the wrong rows"
 }
 
+# faster SECONDS BEST: SECONDS beats BEST, or there is no BEST yet.
+faster () { [ -z "$2" ] || lt "$1" "$2"; }
+
 # best_of DATASET ALGORITHM LIBRARY: REPEAT runs of each tool (one for
 # friedman1-1m), taking turns (Auspex, the library, Auspex, ...) so that
 # neither always runs right after the other's heavy work or on a machine
@@ -223,15 +226,15 @@ best_of () {
   for ((i = 0; i < n; i++)); do
     echo "  $1: auspex-cli $2…" >&2
     run_auspex "$1" "$2"
-    if [ -z "${b_train:-}" ] || lt "$A_ENGINE" "$b_engine"; then b_train=$A_TRAIN b_engine=$A_ENGINE; fi
-    if [ -z "${b_apred:-}" ] || lt "$A_PRED" "$b_apred"; then b_apred=$A_PRED; fi
-    if [ -z "${b_model:-}" ] || lt "$A_MODEL" "$b_model"; then b_model=$A_MODEL; fi
+    if faster "$A_ENGINE" "${b_engine:-}"; then b_train=$A_TRAIN b_engine=$A_ENGINE; fi
+    if faster "$A_PRED" "${b_apred:-}"; then b_apred=$A_PRED; fi
+    if faster "$A_MODEL" "${b_model:-}"; then b_model=$A_MODEL; fi
     a_rss=$(max "$a_rss" "$A_RSS")
     echo "  $1: $3…" >&2
     run_python "$1" "$3"
-    if [ -z "${b_fit:-}" ] || lt "$P_FIT" "$b_fit"; then b_fit=$P_FIT b_wall=$P_WALL; fi
-    if [ -z "${b_ppred:-}" ] || lt "$P_PRED" "$b_ppred"; then b_ppred=$P_PRED; fi
-    if [ -z "${b_file:-}" ] || lt "$P_FILE" "$b_file"; then b_file=$P_FILE; fi
+    if faster "$P_FIT" "${b_fit:-}"; then b_fit=$P_FIT b_wall=$P_WALL; fi
+    if faster "$P_PRED" "${b_ppred:-}"; then b_ppred=$P_PRED; fi
+    if faster "$P_FILE" "${b_file:-}"; then b_file=$P_FILE; fi
     p_rss=$(max "$p_rss" "$P_RSS")
   done
   A_TRAIN=$b_train A_ENGINE=$b_engine A_PRED=$b_apred A_MODEL=$b_model A_RSS=$a_rss
