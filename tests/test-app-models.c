@@ -142,6 +142,20 @@ wait_trained (AxModelsPage *page,
   wait_ms (200);
 }
 
+/* Whether a mapped label at or below @widget reads as @pattern matches. */
+static gboolean
+has_label_matching (GtkWidget  *widget,
+                    const char *pattern)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_regex_match_simple (pattern, gtk_label_get_text (GTK_LABEL (widget)), 0, 0))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (has_label_matching (c, pattern))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_models_workspace (void)
 {
@@ -303,6 +317,13 @@ test_models_workspace (void)
   wait_ms (100);
   g_assert_false (gtk_widget_get_visible (page_child (page, "no_match_label")));
   screenshot (GTK_WIDGET (window), "models-list.png");
+
+  /* The overview says how long training took, in milliseconds when it
+   * took under a second (it did not say "0.0 s"). */
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (page_child (page, "detail_stack")), "overview");
+  wait_ms (200);
+  g_assert_true (has_label_matching (GTK_WIDGET (page), "^([0-9]+ ms|< 1 ms|[1-9]\\.[0-9] s|[1-9][0-9] s)$"));
+  screenshot (GTK_WIDGET (window), "model-overview.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -986,6 +986,25 @@ test_stats_categories (void)
   g_assert_cmpstr (s->top[0].value, ==, "note 0");
 }
 
+static void
+test_format_duration (void)
+{
+  const struct { double seconds; const char *text; } cases[] = {
+    { 0, "< 1 ms" }, { 0.0004, "< 1 ms" }, { 0.0005, "1 ms" }, { 0.044, "44 ms" },
+    { 0.9994, "999 ms" }, { 0.9996, "1.0 s" }, { 2.44, "2.4 s" }, { 9.94, "9.9 s" },
+    { 9.96, "10 s" }, { 37.4, "37 s" }, { 59.6, "1 min 00 s" }, { 365, "6 min 05 s" },
+    { 3599.4, "59 min 59 s" }, { 3599.6, "1 h 00 min" }, { 7440, "2 h 04 min" },
+    { 90000, "25 h 00 min" }, { -1, "—" }, { NAN, "—" }, { INFINITY, "—" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = ax_format_duration (cases[i].seconds);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1003,6 +1022,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/types/format/date", test_format_date);
   g_test_add_func ("/engine/types/format/real", test_format_real);
   g_test_add_func ("/engine/types/format/real-fast", test_format_real_fast);
+  g_test_add_func ("/engine/types/format/duration", test_format_duration);
   g_test_add_func ("/engine/frame/append", test_frame_append);
   g_test_add_func ("/engine/frame/truncate", test_frame_truncate);
   g_test_add_func ("/engine/frame/column-to-real", test_frame_column_to_real);

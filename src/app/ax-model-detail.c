@@ -803,7 +803,7 @@ show_overview (AxModelsPage          *self,
           g_clear_pointer (&splits, g_free);
         info_row (training, _("Splits"), splits ? splits : _("Rolling-origin backtest"));
       }
-      seconds = g_strdup_printf (_("%.1f s"), v->seconds);
+      seconds = ax_format_duration (v->seconds);
       info_row (training, _("Training time"), seconds);
     }
   gtk_box_append (self->overview_box, GTK_WIDGET (model));

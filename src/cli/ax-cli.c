@@ -627,13 +627,15 @@ finish_forecast_training (AxTrainResult *result)
     print_forecast_json (fr, NULL);
   else
     {
+      g_autofree char *took = ax_format_duration (fr->seconds);
+
       g_print (g_dngettext (GETTEXT_PACKAGE,
-                            "Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %.1f s: "
+                            "Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %s: "
                             "forecast “%s”, %'u prediction recorded\n",
-                            "Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %.1f s: "
+                            "Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %s: "
                             "forecast “%s”, %'u predictions recorded\n", fr->n_predictions),
                result->model_name, result->model_id, result->version, result->dataset_name,
-               fr->seconds, fr->value_column, fr->n_predictions);
+               took, fr->value_column, fr->n_predictions);
       print_forecast_result (fr, TRUE);
     }
   ax_train_result_clear (result);
@@ -710,10 +712,12 @@ cmd_train (int argc, char **argv)
     }
   else
     {
-      g_print (_("Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %.1f s: "
+      g_autofree char *took = ax_format_duration (report->seconds);
+
+      g_print (_("Trained “%s” (model %" G_GINT64_FORMAT ", version %u) on “%s” in %s: "
                  "%'u rows to train, %'u to validate, %'u to test\n"),
                result.model_name, result.model_id, result.version, result.dataset_name,
-               report->seconds, report->n_train, report->n_valid, report->n_test);
+               took, report->n_train, report->n_valid, report->n_test);
       print_metrics (result.metrics, "  ");
       for (guint i = 0; report->notes && report->notes[i]; i++)
         g_print ("  %s\n", report->notes[i]);

@@ -701,6 +701,41 @@ format_real_exact (double  value,
 
 #endif
 
+char *
+ax_format_duration (double seconds)
+{
+  double ms, tenths, whole;
+
+  if (!(seconds >= 0) || !isfinite (seconds))
+    return g_strdup ("—");
+  /* Each form shows its value rounded half up, and passes to the next
+   * once that rounds to the next form's first value. */
+  ms = floor (seconds * 1000 + 0.5);
+  tenths = floor (seconds * 10 + 0.5);
+  whole = floor (seconds + 0.5);
+  if (ms < 1)
+    /* TRANSLATORS: a duration under a millisecond */
+    return g_strdup (_("< 1 ms"));
+  if (ms < 1000)
+    /* TRANSLATORS: a duration in milliseconds */
+    return g_strdup_printf (_("%.0f ms"), ms);
+  if (tenths < 100)
+    /* TRANSLATORS: a duration in seconds, with one decimal */
+    return g_strdup_printf (_("%.1f s"), tenths / 10);
+  if (whole < 60)
+    /* TRANSLATORS: a duration in seconds */
+    return g_strdup_printf (_("%.0f s"), whole);
+  if (whole < 3600)
+    /* TRANSLATORS: a duration in minutes and seconds */
+    return g_strdup_printf (_("%.0f min %02.0f s"), floor (whole / 60), fmod (whole, 60));
+  {
+    double minutes = floor (seconds / 60 + 0.5);
+
+    /* TRANSLATORS: a duration in hours and minutes */
+    return g_strdup_printf (_("%.0f h %02.0f min"), floor (minutes / 60), fmod (minutes, 60));
+  }
+}
+
 void
 ax_format_real (double  value,
                 char   *buf,

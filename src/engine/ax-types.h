@@ -74,6 +74,11 @@ gsize         ax_format_datetime (gint64 seconds, char *buf, gsize size);
  * shortened where a shorter form round-trips). */
 void          ax_format_real     (double value,   char *buf, gsize size);
 
+/* How long something took, for people (newly allocated, translated):
+ * "< 1 ms" and "440 ms" under a second, "2.4 s" under ten, "37 s" under
+ * a minute, then "6 min 05 s" and "2 h 04 min"; "—" when unknown. */
+char         *ax_format_duration (double seconds);
+
 /* Appends @str (UTF-8) to @out as a JSON string literal. */
 void          ax_append_json_string (GString *out, const char *str);
 
