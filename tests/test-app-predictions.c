@@ -184,6 +184,9 @@ test_predictions_workflow (void)
     g_assert_cmpstr (value, !=, "—");
     g_assert_nonnull (strstr (ax_prediction_single_get_text (single, "range"), "90 % range"));
     g_assert_nonnull (strstr (ax_prediction_single_get_text (single, "confidence"), "%"));
+    /* What the figure means is a tooltip away. */
+    g_assert_nonnull (ax_prediction_single_get_text (single, "confidence-meaning"));
+    g_assert_nonnull (strstr (ax_prediction_single_get_text (single, "confidence-meaning"), "within 10 %"));
     g_assert_nonnull (strstr (entry->input, "\"cut\":\"Premium\""));
     g_assert_nonnull (strstr (entry->context, "\"order_id\":\"A-1017\""));
     g_assert_nonnull (strstr (entry->context, "walk-in"));

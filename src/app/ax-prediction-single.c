@@ -484,7 +484,15 @@ show_result (AxPredictionSingle    *self,
     {
       g_autofree char *pct = ax_prediction_format_percent (p->confidence[0]);
       g_autofree char *conf = g_strdup_printf (_("Confidence: %s"), pct);
+      /* What the figure means, as the README defines it. */
+      const char *meaning = p->task == AX_TASK_CLASSIFICATION
+        ? _("The calibrated probability that the predicted class is right")
+        : _("The estimated chance that the actual value lands within 10 % of the prediction, "
+            "from how the model did on rows it did not learn from");
+
       gtk_label_set_text (self->confidence_label, conf);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->confidence_label), meaning);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->confidence_bar), meaning);
       gtk_level_bar_set_value (self->confidence_bar, CLAMP (p->confidence[0], 0, 1));
       gtk_widget_set_visible (GTK_WIDGET (self->confidence_label), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->confidence_bar), TRUE);
@@ -593,6 +601,8 @@ ax_prediction_single_get_text (AxPredictionSingle *self,
     return gtk_label_get_text (self->range_label);
   if (g_str_equal (part, "confidence"))
     return gtk_label_get_text (self->confidence_label);
+  if (g_str_equal (part, "confidence-meaning"))
+    return gtk_widget_get_tooltip_text (GTK_WIDGET (self->confidence_label));
   return gtk_widget_get_visible (GTK_WIDGET (self->error_label)) ? gtk_label_get_text (self->error_label) : NULL;
 }
 

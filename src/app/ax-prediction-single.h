@@ -31,7 +31,8 @@ GtkEditable *ax_prediction_single_get_context_entry (AxPredictionSingle *self,
                                                      const char         *which);
 /* The id of the last prediction made here, 0 before the first. */
 gint64      ax_prediction_single_get_last_id (AxPredictionSingle *self);
-/* What the result card shows: "value", "range", "confidence" or "error". */
+/* What the result card shows: "value", "range", "confidence", what the
+ * confidence means ("confidence-meaning", its tooltip) or "error". */
 const char *ax_prediction_single_get_text  (AxPredictionSingle *self,
                                             const char         *part);
 
