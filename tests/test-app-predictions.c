@@ -205,6 +205,28 @@ test_predictions_workflow (void)
   g_assert_nonnull (ax_prediction_batch_view_get_cell (batch, 0, "lower_bound"));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (ax_prediction_batch_view_get_table (batch))),
                     ==, 11 + 4);
+  /* Numbers are right-aligned, the input's ("carat") as the predictions;
+   * text ("cut") stays left. */
+  {
+    GListModel *columns = gtk_column_view_get_columns (ax_prediction_batch_view_get_table (batch));
+    guint n_right = 0;
+
+    for (guint c = 0; c < g_list_model_get_n_items (columns); c++)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, c);
+        const char *title = gtk_column_view_column_get_title (column);
+        gboolean right = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (gtk_column_view_column_get_factory (column)),
+                                                             "numeric"));
+
+        if (g_str_equal (title, "carat") || g_str_equal (title, "Prediction"))
+          g_assert_true (right);
+        if (g_str_equal (title, "cut"))
+          g_assert_false (right);
+        n_right += right;
+      }
+    /* id, carat, depth, table, price, x, y, z and the four predicted. */
+    g_assert_cmpuint (n_right, ==, 12);
+  }
   wait_ms (300);
   screenshot (GTK_WIDGET (window), "predictions-batch.png");
   {
