@@ -21,6 +21,7 @@ struct _AxModelsPage {
   GtkDropDown    *metric_filter;
   GtkListBox     *model_list;
   GtkWidget      *no_match_label;
+  GtkWidget      *header_box;
   GtkLabel       *title_label;
   GtkLabel       *subtitle_label;
   GtkSwitch      *active_switch;
@@ -30,6 +31,7 @@ struct _AxModelsPage {
   GtkProgressBar *training_bar;
   GtkLabel       *eta_label;
   GtkBox         *curve_box;
+  GtkWidget      *detail_switcher;
   AdwViewStack   *detail_stack;
   GtkBox         *overview_box;
   GtkBox         *evaluation_box;

@@ -160,6 +160,11 @@ update_actions (AxModelsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "models.cancel", training);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "models.rollback", info != NULL && !training);
   gtk_widget_set_sensitive (GTK_WIDGET (self->active_switch), info != NULL);
+  /* While the first model trains there is no model yet: only its
+   * progress shows, not the controls and tabs of a model. */
+  gtk_widget_set_visible (self->header_box, info != NULL);
+  gtk_widget_set_visible (self->detail_switcher, info != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_stack), info != NULL);
 }
 
 static void
@@ -674,6 +679,8 @@ ax_models_page_class_init (AxModelsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AxModelsPage, evaluation_box);
   gtk_widget_class_bind_template_child (widget_class, AxModelsPage, versions_box);
   gtk_widget_class_bind_template_child (widget_class, AxModelsPage, retraining_box);
+  gtk_widget_class_bind_template_child (widget_class, AxModelsPage, header_box);
+  gtk_widget_class_bind_template_child (widget_class, AxModelsPage, detail_switcher);
   gtk_widget_class_install_action (widget_class, "models.new", NULL, new_activated);
   gtk_widget_class_install_action (widget_class, "models.edit", NULL, edit_activated);
   gtk_widget_class_install_action (widget_class, "models.train", NULL, train_activated);
