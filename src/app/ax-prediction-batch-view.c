@@ -170,31 +170,6 @@ bind_cell (GtkSignalListItemFactory *factory,
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), shown ? shown : text ? text : "");
 }
 
-/* Whether the input column @col holds numbers: its first
- * NUMERIC_SAMPLE filled cells all read as one (an empty column is not). */
-#define NUMERIC_SAMPLE 1000
-
-static gboolean
-input_is_numeric (const AxPredictionBatch *batch,
-                  guint                    col)
-{
-  guint seen = 0;
-
-  for (guint r = 0; r < batch->n_rows && seen < NUMERIC_SAMPLE; r++)
-    {
-      const char *text = batch->cells[(gsize) r * batch->n_columns + col];
-      char *end = NULL;
-
-      if (text == NULL || *text == '\0')
-        continue;
-      g_ascii_strtod (text, &end);
-      if (end == text || *end != '\0')
-        return FALSE;
-      seen++;
-    }
-  return seen > 0;
-}
-
 static const char *
 column_title (const char *name)
 {
@@ -238,7 +213,8 @@ show_results (AxPredictionBatchView *self)
       /* Numbers right-aligned, the inputs' as the predictions'. */
       g_object_set_data (G_OBJECT (factory), "numeric",
                          GINT_TO_POINTER (c < batch->n_inputs
-                                          ? input_is_numeric (batch, c)
+                                          ? batch->input_types[c] == AX_COLUMN_INTEGER ||
+                                            batch->input_types[c] == AX_COLUMN_REAL
                                           : !(c == batch->n_inputs && batch->result.task == AX_TASK_CLASSIFICATION)));
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);

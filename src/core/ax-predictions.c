@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ax-export.h"
+#include "ax-infer.h"
 #include "ax-prep.h"
 #include "ax-reader.h"
 #include "ax-store-datasets.h"
@@ -373,16 +374,20 @@ ax_prediction_batch_free (AxPredictionBatch *batch)
     }
   g_free (batch->dir);
   g_strfreev (batch->names);
+  g_free (batch->input_types);
   g_free (batch->cells);
   if (batch->chunk)
     g_string_chunk_free (batch->chunk);
   g_free (batch);
 }
 
-/* The predictor's rows, kept for display as they are written. */
+/* The predictor's rows, kept for display as they are written, and the
+ * input columns' types guessed from the first of them as the import
+ * guesses them. */
 typedef struct {
   AxPredictionBatch *batch;
   GPtrArray         *cells;
+  AxTypeGuesser     *guesser;
 } Collect;
 
 static void
@@ -396,6 +401,8 @@ collect_columns (const char *const *names,
   c->batch->names = g_new0 (char *, n + 1);
   for (guint i = 0; i < n; i++)
     c->batch->names[i] = g_strdup (names[i]);
+  c->batch->n_inputs = MIN (c->batch->n_inputs, n);
+  c->guesser = ax_type_guesser_new (c->batch->n_inputs, ax_infer_default_missing_tokens ());
 }
 
 static void
@@ -408,6 +415,8 @@ collect_row (const char *const *cells,
   g_return_if_fail (n == c->batch->n_columns);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (c->cells, *cells[i] ? g_string_chunk_insert_const (c->batch->chunk, cells[i]) : NULL);
+  if (c->batch->n_rows < AX_INFER_SAMPLE_ROWS)
+    ax_type_guesser_add (c->guesser, cells);
   c->batch->n_rows++;
 }
 
@@ -426,7 +435,7 @@ ax_prediction_batch_run (const char      *project_path,
   g_autofree char *out_path = NULL;
   g_autofree char *source = NULL;
   Stage stage = { progress, progress_data, 0, 1.0 };
-  Collect collect = { NULL, NULL };
+  Collect collect = { NULL, NULL, NULL };
   AxPredictSink sink = { collect_columns, collect_row, &collect };
 
   g_return_val_if_fail (dataset != NULL || input != NULL, NULL);
@@ -463,11 +472,20 @@ ax_prediction_batch_run (const char      *project_path,
       /* Nothing was written: nothing to remove. */
       g_clear_object (&batch->output);
       g_ptr_array_unref (collect.cells);
+      g_clear_pointer (&collect.guesser, ax_type_guesser_free);
       return NULL;
     }
   batch->cells = (const char **) g_ptr_array_free (collect.cells, FALSE);
-  if (batch->n_inputs > batch->n_columns)
-    batch->n_inputs = batch->n_columns;
+  batch->input_types = g_new (AxColumnType, MAX (batch->n_inputs, 1));
+  for (guint c = 0; c < batch->n_inputs; c++)
+    {
+      AxColumnSpec spec = { AX_COLUMN_TEXT };
+
+      if (collect.guesser)
+        ax_type_guesser_get (collect.guesser, c, &spec);
+      batch->input_types[c] = spec.type;
+    }
+  g_clear_pointer (&collect.guesser, ax_type_guesser_free);
   if (progress)
     progress (1.0, NULL, progress_data);
   return g_steal_pointer (&batch);

@@ -92,6 +92,8 @@ typedef struct {
   guint             n_columns;
   char            **names;      /* n_columns + NULL */
   guint             n_inputs;   /* the first n_inputs columns are the input's */
+  AxColumnType     *input_types; /* n_inputs: each as the import would take it,
+                                  * from its first AX_INFER_SAMPLE_ROWS rows */
   guint             n_rows;
   const char      **cells;      /* n_rows × n_columns, row-major; NULL for empty */
   /* private */
