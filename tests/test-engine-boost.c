@@ -527,7 +527,7 @@ test_boost_bins (void)
     {
       float min;
 
-      n_edges[f] = ax_bin_edges (train->x->x + (gsize) f * n, n, 0, edges + (gsize) f * AX_BINS_MAX, &min);
+      n_edges[f] = ax_bin_edges (train->x->x + (gsize) f * n, n, 0, f, edges + (gsize) f * AX_BINS_MAX, &min);
     }
   g_assert_cmpuint (n_edges[3], ==, 2);
   g_assert_cmpuint (n_edges[1], >, 200);

@@ -264,9 +264,8 @@ cuts_task (guint    f,
 {
   CutsJob *job = data;
   float *edges = job->edges + (gsize) f * AX_BINS_MAX;
-  guint64 stream = job->seed ^ ((guint64) (f + 1) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
 
-  job->n_edges[f] = ax_bin_edges (job->m->x + (gsize) f * job->m->n_rows, job->m->n_rows, stream,
+  job->n_edges[f] = ax_bin_edges (job->m->x + (gsize) f * job->m->n_rows, job->m->n_rows, job->seed, f,
                                   edges, &job->min[f]);
   for (guint k = 0; k < job->n_edges[f]; k++)
     edges[k] = nextafterf (edges[k], INFINITY);

@@ -481,10 +481,12 @@ midpoint (float a,
 guint
 ax_bin_edges (const float *col,
               guint        n,
-              guint64      stream,
+              guint64      seed,
+              guint        feature,
               float       *edges,
               float       *min)
 {
+  guint64 stream = seed ^ ((guint64) feature * G_GUINT64_CONSTANT (0xd1b54a32d192ed03));
   g_autofree float *v = g_new (float, MAX (n, 1));
   g_autofree float *tmp = NULL;
   guint m = 0, n_edges = 0, n_distinct = 0;
@@ -571,8 +573,7 @@ bin_feature (const AxMatrix *x,
   guint8 *codes = b->codes + (gsize) f * x->n_rows;
   float *edges = g_new (float, AX_BINS_MAX);
   float min;
-  guint n_edges = ax_bin_edges (col, x->n_rows, seed ^ ((guint64) f * G_GUINT64_CONSTANT (0xd1b54a32d192ed03)),
-                                edges, &min);
+  guint n_edges = ax_bin_edges (col, x->n_rows, seed, f, edges, &min);
 
   b->n_bins[f] = (guint16) (n_edges + 1);
   b->edges[f] = edges;

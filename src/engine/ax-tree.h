@@ -37,15 +37,17 @@ typedef struct {
   guint    *hist_offset;   /* first bin of feature f in a histogram (n_features + 1) */
 } AxBinned;
 
-/* The bin edges of the non-missing values among the @n of @col into
- * @edges (room for AX_BINS_MAX - 1), ascending; returns their number.
- * They are the midpoints between the distinct values when there are at
- * most AX_BINS_MAX of them, else quantiles k/255 of (a sample of at most
- * 200,000 of) the values, drawn with the splitmix64 @stream.  *@min is
- * the smallest value looked at (NAN when every value is missing). */
+/* The bin edges of the non-missing values among the @n of @col, feature
+ * @feature of a matrix, into @edges (room for AX_BINS_MAX - 1),
+ * ascending; returns their number.  They are the midpoints between the
+ * distinct values when there are at most AX_BINS_MAX of them, else
+ * quantiles k/255 of (a sample of at most 200,000 of) the values, the
+ * sample fixed by @seed and @feature.  *@min is the smallest value looked
+ * at (NAN when every value is missing). */
 guint     ax_bin_edges   (const float    *col,
                           guint           n,
-                          guint64         stream,
+                          guint64         seed,
+                          guint           feature,
                           float          *edges,
                           float          *min);
 
