@@ -213,8 +213,14 @@ run_python () {
   [ "$(json "$WORK/$1-$2.json" n_fit)" = "$(meta "$1" n_fit)" ] || die "fit.py fitted the wrong rows"
 }
 
-# faster SECONDS BEST: SECONDS beats BEST, or there is no BEST yet.
-faster () { [ -z "$2" ] || lt "$1" "$2"; }
+# best NAME SECONDS [NAME2 VALUE2]: NAME becomes SECONDS (and NAME2
+# VALUE2 with it) when NAME is unset or SECONDS is smaller.
+best () {
+  if [ -z "${!1:-}" ] || lt "$2" "${!1}"; then
+    printf -v "$1" '%s' "$2"
+    [ $# -lt 4 ] || printf -v "$3" '%s' "$4"
+  fi
+}
 
 # best_of DATASET ALGORITHM LIBRARY: REPEAT runs of each tool (one for
 # friedman1-1m), taking turns (Auspex, the library, Auspex, ...) so that
@@ -226,15 +232,15 @@ best_of () {
   for ((i = 0; i < n; i++)); do
     echo "  $1: auspex-cli $2…" >&2
     run_auspex "$1" "$2"
-    if faster "$A_ENGINE" "${b_engine:-}"; then b_train=$A_TRAIN b_engine=$A_ENGINE; fi
-    if faster "$A_PRED" "${b_apred:-}"; then b_apred=$A_PRED; fi
-    if faster "$A_MODEL" "${b_model:-}"; then b_model=$A_MODEL; fi
+    best b_engine "$A_ENGINE" b_train "$A_TRAIN"
+    best b_apred "$A_PRED"
+    best b_model "$A_MODEL"
     a_rss=$(max "$a_rss" "$A_RSS")
     echo "  $1: $3…" >&2
     run_python "$1" "$3"
-    if faster "$P_FIT" "${b_fit:-}"; then b_fit=$P_FIT b_wall=$P_WALL; fi
-    if faster "$P_PRED" "${b_ppred:-}"; then b_ppred=$P_PRED; fi
-    if faster "$P_FILE" "${b_file:-}"; then b_file=$P_FILE; fi
+    best b_fit "$P_FIT" b_wall "$P_WALL"
+    best b_ppred "$P_PRED"
+    best b_file "$P_FILE"
     p_rss=$(max "$p_rss" "$P_RSS")
   done
   A_TRAIN=$b_train A_ENGINE=$b_engine A_PRED=$b_apred A_MODEL=$b_model A_RSS=$a_rss
