@@ -767,6 +767,11 @@ boost_fit (const AxMatrix       *train,
         best_round = round;
     }
 
+  /* XGBoost's OpenMP threads are now started and spinning for more work:
+   * what this thread runs next on several (the training curve,
+   * calibration, permutation importance) runs on them. */
+  ax_threads_use_openmp ();
+
   if (rounds < n_estimators && monitor->progress != NULL)
     {
       g_autofree char *detail =

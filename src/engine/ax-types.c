@@ -793,13 +793,31 @@ tasks_worker (gpointer data)
     }
 }
 
+static GPrivate use_openmp;
+
+void
+ax_threads_use_openmp (void)
+{
+  g_private_set (&use_openmp, GINT_TO_POINTER (1));
+}
+
 void
 ax_run_on_threads (guint        n_threads,
                    const char  *name,
                    GThreadFunc  func,
                    gpointer     data)
 {
-  g_autofree GThread **threads = g_new0 (GThread *, MAX (n_threads, 1));
+  g_autofree GThread **threads = NULL;
+
+#ifdef _OPENMP
+  if (n_threads > 1 && g_private_get (&use_openmp) != NULL)
+    {
+#pragma omp parallel num_threads (n_threads)
+      func (data);
+      return;
+    }
+#endif
+  threads = g_new0 (GThread *, MAX (n_threads, 1));
 
   for (guint i = 1; i < n_threads; i++)
     threads[i] = g_thread_new (name, func, data);

@@ -90,8 +90,17 @@ typedef void (*AxTaskFunc) (guint task, gpointer data);
 
 /* Runs @func (@data) on @n_threads threads at once (at least 1), the
  * calling thread among them, and returns when all are done: for workers
- * that share out the work themselves and keep their own scratch space. */
+ * that share out the work themselves and keep their own scratch space.
+ * A worker must never wait for another: a call from inside another one
+ * may run @func on the calling thread alone. */
 void          ax_run_on_threads  (guint n_threads, const char *name, GThreadFunc func, gpointer data);
+
+/* Tells ax_run_on_threads() that the calling thread has run OpenMP work
+ * (XGBoost's training) and so has OpenMP's threads started and waiting:
+ * from then on its calls run on those threads, instead of new threads
+ * competing for the cores with OpenMP's still spinning after their last
+ * work.  (A thread that has not started them would wait for them.) */
+void          ax_threads_use_openmp (void);
 
 void          ax_run_tasks       (guint n_tasks, guint n_threads, AxTaskFunc func, gpointer data);
 
