@@ -767,6 +767,12 @@ test_prep_median (void)
         qsort (sorted, n, sizeof (double), cmp_double);
         expect = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         prep = ax_prep_fit (f, names, NULL, rows, n + 1, &opt, NULL, &error);
+        if (sorted[0] == sorted[n - 1])
+          {
+            /* One value, imputed too: the only input is left out. */
+            g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG);
+            continue;
+          }
         g_assert_no_error (error);
         m = ax_prep_transform (prep, f, NULL, f->n_rows, &error);
         g_assert_no_error (error);
@@ -921,6 +927,63 @@ test_prep_encoding (void)
     g_assert_cmpfloat (cell (p2, m2, n - 1, "shop=(other)"), ==, 1);   /* shop39 */
     g_assert_cmpfloat (cell (p2, m2, n, "shop=(other)"), ==, 1);       /* unseen */
   }
+}
+
+/* An input the same in every training row (missing values imputed) is
+ * left out with a note; one that imputing makes differ is kept. */
+static void
+test_prep_constant (void)
+{
+  const char *names[] = { "x", "block", "kind", "flag", "gap", "empty", "when" };
+  AxColumnType types[] = { AX_COLUMN_REAL, AX_COLUMN_INTEGER, AX_COLUMN_CATEGORICAL,
+                           AX_COLUMN_BOOLEAN, AX_COLUMN_REAL, AX_COLUMN_REAL, AX_COLUMN_DATE };
+  const char *inputs[] = { "x", "block", "kind", "flag", "gap", "empty", "when", NULL };
+  g_autoptr(AxFrame) f = ax_frame_new (7, names, types, 40);
+  g_autofree guint *rows = iota (40);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AxPrep) mean = NULL, constant = NULL;
+  g_autoptr(AxMatrix) m = NULL;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      guint r = ax_frame_append_row (f);
+
+      ax_frame_set_real (f, 0, r, i);
+      ax_frame_set_int (f, 1, r, 7);
+      ax_frame_take_string (f, 2, r, g_strdup ("retail"));
+      ax_frame_set_int (f, 3, r, 1);
+      if (i % 5)
+        ax_frame_set_real (f, 4, r, 2.5);
+      ax_frame_set_int (f, 6, r, 20000);
+    }
+  /* A row not trained on differs; it is predicted all the same. */
+  ax_frame_set_int (f, 1, ax_frame_append_row (f), 8);
+
+  mean = ax_prep_fit (f, inputs, NULL, rows, 40, &(AxPrepOptions) { AX_NORMALIZE_STANDARD, AX_MISSING_MEAN, 0 },
+                      notes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ax_prep_get_n_inputs (mean), ==, 1);
+  g_assert_cmpstr (ax_prep_get_input_name (mean, 0), ==, "x");
+  g_assert_cmpuint (ax_prep_get_n_features (mean), ==, 1);
+  g_assert_cmpuint (notes->len, ==, 6);
+  g_assert_nonnull (strstr (notes->pdata[0], "“block” has the same value in every training row"));
+  g_assert_nonnull (strstr (notes->pdata[1], "“kind”"));
+  g_assert_nonnull (strstr (notes->pdata[2], "“flag”"));
+  g_assert_nonnull (strstr (notes->pdata[3], "“gap”"));
+  g_assert_nonnull (strstr (notes->pdata[4], "“empty” has no value in any training row"));
+  g_assert_nonnull (strstr (notes->pdata[5], "“when”"));
+  m = ax_prep_transform (mean, f, NULL, f->n_rows, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->n_features, ==, 1);
+  g_assert_cmpuint (m->n_rows, ==, 41);
+
+  /* Missing values of "gap" imputed as 0 make it tell rows apart. */
+  constant = ax_prep_fit (f, inputs, NULL, rows, 40, &(AxPrepOptions) { AX_NORMALIZE_NONE, AX_MISSING_CONSTANT, 0 },
+                          NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ax_prep_get_n_inputs (constant), ==, 2);
+  g_assert_cmpstr (ax_prep_get_input_name (constant, 1), ==, "gap");
 }
 
 static void
@@ -1753,6 +1816,7 @@ main (int   argc,
   g_test_add_func ("/engine/model/prep/median", test_prep_median);
   g_test_add_func ("/engine/model/prep/missing-drop", test_prep_missing_drop);
   g_test_add_func ("/engine/model/prep/encoding", test_prep_encoding);
+  g_test_add_func ("/engine/model/prep/constant", test_prep_constant);
   g_test_add_func ("/engine/model/prep/normalize", test_prep_normalize);
   g_test_add_func ("/engine/model/prep/variant", test_prep_variant);
   g_test_add_func ("/engine/model/calibrate/classes", test_calibrate_classes);

@@ -278,12 +278,27 @@ typedef struct {
   Input           in;
   const AxColumn *column;
   gboolean        named;
-  gboolean        keep;          /* FALSE: an identifier, left out */
+  gboolean        keep;          /* FALSE: left out (an identifier, a constant) */
   GArray         *features;      /* Feature, the input's own */
   char           *note;
 } InputFit;
 
-static void
+/* The note of an input left out because every training row gives it the
+ * same features (@n_present: its training rows with a value). */
+static char *
+constant_note (const char *name,
+               guint       n_present)
+{
+  if (n_present == 0)
+    return g_strdup_printf (_("“%s” has no value in any training row and is not used as a feature"),
+                            name);
+  return g_strdup_printf (_("“%s” has the same value in every training row and is not used "
+                            "as a feature"), name);
+}
+
+/* Returns FALSE when every training row has the same value, missing ones
+ * imputed: a feature that cannot tell rows apart, left out. */
+static gboolean
 fit_numeric (InputFit            *fit,
              const AxColumn      *c,
              const guint         *rows,
@@ -293,10 +308,15 @@ fit_numeric (InputFit            *fit,
   Input *in = &fit->in;
   g_autofree double *v = g_new (double, MAX (n_rows, 1));
   guint n = 0;
+  gboolean same = TRUE;
+  double first;
 
   for (guint i = 0; i < n_rows; i++)
     if (cell_number (c, rows[i], &v[n]))
       n++;
+  first = n > 0 ? v[0] : 0;
+  for (guint i = 1; i < n && same; i++)
+    same = v[i] == first;
 
   if (in->kind == KIND_NUMBER || in->kind == KIND_BOOLEAN)
     {
@@ -307,7 +327,7 @@ fit_numeric (InputFit            *fit,
         in->impute = opt->missing_constant;
       else
         in->impute = summary (v, n, opt->missing == AX_MISSING_DROP ? AX_MISSING_MEAN : opt->missing);
-      return;
+      goto done;
     }
 
   /* Dates: statistics of each calendar part over the present values. */
@@ -338,6 +358,14 @@ fit_numeric (InputFit            *fit,
     else
       in->impute = floor (summary (v, n, opt->missing == AX_MISSING_DROP ? AX_MISSING_MEAN : opt->missing));
   }
+
+done:
+  if (n == 0 || (same && (n == n_rows || in->impute == first)))
+    {
+      fit->note = constant_note (in->name, n);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 typedef struct {
@@ -356,7 +384,8 @@ cmp_level (const void *a,
   return strcmp (x->value, y->value);
 }
 
-/* Returns FALSE when the column is an identifier to leave out. */
+/* Returns FALSE when the column is an identifier or the same in every
+ * training row: left out. */
 static gboolean
 fit_category (InputFit            *fit,
               const AxColumn      *c,
@@ -423,6 +452,12 @@ fit_category (InputFit            *fit,
     }
   if (in->has_other)
     add_feature (fit->features, g_strdup_printf ("%s=(other)", in->name), NULL, 0, AX_NORMALIZE_NONE);
+  /* One indicator only: every row, missing ones too, has it. */
+  if (in->n_features == 1)
+    {
+      fit->note = constant_note (in->name, n_present);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -443,10 +478,7 @@ fit_input (guint    i,
   if (fit->in.kind == KIND_CATEGORY)
     fit->keep = fit_category (fit, fit->column, fit->named, p->rows, p->n_rows, p->options);
   else
-    {
-      fit_numeric (fit, fit->column, p->rows, p->n_rows, p->options);
-      fit->keep = TRUE;
-    }
+    fit->keep = fit_numeric (fit, fit->column, p->rows, p->n_rows, p->options);
 }
 
 /* Threads pay off only on enough values. */

@@ -18,7 +18,10 @@
  *
  * A text column whose training values are nearly all different is an
  * identifier: it is left out, with a note, unless the configuration named
- * it in "features".  With handle_missing "drop" the training rows have no
+ * it in "features".  An input that every training row has the same
+ * value of (after imputing the missing ones) is left out, with a note: it
+ * cannot tell rows apart (a time column that only orders the rows, say).
+ * With handle_missing "drop" the training rows have no
  * missing values; at prediction a missing value is then imputed with the
  * training mean (the most frequent value for categories).
  */
