@@ -199,17 +199,19 @@ ensure (gpointer  p,
 
 /* For each tree of the pass: each row's leaf, and where the path of each
  * row starts to test each group.  A row's path is its leaf's, so the
- * starts are worked out once per leaf the rows reach. */
+ * starts are worked out once per leaf the rows reach, and written out
+ * leaf by leaf for the leaf's rows. */
 static gpointer
 shuffle_tree_worker (gpointer data)
 {
   ShuffleJob *job = data;
   const AxTreeEnsemble *e = job->e;
   guint n = job->n, nf = e->n_features, ng = job->n_groups;
-  g_autofree guint *fill = NULL;
+  g_autofree guint *fill = NULL, *by_leaf = g_new (guint, MAX (n, 1));
   g_autofree gint32 *parent = NULL, *list_at = NULL, *path = NULL;
+  g_autofree guint *leaf_rows = NULL;
   g_autofree GroupStart *lists = NULL;
-  gsize fill_cap = 0, node_cap = 0, at_cap = 0, lists_cap = 0, path_cap = 0;
+  gsize fill_cap = 0, node_cap = 0, at_cap = 0, rows_cap = 0, lists_cap = 0, path_cap = 0;
   gint t;
 
   while ((t = g_atomic_int_add (&job->next_tree, 1)) < (gint) (job->t1 - job->t0))
@@ -219,6 +221,7 @@ shuffle_tree_worker (gpointer data)
       gsize n_nodes = e->tree_start[tree + 1] - e->tree_start[tree], n_lists = 0;
       gint32 *base = job->base + (gsize) t * n;
       guint *offsets = job->offsets + (gsize) t * (ng + 1);
+      PathStart *starts;
 
       if (job->dense)
         ax_tree_walk_dense (nodes, depth, job->rows, nf, n, base);
@@ -227,55 +230,76 @@ shuffle_tree_worker (gpointer data)
 
       parent = ensure (parent, &node_cap, n_nodes, sizeof (gint32));
       list_at = ensure (list_at, &at_cap, n_nodes, sizeof (gint32));
+      leaf_rows = ensure (leaf_rows, &rows_cap, n_nodes + 1, sizeof (guint));
       path = ensure (path, &path_cap, depth + 1, sizeof (gint32));
       parent[0] = -1;
       for (gsize k = 0; k < n_nodes; k++)
-        {
-          list_at[k] = -1;
-          if (nodes[k].left != (gint32) k)
-            parent[nodes[k].left] = parent[nodes[k].left + 1] = (gint32) k;
-        }
+        if (nodes[k].left != (gint32) k)
+          parent[nodes[k].left] = parent[nodes[k].left + 1] = (gint32) k;
 
-      /* Each row counts in the groups its leaf's path tests; then the
-       * rows are put in their groups' places, in order. */
-      memset (offsets, 0, (ng + 1) * sizeof (guint));
+      /* The rows in order of their leaves: leaf k's are
+       * by_leaf[leaf_rows[k] .. leaf_rows[k + 1]). */
+      memset (leaf_rows, 0, (n_nodes + 1) * sizeof (guint));
       for (guint i = 0; i < n; i++)
+        leaf_rows[base[i] + 1]++;
+      for (gsize k = 0; k < n_nodes; k++)
+        leaf_rows[k + 1] += leaf_rows[k];
+      for (guint i = 0; i < n; i++)
+        by_leaf[leaf_rows[base[i]]++] = i;
+      for (gsize k = n_nodes; k > 0; k--)
+        leaf_rows[k] = leaf_rows[k - 1];
+      leaf_rows[0] = 0;
+
+      /* Each leaf the rows reach: up from it, then down its path noting
+       * the first node of each group; the list ends with a marker.  Its
+       * rows count in those groups. */
+      memset (offsets, 0, (ng + 1) * sizeof (guint));
+      for (gsize leaf = 0; leaf < n_nodes; leaf++)
         {
-          gint32 leaf = base[i];
+          guint count = leaf_rows[leaf + 1] - leaf_rows[leaf], n_path = 0, first = (guint) n_lists;
 
-          if (list_at[leaf] < 0)
+          list_at[leaf] = -1;
+          if (count == 0)
+            continue;
+          for (gint32 l = parent[leaf]; l >= 0; l = parent[l])
+            path[n_path++] = l;
+          lists = ensure (lists, &lists_cap, n_lists + n_path + 1, sizeof (GroupStart));
+          for (guint level = 0; level < n_path; level++)
             {
-              /* Up from the leaf, then down the path noting the first
-               * node of each group; the list ends with a marker. */
-              guint n_path = 0, first = (guint) n_lists;
+              gint32 l = path[n_path - 1 - level];
+              guint g = job->group[nodes[l].feature], k = first;
 
-              for (gint32 l = parent[leaf]; l >= 0; l = parent[l])
-                path[n_path++] = l;
-              lists = ensure (lists, &lists_cap, n_lists + n_path + 1, sizeof (GroupStart));
-              for (guint level = 0; level < n_path; level++)
+              while (k < n_lists && lists[k].group != g)
+                k++;
+              if (k == n_lists)
                 {
-                  gint32 l = path[n_path - 1 - level];
-                  guint g = job->group[nodes[l].feature], k = first;
-
-                  while (k < n_lists && lists[k].group != g)
-                    k++;
-                  if (k == n_lists)
-                    lists[n_lists++] = (GroupStart) { g, l, depth - level };
+                  lists[n_lists++] = (GroupStart) { g, l, depth - level };
+                  offsets[g + 1] += count;
                 }
-              lists[n_lists++] = (GroupStart) { G_MAXUINT, -1, 0 };
-              list_at[leaf] = (gint32) first;
             }
-          for (const GroupStart *gs = &lists[list_at[leaf]]; gs->group != G_MAXUINT; gs++)
-            offsets[gs->group + 1]++;
+          lists[n_lists++] = (GroupStart) { G_MAXUINT, -1, 0 };
+          list_at[leaf] = (gint32) first;
         }
       for (guint g = 0; g < ng; g++)
         offsets[g + 1] += offsets[g];
+
+      /* Each group's rows, leaf by leaf. */
       fill = ensure (fill, &fill_cap, ng, sizeof (guint));
       memcpy (fill, offsets, ng * sizeof (guint));
-      job->starts[t] = g_new (PathStart, MAX (offsets[ng], 1));
-      for (guint i = 0; i < n; i++)
-        for (const GroupStart *gs = &lists[list_at[base[i]]]; gs->group != G_MAXUINT; gs++)
-          job->starts[t][fill[gs->group]++] = (PathStart) { i, gs->node, gs->steps };
+      starts = job->starts[t] = g_new (PathStart, MAX (offsets[ng], 1));
+      for (gsize leaf = 0; leaf < n_nodes; leaf++)
+        {
+          if (list_at[leaf] < 0)
+            continue;
+          for (const GroupStart *gs = &lists[list_at[leaf]]; gs->group != G_MAXUINT; gs++)
+            {
+              PathStart *to = starts + fill[gs->group];
+
+              for (guint k = leaf_rows[leaf]; k < leaf_rows[leaf + 1]; k++)
+                *to++ = (PathStart) { by_leaf[k], gs->node, gs->steps };
+              fill[gs->group] = (guint) (to - starts);
+            }
+        }
     }
   return NULL;
 }
