@@ -144,7 +144,8 @@ typedef struct {
   /* Optional, for permutation importance: predictions (as predict()) of
    * @n_copies copies of @x, one after the other, in which copy c takes
    * the features f with group[f] == copy_group[c] from row
-   * perm[c * x->n_rows + i] instead of row i.  Tree ensembles re-walk
+   * perm[c * x->n_rows + i] instead of row i (a copy_group no feature
+   * has: the rows' own predictions).  Tree ensembles re-walk
    * only the paths that test a moved feature; without this the pipeline
    * builds the copies and predicts them. */
   void      (*predict_shuffled) (const AxFitted *fitted,

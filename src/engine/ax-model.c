@@ -502,8 +502,7 @@ measure_importance (AxModel              *model,
   g_autoptr(AxMatrix) sample = NULL;
   g_autofree double *sample_y = NULL, *sample_w = NULL;
   AxTarget sample_t;
-  g_autofree double *base_pred = NULL;
-  double base_score;
+  double base_score = NAN;
   g_autofree guint *group = g_new (guint, MAX (n_features, 1));
   guint width, per_group;
 
@@ -541,9 +540,6 @@ measure_importance (AxModel              *model,
       valid_y = &sample_t;
       n = PERMUTATION_ROWS;
     }
-  base_pred = ax_model_predict_raw (model, valid);
-  base_score = ax_metrics_score_of (valid_y, n, base_pred);
-
   r->n_importance = n_inputs;
   r->importance = g_new0 (AxImportance, n_inputs);
   for (guint j = 0; j < n_inputs; j++)
@@ -555,14 +551,17 @@ measure_importance (AxModel              *model,
   for (guint f = 0; impurity && f < n_features; f++)
     r->importance[ax_prep_get_feature_input (model->prep, f)].impurity += impurity[f];
 
-  /* The shuffled copies of several columns are predicted together. */
+  /* The shuffled copies of several columns are predicted together; the
+   * first batch has before them a copy that moves nothing (of a group no
+   * feature has), the rows' own predictions. */
   width = r->task == AX_TASK_CLASSIFICATION ? r->n_classes : 1;
   per_group = MAX (1, PERMUTATION_BATCH_VALUES / MAX ((gsize) n * n_features * PERMUTATION_REPEATS, 1));
   for (guint f = 0; f < n_features; f++)
     group[f] = ax_prep_get_feature_input (model->prep, f);
   for (guint j0 = 0; j0 < n_inputs; j0 += per_group)
     {
-      guint j1 = MIN (j0 + per_group, n_inputs), n_copies = (j1 - j0) * PERMUTATION_REPEATS;
+      guint own = j0 == 0, j1 = MIN (j0 + per_group, n_inputs);
+      guint n_copies = own + (j1 - j0) * PERMUTATION_REPEATS;
       g_autofree guint *perm = g_new (guint, (gsize) n * n_copies + 1);
       g_autofree guint *copy_group = g_new (guint, n_copies);
       g_autofree double *pred = g_new (double, (gsize) n * n_copies * width + 1);
@@ -573,13 +572,19 @@ measure_importance (AxModel              *model,
         return FALSE;
       ax_progress_report (monitor->progress, monitor->progress_data,
                           FIT_END + (0.95 - FIT_END) * j0 / n_inputs, detail);
+      if (own)
+        {
+          copy_group[0] = G_MAXUINT;
+          for (guint i = 0; i < n; i++)
+            perm[i] = i;
+        }
       for (guint j = j0; j < j1; j++)
         {
           g_autoptr(GRand) rand = ax_split_rand_new (model->config->random_seed, 1 + j);
 
           for (guint rep = 0; rep < PERMUTATION_REPEATS; rep++)
             {
-              guint c = (j - j0) * PERMUTATION_REPEATS + rep;
+              guint c = own + (j - j0) * PERMUTATION_REPEATS + rep;
               guint *p = perm + (gsize) c * n;
 
               copy_group[c] = j;
@@ -592,13 +597,15 @@ measure_importance (AxModel              *model,
         model->algo->predict_shuffled (model->fitted, valid, group, n_copies, copy_group, perm, pred);
       else
         predict_shuffled_copies (model, valid, group, n_copies, copy_group, perm, pred);
+      if (own)
+        base_score = ax_metrics_score_of (valid_y, n, pred);
       for (guint j = j0; j < j1; j++)
         {
           double drop = 0;
 
           for (guint rep = 0; rep < PERMUTATION_REPEATS; rep++)
             {
-              gsize first = (gsize) ((j - j0) * PERMUTATION_REPEATS + rep) * n;
+              gsize first = (gsize) (own + (j - j0) * PERMUTATION_REPEATS + rep) * n;
 
               drop += base_score - ax_metrics_score_of (valid_y, n, pred + first * width);
             }

@@ -158,7 +158,8 @@ typedef struct {
 /* For permutation importance: for each copy c of the rows of @x in which
  * the features f with group[f] == copy_group[c] are taken from row
  * perm[c * n + i] instead of row i, the change of each row's summed node
- * values, delta[((gsize) c * n + i) * n_outputs + k].  A tree is walked
+ * values, delta[((gsize) c * n + i) * n_outputs + k] (0 for a copy_group
+ * no feature has).  A tree is walked
  * again only for the rows whose path in it tests a moved feature: the
  * others end in the same leaf.  Copies are shared among every core. */
 void ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
