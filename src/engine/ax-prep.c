@@ -619,15 +619,56 @@ types_match (AxColumnType learned,
   return ax_column_type_is_numeric (learned) && ax_column_type_is_numeric (given);
 }
 
-/* The level of each value of a category input: value -> level + 1. */
-static GHashTable *
-level_index (const Input *in)
-{
-  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+/* The level of each value of a category input, found for every row it
+ * transforms: a small open-addressing table of the levels (at most
+ * AX_PREP_MAX_CATEGORIES), hashed and compared inline. */
+#define LEVEL_SLOTS 64u
 
-  for (guint k = 0; k < in->n_levels; k++)
-    g_hash_table_insert (index, in->levels[k], GUINT_TO_POINTER (k + 1));
-  return index;
+typedef struct {
+  guint32     hash;
+  int         level;          /* -1: an empty slot */
+  const char *value;
+} LevelSlot;
+
+static inline guint32
+level_hash (const char *s)
+{
+  guint32 h = 2166136261u;
+
+  for (; *s; s++)
+    h = (h ^ (guint8) *s) * 16777619u;
+  return h;
+}
+
+static void
+level_index (const Input *in,
+             LevelSlot   *slots)
+{
+  G_STATIC_ASSERT (LEVEL_SLOTS >= 2 * AX_PREP_MAX_CATEGORIES);
+
+  for (guint k = 0; k < LEVEL_SLOTS; k++)
+    slots[k].level = -1;
+  for (guint k = 0; k < MIN (in->n_levels, LEVEL_SLOTS / 2); k++)
+    {
+      guint32 h = level_hash (in->levels[k]), at = h % LEVEL_SLOTS;
+
+      while (slots[at].level >= 0)
+        at = (at + 1) % LEVEL_SLOTS;
+      slots[at] = (LevelSlot) { h, (int) k, in->levels[k] };
+    }
+}
+
+/* @value's level, -1 when it is none. */
+static inline int
+level_of (const LevelSlot *slots,
+          const char      *value)
+{
+  guint32 h = level_hash (value);
+
+  for (guint32 at = h % LEVEL_SLOTS; slots[at].level >= 0; at = (at + 1) % LEVEL_SLOTS)
+    if (slots[at].hash == h && strcmp (slots[at].value, value) == 0)
+      return slots[at].level;
+  return -1;
 }
 
 static void
@@ -677,8 +718,9 @@ transform_input (const AxPrep   *prep,
     case N_KINDS:
     default:
       {
-        g_autoptr(GHashTable) index = level_index (in);
+        LevelSlot index[LEVEL_SLOTS];
 
+        level_index (in, index);
         memset (x, 0, (gsize) in->n_features * n * sizeof (float));
         for (guint i = 0; i < n; i++)
           {
@@ -688,7 +730,7 @@ transform_input (const AxPrep   *prep,
             if (c->missing[row])
               level = in->missing_level;
             else
-              level = (int) GPOINTER_TO_UINT (g_hash_table_lookup (index, c->strings[row])) - 1;
+              level = level_of (index, c->strings[row]);
             if (level >= 0 || in->has_other)
               x[(gsize) (level < 0 ? in->n_levels : (guint) level) * n + i] = 1;
           }
