@@ -432,6 +432,7 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
 
 #define BIN_SAMPLE 200000u
 #define FEW_VALUES 8u
+#define FEW_SCAN 256u
 
 /* A key that orders floats (no NaN) as their values do, -0 and +0 alike. */
 static inline guint32
@@ -532,25 +533,37 @@ ax_bin_edges (const float *col,
       m = BIN_SAMPLE;
     }
   /* Few distinct values (a one-hot feature's two) are found without
-   * sorting them all. */
+   * sorting them all: the distinct values of the first FEW_SCAN, when
+   * every value is one of them (checked without a branch per value). */
   {
-    float few[FEW_VALUES];
-    guint n_few = 0, i;
+    float few[FEW_VALUES] = { 0 };
+    guint n_few = 0;
+    gboolean all = m > 0;
 
-    for (i = 0; i < m; i++)
+    for (guint i = 0; i < MIN (m, FEW_SCAN) && all; i++)
       {
         guint k = 0;
 
         while (k < n_few && few[k] != v[i])
           k++;
-        if (k == n_few)
-          {
-            if (n_few == FEW_VALUES)
-              break;
-            few[n_few++] = v[i];
-          }
+        if (k == n_few && n_few == FEW_VALUES)
+          all = FALSE;
+        else if (k == n_few)
+          few[n_few++] = v[i];
       }
-    if (i == m)
+    for (guint k = n_few; k < FEW_VALUES && all; k++)
+      few[k] = few[0];
+    for (guint i0 = FEW_SCAN; i0 < m && all; i0 += FEW_SCAN)
+      for (guint i = i0; i < MIN (i0 + FEW_SCAN, m); i++)
+        {
+          float x = v[i];
+          gboolean in = FALSE;
+
+          for (guint k = 0; k < FEW_VALUES; k++)
+            in |= x == few[k];
+          all &= in;
+        }
+    if (all)
       {
         m = n_few;
         memcpy (v, few, m * sizeof (float));
