@@ -373,6 +373,69 @@ typedef struct {
   guint       count;
 } LevelCount;
 
+/* A string's hash for the tables of category values (FNV-1a). */
+static inline guint32
+level_hash (const char *s)
+{
+  guint32 h = 2166136261u;
+
+  for (; *s; s++)
+    h = (h ^ (guint8) *s) * 16777619u;
+  return h;
+}
+
+/* The distinct values of a category input and their counts: @found, and
+ * an open-addressing table of (hash, index in @found + 1) half full at
+ * most, hashed and compared inline for every training row. */
+typedef struct {
+  GArray  *found;          /* LevelCount */
+  guint32 *slots;          /* [2 * i]: hash, [2 * i + 1]: index + 1 */
+  guint    mask;
+} LevelCounter;
+
+static void
+level_counter_grow (LevelCounter *lc)
+{
+  guint size = lc->slots ? (lc->mask + 1) * 2 : 64;
+
+  g_free (lc->slots);
+  lc->slots = g_new0 (guint32, 2 * (gsize) size);
+  lc->mask = size - 1;
+  for (guint k = 0; k < lc->found->len; k++)
+    {
+      guint32 h = level_hash (g_array_index (lc->found, LevelCount, k).value), at = h & lc->mask;
+
+      while (lc->slots[2 * at + 1] != 0)
+        at = (at + 1) & lc->mask;
+      lc->slots[2 * at] = h;
+      lc->slots[2 * at + 1] = k + 1;
+    }
+}
+
+static void
+level_counter_add (LevelCounter *lc,
+                   const char   *value)
+{
+  guint32 h = level_hash (value), at = h & lc->mask, index;
+
+  while ((index = lc->slots[2 * at + 1]) != 0)
+    {
+      LevelCount *l = &g_array_index (lc->found, LevelCount, index - 1);
+
+      if (lc->slots[2 * at] == h && strcmp (l->value, value) == 0)
+        {
+          l->count++;
+          return;
+        }
+      at = (at + 1) & lc->mask;
+    }
+  g_array_append_val (lc->found, ((LevelCount) { value, 1 }));
+  lc->slots[2 * at] = h;
+  lc->slots[2 * at + 1] = lc->found->len;
+  if (lc->found->len * 2 > lc->mask + 1)
+    level_counter_grow (lc);
+}
+
 static int
 cmp_level (const void *a,
            const void *b)
@@ -395,31 +458,21 @@ fit_category (InputFit            *fit,
               const AxPrepOptions *opt)
 {
   Input *in = &fit->in;
-  /* value -> its index in @found + 1 */
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (LevelCount));
+  g_autofree guint32 *slots = NULL;
+  LevelCounter counter = { found, NULL, 0 };
   LevelCount *levels;
   guint n_present = 0, n_distinct;
 
+  level_counter_grow (&counter);
   for (guint r = 0; r < n_rows; r++)
     {
-      const char *s = c->missing[rows[r]] ? NULL : c->strings[rows[r]];
-      guint at;
-
-      if (s == NULL)
+      if (c->missing[rows[r]])
         continue;
       n_present++;
-      at = GPOINTER_TO_UINT (g_hash_table_lookup (seen, s));
-      if (at == 0)
-        {
-          LevelCount first = { s, 0 };
-
-          g_array_append_val (found, first);
-          at = found->len;
-          g_hash_table_insert (seen, (gpointer) s, GUINT_TO_POINTER (at));
-        }
-      g_array_index (found, LevelCount, at - 1).count++;
+      level_counter_add (&counter, c->strings[rows[r]]);
     }
+  slots = counter.slots;
   n_distinct = found->len;
 
   if (c->type == AX_COLUMN_TEXT && !named &&
@@ -629,16 +682,6 @@ typedef struct {
   int         level;          /* -1: an empty slot */
   const char *value;
 } LevelSlot;
-
-static inline guint32
-level_hash (const char *s)
-{
-  guint32 h = 2166136261u;
-
-  for (; *s; s++)
-    h = (h ^ (guint8) *s) * 16777619u;
-  return h;
-}
 
 static void
 level_index (const Input *in,
