@@ -863,6 +863,10 @@ train (const AxModelConfig  *config,
   g_mutex_clear (&relay.lock);
   g_array_sort (relay.curve, cmp_curve);
   model->report.curve = relay.curve;
+  /* Nothing below reads the training rows: their memory (kept by the
+   * process) serves the steps below. */
+  g_clear_pointer (&x_train, ax_matrix_free);
+  g_clear_pointer (&y_train, g_free);
   if (model->fitted == NULL)
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
