@@ -579,6 +579,15 @@ test_split_time (void)
   g_assert_cmpfloat (valid_max, <=, test_min);
   for (guint i = 1; i < s->n_train; i++)
     g_assert_cmpfloat (time[s->train[i - 1] - 1000], <=, time[s->train[i] - 1000]);
+
+  /* Rows already in time order (ties too) keep their order. */
+  for (guint i = 0; i < n; i++)
+    time[i] = i / 7;
+  g_clear_pointer (&s, ax_split_free);
+  s = ax_split_rows (rows, n, NULL, 0, time, 0.2, 0.2, 3, "y", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (i < 300 ? s->train[i] : i < 400 ? s->valid[i - 300] : s->test[i - 400], ==, 1000 + i);
 }
 
 static void

@@ -142,25 +142,26 @@ split_time (AxSplit      *s,
             double        vs,
             double        ts)
 {
-  g_autofree TimeKey *keys = g_new (TimeKey, n_rows);
-
+  g_autofree TimeKey *keys = NULL;
   gboolean sorted = TRUE;
 
-  for (guint i = 0; i < n_rows; i++)
-    {
-      keys[i] = (TimeKey) { time[i], i };
-      sorted &= i == 0 || time[i - 1] <= time[i];
-    }
   /* Data sets usually come in time order, which needs no sorting. */
+  for (guint i = 1; i < n_rows; i++)
+    sorted &= time[i - 1] <= time[i];
   if (!sorted)
-    qsort (keys, n_rows, sizeof (TimeKey), cmp_time);
+    {
+      keys = g_new (TimeKey, n_rows);
+      for (guint i = 0; i < n_rows; i++)
+        keys[i] = (TimeKey) { time[i], i };
+      qsort (keys, n_rows, sizeof (TimeKey), cmp_time);
+    }
 
   s->n_test = part_size (n_rows, ts);
   s->n_valid = MIN (part_size (n_rows, vs), n_rows - s->n_test);
   s->n_train = n_rows - s->n_test - s->n_valid;
   for (guint i = 0; i < n_rows; i++)
     {
-      guint p = keys[i].pos;
+      guint p = keys ? keys[i].pos : i;
       if (i < s->n_train)
         s->train[i] = p;
       else if (i < s->n_train + s->n_valid)
