@@ -821,6 +821,15 @@ train (const AxModelConfig  *config,
   model->report.n_train = split->n_train;
   model->report.n_valid = split->n_valid;
   model->report.n_test = split->n_test;
+  y_train = gather (target.y, split->train, split->n_train);
+  y_valid = gather (target.y, split->valid, split->n_valid);
+  y_test = gather (target.y, split->test, split->n_test);
+  /* Freed as soon as done with, so that the memory (kept by the process)
+   * serves the matrices below instead of fresh pages. */
+  g_clear_pointer (&target.y, g_free);
+  g_clear_pointer (&rows, g_free);
+  g_clear_pointer (&row_y, g_free);
+  g_clear_pointer (&row_time, g_free);
 
   model->prep = ax_prep_fit (data, (const char *const *) inputs->pdata, (const gboolean *) named->data,
                              split->train, split->n_train, &prep_options, notes, error);
@@ -829,9 +838,6 @@ train (const AxModelConfig  *config,
       !(x_valid = ax_prep_transform (model->prep, data, split->valid, split->n_valid, error)) ||
       (split->n_test && !(x_test = ax_prep_transform (model->prep, data, split->test, split->n_test, error))))
     return NULL;
-  y_train = gather (target.y, split->train, split->n_train);
-  y_valid = gather (target.y, split->valid, split->n_valid);
-  y_test = gather (target.y, split->test, split->n_test);
   t_train = (AxTarget) { target.task, target.n_classes, y_train, NULL };
   t_valid = (AxTarget) { target.task, target.n_classes, y_valid, NULL };
   t_test = (AxTarget) { target.task, target.n_classes, y_test, NULL };
@@ -841,10 +847,6 @@ train (const AxModelConfig  *config,
       data = NULL;
       g_clear_pointer (owned, ax_frame_free);
     }
-  g_clear_pointer (&target.y, g_free);
-  g_clear_pointer (&rows, g_free);
-  g_clear_pointer (&row_y, g_free);
-  g_clear_pointer (&row_time, g_free);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
