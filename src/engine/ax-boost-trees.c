@@ -1182,8 +1182,11 @@ ax_boost_trees_predict_shuffled (const AxBoostTrees *t,
 
   g_return_if_fail (x->n_features == t->n_features);
 
-  predict_run (t, x, TRUE, margin);
-  ax_tree_ensemble_shuffle_deltas (&e, x, group, n_copies, copy_group, perm, delta);
+  /* The rows' own margins, from the leaves the shuffles start from. */
+  for (guint r = 0; r < x->n_rows; r++)
+    for (guint k = 0; k < t->n_groups; k++)
+      margin[(gsize) r * t->n_groups + k] = t->base[k];
+  ax_tree_ensemble_shuffle_deltas (&e, x, group, n_copies, copy_group, perm, delta, margin);
   for (guint c = 0; c < n_copies; c++)
     {
       float *o = out + c * width;

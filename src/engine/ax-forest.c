@@ -746,7 +746,7 @@ forest_predict_shuffled (const AxFitted *f,
 
   forest_predict (f, x, base);
   /* The deltas are sums over the trees; the prediction is their mean. */
-  ax_tree_ensemble_shuffle_deltas (&e, x, group, n_copies, copy_group, perm, out);
+  ax_tree_ensemble_shuffle_deltas (&e, x, group, n_copies, copy_group, perm, out, NULL);
   for (guint c = 0; c < n_copies; c++)
     for (gsize i = 0; i < width; i++)
       out[c * width + i] = base[i] + out[c * width + i] / MAX (f->n_trees, 1);

@@ -387,7 +387,8 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
                                  guint                 n_copies,
                                  const guint          *copy_group,
                                  const guint          *perm,
-                                 double               *delta)
+                                 double               *delta,
+                                 float                *sums)
 {
   guint n = x->n_rows, nf = e->n_features, ng = 0, max_depth = 1;
   g_autofree float *rows = g_new (float, (gsize) n * nf + 1);
@@ -420,6 +421,15 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
       job.next_tree = job.next_copy = 0;
       for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
         ax_run_on_threads (n_threads, "ax-tree-shuffle", phases[p], &job);
+      for (guint t = job.t0; t < job.t1 && sums != NULL && e->values_f != NULL; t++)
+        {
+          const float *v = e->values_f + e->tree_start[t];
+          const gint32 *leaf = job.base + (gsize) (t - job.t0) * n;
+          float *s = sums + e->tree_output[t];
+
+          for (guint i = 0; i < n; i++)
+            s[(gsize) i * e->n_outputs] += v[leaf[i]];
+        }
       for (guint t = 0; t < job.t1 - job.t0; t++)
         g_clear_pointer (&job.starts[t], g_free);
     }

@@ -161,14 +161,18 @@ typedef struct {
  * values, delta[((gsize) c * n + i) * n_outputs + k] (0 for a copy_group
  * no feature has).  A tree is walked
  * again only for the rows whose path in it tests a moved feature: the
- * others end in the same leaf.  Copies are shared among every core. */
+ * others end in the same leaf.  Copies are shared among every core.
+ * @sums (optional, with values_f): the rows' n * n_outputs starting
+ * values, to which each tree adds the value of each row's own leaf, in
+ * tree order and in float, as a boosting prediction sums them. */
 void ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
                                       const AxMatrix       *x,
                                       const guint          *group,
                                       guint                 n_copies,
                                       const guint          *copy_group,
                                       const guint          *perm,
-                                      double               *delta);
+                                      double               *delta,
+                                      float                *sums);
 
 /* Past this depth a walk checks now and then whether every row has
  * reached its leaf, as the leaves of deep trees lie at many depths. */
