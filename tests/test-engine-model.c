@@ -993,6 +993,18 @@ test_prep_constant (void)
   g_assert_no_error (error);
   g_assert_cmpuint (ax_prep_get_n_inputs (constant), ==, 2);
   g_assert_cmpstr (ax_prep_get_input_name (constant, 1), ==, "gap");
+
+  /* Nothing left: the error says why. */
+  {
+    const char *only[] = { "block", "kind", NULL };
+    g_autoptr(AxPrep) none = ax_prep_fit (f, only, NULL, rows, 40,
+                                          &(AxPrepOptions) { AX_NORMALIZE_NONE, AX_MISSING_MEAN, 0 },
+                                          NULL, &error);
+
+    g_assert_null (none);
+    g_assert_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG);
+    g_assert_nonnull (strstr (error->message, "no column is left to learn from: “block” has the same value"));
+  }
 }
 
 static void

@@ -556,6 +556,7 @@ ax_prep_fit (const AxFrame        *frame,
   g_autofree InputFit *fits = NULL;
   guint n_inputs = inputs ? g_strv_length ((char **) inputs) : 0;
   PrepFit job = { NULL, rows, n_rows, options };
+  g_autofree char *first_note = NULL;
 
   for (guint i = 0; i < n_inputs; i++)
     if (ax_frame_find_column (frame, inputs[i]) < 0)
@@ -586,6 +587,8 @@ ax_prep_fit (const AxFrame        *frame,
     {
       InputFit *fit = &fits[i];
 
+      if (fit->note != NULL && first_note == NULL)
+        first_note = g_strdup (fit->note);
       if (fit->note != NULL && notes != NULL)
         g_ptr_array_add (notes, g_steal_pointer (&fit->note));
       g_clear_pointer (&fit->note, g_free);
@@ -610,6 +613,13 @@ ax_prep_fit (const AxFrame        *frame,
       g_array_unref (fit->features);
     }
 
+  if (prep->features->len == 0 && first_note != NULL)
+    {
+      /* Say why the columns were left out. */
+      g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
+                   _("features: no column is left to learn from: %s"), first_note);
+      return NULL;
+    }
   if (prep->features->len == 0)
     {
       g_set_error (error, AX_LEARN_ERROR, AX_LEARN_ERROR_CONFIG,
