@@ -373,7 +373,23 @@ typedef struct {
   guint       count;
 } LevelCount;
 
-/* A string's hash for the tables of category values (FNV-1a). */
+/* A category input's values and their indexes (levels when
+ * transforming, distinct values when fitting): an open-addressing table
+ * at most half full, hashed (FNV-1a) and compared inline for every row,
+ * as GHashTable's calls cost more than the lookup itself.  The strings
+ * stay their owner's. */
+typedef struct {
+  guint32     hash;
+  guint32     index;           /* + 1; 0: an empty slot */
+  const char *value;
+} LevelSlot;
+
+typedef struct {
+  LevelSlot *slots;
+  guint      mask;
+  guint      n;
+} LevelTable;
+
 static inline guint32
 level_hash (const char *s)
 {
@@ -384,56 +400,61 @@ level_hash (const char *s)
   return h;
 }
 
-/* The distinct values of a category input and their counts: @found, and
- * an open-addressing table of (hash, index in @found + 1) half full at
- * most, hashed and compared inline for every training row. */
-typedef struct {
-  GArray  *found;          /* LevelCount */
-  guint32 *slots;          /* [2 * i]: hash, [2 * i + 1]: index + 1 */
-  guint    mask;
-} LevelCounter;
-
 static void
-level_counter_grow (LevelCounter *lc)
+level_table_clear (LevelTable *t)
 {
-  guint size = lc->slots ? (lc->mask + 1) * 2 : 64;
+  g_clear_pointer (&t->slots, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LevelTable, level_table_clear)
 
-  g_free (lc->slots);
-  lc->slots = g_new0 (guint32, 2 * (gsize) size);
-  lc->mask = size - 1;
-  for (guint k = 0; k < lc->found->len; k++)
-    {
-      guint32 h = level_hash (g_array_index (lc->found, LevelCount, k).value), at = h & lc->mask;
-
-      while (lc->slots[2 * at + 1] != 0)
-        at = (at + 1) & lc->mask;
-      lc->slots[2 * at] = h;
-      lc->slots[2 * at + 1] = k + 1;
-    }
+/* @value's index, -1 when it has none. */
+static inline int
+level_table_find (const LevelTable *t,
+                  const char       *value,
+                  guint32           hash)
+{
+  for (guint at = hash & t->mask; t->slots[at].index != 0; at = (at + 1) & t->mask)
+    if (t->slots[at].hash == hash && strcmp (t->slots[at].value, value) == 0)
+      return (int) t->slots[at].index - 1;
+  return -1;
 }
 
 static void
-level_counter_add (LevelCounter *lc,
-                   const char   *value)
+level_table_place (LevelTable *t,
+                   LevelSlot   slot)
 {
-  guint32 h = level_hash (value), at = h & lc->mask, index;
+  guint at = slot.hash & t->mask;
 
-  while ((index = lc->slots[2 * at + 1]) != 0)
-    {
-      LevelCount *l = &g_array_index (lc->found, LevelCount, index - 1);
+  while (t->slots[at].index != 0)
+    at = (at + 1) & t->mask;
+  t->slots[at] = slot;
+}
 
-      if (lc->slots[2 * at] == h && strcmp (l->value, value) == 0)
-        {
-          l->count++;
-          return;
-        }
-      at = (at + 1) & lc->mask;
-    }
-  g_array_append_val (lc->found, ((LevelCount) { value, 1 }));
-  lc->slots[2 * at] = h;
-  lc->slots[2 * at + 1] = lc->found->len;
-  if (lc->found->len * 2 > lc->mask + 1)
-    level_counter_grow (lc);
+/* Makes room: called once before the first value, then as it fills. */
+static void
+level_table_grow (LevelTable *t)
+{
+  g_autofree LevelSlot *old = t->slots;
+  guint old_size = old ? t->mask + 1 : 0, size = MAX (old_size * 2, 64);
+
+  t->slots = g_new0 (LevelSlot, size);
+  t->mask = size - 1;
+  for (guint k = 0; k < old_size; k++)
+    if (old[k].index != 0)
+      level_table_place (t, old[k]);
+}
+
+/* Adds @value (not in @t yet) with @index. */
+static void
+level_table_add (LevelTable *t,
+                 const char *value,
+                 guint32     hash,
+                 guint       index)
+{
+  if ((t->n + 1) * 2 > t->mask + 1)
+    level_table_grow (t);
+  level_table_place (t, (LevelSlot) { hash, index + 1, value });
+  t->n++;
 }
 
 static int
@@ -459,20 +480,29 @@ fit_category (InputFit            *fit,
 {
   Input *in = &fit->in;
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (LevelCount));
-  g_autofree guint32 *slots = NULL;
-  LevelCounter counter = { found, NULL, 0 };
+  g_auto(LevelTable) seen = { 0 };
   LevelCount *levels;
   guint n_present = 0, n_distinct;
 
-  level_counter_grow (&counter);
+  level_table_grow (&seen);
   for (guint r = 0; r < n_rows; r++)
     {
+      const char *s = c->strings[rows[r]];
+      guint32 h;
+      int at;
+
       if (c->missing[rows[r]])
         continue;
       n_present++;
-      level_counter_add (&counter, c->strings[rows[r]]);
+      h = level_hash (s);
+      if ((at = level_table_find (&seen, s, h)) < 0)
+        {
+          g_array_append_val (found, ((LevelCount) { s, 0 }));
+          at = (int) found->len - 1;
+          level_table_add (&seen, s, h, (guint) at);
+        }
+      g_array_index (found, LevelCount, at).count++;
     }
-  slots = counter.slots;
   n_distinct = found->len;
 
   if (c->type == AX_COLUMN_TEXT && !named &&
@@ -682,48 +712,6 @@ types_match (AxColumnType learned,
   return ax_column_type_is_numeric (learned) && ax_column_type_is_numeric (given);
 }
 
-/* The level of each value of a category input, found for every row it
- * transforms: a small open-addressing table of the levels (at most
- * AX_PREP_MAX_CATEGORIES), hashed and compared inline. */
-#define LEVEL_SLOTS 64u
-
-typedef struct {
-  guint32     hash;
-  int         level;          /* -1: an empty slot */
-  const char *value;
-} LevelSlot;
-
-static void
-level_index (const Input *in,
-             LevelSlot   *slots)
-{
-  G_STATIC_ASSERT (LEVEL_SLOTS >= 2 * AX_PREP_MAX_CATEGORIES);
-
-  for (guint k = 0; k < LEVEL_SLOTS; k++)
-    slots[k].level = -1;
-  for (guint k = 0; k < MIN (in->n_levels, LEVEL_SLOTS / 2); k++)
-    {
-      guint32 h = level_hash (in->levels[k]), at = h % LEVEL_SLOTS;
-
-      while (slots[at].level >= 0)
-        at = (at + 1) % LEVEL_SLOTS;
-      slots[at] = (LevelSlot) { h, (int) k, in->levels[k] };
-    }
-}
-
-/* @value's level, -1 when it is none. */
-static inline int
-level_of (const LevelSlot *slots,
-          const char      *value)
-{
-  guint32 h = level_hash (value);
-
-  for (guint32 at = h % LEVEL_SLOTS; slots[at].level >= 0; at = (at + 1) % LEVEL_SLOTS)
-    if (slots[at].hash == h && strcmp (slots[at].value, value) == 0)
-      return slots[at].level;
-  return -1;
-}
-
 static void
 transform_input (const AxPrep   *prep,
                  const Input    *in,
@@ -771,9 +759,11 @@ transform_input (const AxPrep   *prep,
     case N_KINDS:
     default:
       {
-        LevelSlot index[LEVEL_SLOTS];
+        g_auto(LevelTable) index = { 0 };
 
-        level_index (in, index);
+        level_table_grow (&index);
+        for (guint k = 0; k < in->n_levels; k++)
+          level_table_add (&index, in->levels[k], level_hash (in->levels[k]), k);
         memset (x, 0, (gsize) in->n_features * n * sizeof (float));
         for (guint i = 0; i < n; i++)
           {
@@ -783,7 +773,7 @@ transform_input (const AxPrep   *prep,
             if (c->missing[row])
               level = in->missing_level;
             else
-              level = level_of (index, c->strings[row]);
+              level = level_table_find (&index, c->strings[row], level_hash (c->strings[row]));
             if (level >= 0 || in->has_other)
               x[(gsize) (level < 0 ? in->n_levels : (guint) level) * n + i] = 1;
           }
