@@ -327,39 +327,37 @@ fit_numeric (InputFit            *fit,
         in->impute = opt->missing_constant;
       else
         in->impute = summary (v, n, opt->missing == AX_MISSING_DROP ? AX_MISSING_MEAN : opt->missing);
-      goto done;
+    }
+  else
+    {
+      /* Dates: statistics of each calendar part over the present values. */
+      guint n_parts = in->kind == KIND_DATETIME ? N_DATETIME_PARTS : N_DATE_PARTS;
+      g_autofree double *parts = g_new (double, (gsize) n * n_parts);
+      g_autofree double *col = g_new (double, MAX (n, 1));
+
+      for (guint i = 0; i < n; i++)
+        {
+          double p[N_DATETIME_PARTS];
+          calendar_parts (in->kind, v[i], p);
+          for (guint k = 0; k < n_parts; k++)
+            parts[(gsize) k * n + i] = p[k];
+        }
+      in->n_features = n_parts;
+      for (guint k = 0; k < n_parts; k++)
+        {
+          memcpy (col, parts + (gsize) k * n, n * sizeof (double));
+          add_feature (fit->features, g_strdup_printf ("%s.%s", in->name, date_parts[k]),
+                       col, n, opt->normalize);
+        }
+      if (opt->missing == AX_MISSING_CONSTANT)
+        {
+          in->impute_const = TRUE;
+          in->impute = opt->missing_constant;
+        }
+      else
+        in->impute = floor (summary (v, n, opt->missing == AX_MISSING_DROP ? AX_MISSING_MEAN : opt->missing));
     }
 
-  /* Dates: statistics of each calendar part over the present values. */
-  {
-    guint n_parts = in->kind == KIND_DATETIME ? N_DATETIME_PARTS : N_DATE_PARTS;
-    g_autofree double *parts = g_new (double, (gsize) n * n_parts);
-    g_autofree double *col = g_new (double, MAX (n, 1));
-
-    for (guint i = 0; i < n; i++)
-      {
-        double p[N_DATETIME_PARTS];
-        calendar_parts (in->kind, v[i], p);
-        for (guint k = 0; k < n_parts; k++)
-          parts[(gsize) k * n + i] = p[k];
-      }
-    in->n_features = n_parts;
-    for (guint k = 0; k < n_parts; k++)
-      {
-        memcpy (col, parts + (gsize) k * n, n * sizeof (double));
-        add_feature (fit->features, g_strdup_printf ("%s.%s", in->name, date_parts[k]),
-                     col, n, opt->normalize);
-      }
-    if (opt->missing == AX_MISSING_CONSTANT)
-      {
-        in->impute_const = TRUE;
-        in->impute = opt->missing_constant;
-      }
-    else
-      in->impute = floor (summary (v, n, opt->missing == AX_MISSING_DROP ? AX_MISSING_MEAN : opt->missing));
-  }
-
-done:
   if (n == 0 || (same && (n == n_rows || in->impute == first)))
     {
       fit->note = constant_note (in->name, n);
