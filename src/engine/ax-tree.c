@@ -399,6 +399,7 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
   guint chunk;
 
   g_return_if_fail (x->n_features == nf);
+  g_return_if_fail (sums == NULL || e->values_f != NULL);
 
   for (guint f = 0; f < nf; f++)
     ng = MAX (ng, group[f] + 1);
@@ -421,7 +422,8 @@ ax_tree_ensemble_shuffle_deltas (const AxTreeEnsemble *e,
       job.next_tree = job.next_copy = 0;
       for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
         ax_run_on_threads (n_threads, "ax-tree-shuffle", phases[p], &job);
-      for (guint t = job.t0; t < job.t1 && sums != NULL && e->values_f != NULL; t++)
+      /* In tree order, as a boosting prediction adds them up. */
+      for (guint t = job.t0; sums != NULL && t < job.t1; t++)
         {
           const float *v = e->values_f + e->tree_start[t];
           const gint32 *leaf = job.base + (gsize) (t - job.t0) * n;
