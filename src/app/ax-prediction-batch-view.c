@@ -184,6 +184,17 @@ column_title (const char *name)
   return name;
 }
 
+/* Numbers are right-aligned, the inputs' as the predictions': every
+ * column the prediction adds but a classification's predicted class. */
+static gboolean
+column_is_numeric (const AxPredictionBatch *batch,
+                   guint                    c)
+{
+  if (c < batch->n_inputs)
+    return ax_column_type_is_numeric (batch->input_types[c]);
+  return !(c == batch->n_inputs && batch->result.task == AX_TASK_CLASSIFICATION);
+}
+
 static void
 show_results (AxPredictionBatchView *self)
 {
@@ -210,12 +221,7 @@ show_results (AxPredictionBatchView *self)
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
       g_object_set_data (G_OBJECT (factory), "column", GUINT_TO_POINTER (c));
-      /* Numbers right-aligned, the inputs' as the predictions'. */
-      g_object_set_data (G_OBJECT (factory), "numeric",
-                         GINT_TO_POINTER (c < batch->n_inputs
-                                          ? batch->input_types[c] == AX_COLUMN_INTEGER ||
-                                            batch->input_types[c] == AX_COLUMN_REAL
-                                          : !(c == batch->n_inputs && batch->result.task == AX_TASK_CLASSIFICATION)));
+      g_object_set_data (G_OBJECT (factory), "numeric", GINT_TO_POINTER (column_is_numeric (batch, c)));
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
       column = gtk_column_view_column_new (column_title (batch->names[c]), factory);
