@@ -459,6 +459,36 @@ test_models_demo_evaluation (void)
     screenshot (GTK_WIDGET (window), "model-evaluation-forecast-series.png");
   }
 
+  /* A column with the same value in every training row is left out, and
+   * the overview says so beside the data (in a sentence with markup's
+   * characters, shown as they are). */
+  {
+    g_autofree char *csv = g_build_filename (tmpdir, "visits.csv", NULL);
+    g_autoptr(GString) text = g_string_new ("visits,region & <zone>,spend\n");
+    g_autoptr(GError) error = NULL;
+    AxTrainResult result = { 0 };
+
+    for (guint i = 0; i < 80; i++)
+      g_string_append_printf (text, "%u,North,%.1f\n", 10 + (i * 7) % 17 * 3, i * 1.5);
+    g_assert_true (g_file_set_contents (csv, text->str, (gssize) text->len, NULL));
+    import (window, csv, "Visits");
+    g_assert_true (ax_train_model (copy,
+                                   "{\"model_name\": \"Visits\", \"model_type\": \"demand_prediction\","
+                                   " \"algorithm\": \"random_forest\", \"dataset\": \"Visits\","
+                                   " \"target\": \"visits\", \"hyperparameters\": {\"n_estimators\": 10}}",
+                                   NULL, NULL, &result, &error));
+    g_assert_no_error (error);
+    ax_train_result_clear (&result);
+    ax_project_changed (ax_window_get_project (window));
+    wait_ms (300);
+    g_assert_true (ax_models_page_select (page, "Visits"));
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (page_child (page, "detail_stack")), "overview");
+    wait_ms (300);
+    g_assert_true (has_label_matching (GTK_WIDGET (page),
+                                       "^“region & <zone>” has the same value in every training row"));
+    screenshot (GTK_WIDGET (window), "model-overview-notes.png");
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -149,6 +149,24 @@ info_row (AdwPreferencesGroup *group,
   return row;
 }
 
+/* A row of what training said of the data ("“block” has the same value
+ * in every training row…"): the sentence itself, wrapped, after an
+ * information icon. */
+static void
+note_row (AdwPreferencesGroup *group,
+          const char          *note)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), note);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (icon, "dim-label");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_preferences_group_add (group, row);
+}
+
 /* The metrics a card row shows for a task, in order. */
 static const char *const regression_cards[] = { "r2", "mae", "rmse", "mape", NULL };
 static const char *const class_cards[] = { "accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", NULL };
@@ -735,7 +753,10 @@ show_overview (AxModelsPage          *self,
                const AxModelAdmin    *admin)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) metrics_parser = json_parser_new ();
   JsonObject *config = v ? parse_object (parser, v->config) : NULL;
+  JsonObject *metrics = v ? parse_object (metrics_parser, v->metrics) : NULL;
+  JsonArray *notes = array_member (metrics, "notes");
   AdwPreferencesGroup *model = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   AdwPreferencesGroup *data = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   AdwPreferencesGroup *training = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
@@ -775,6 +796,9 @@ show_overview (AxModelsPage          *self,
       rows_text = g_strdup_printf (_("%'" G_GINT64_FORMAT " to train, %'" G_GINT64_FORMAT " to validate, %'"
                                      G_GINT64_FORMAT " to test"), v->n_train, v->n_valid, v->n_test);
       info_row (data, _("Rows"), rows_text);
+      /* What training left out, and why. */
+      for (guint i = 0; notes && i < json_array_get_length (notes); i++)
+        note_row (data, json_array_get_string_element (notes, i));
 
       info_row (training, _("Algorithm"), info->algorithm);
       {

@@ -127,6 +127,7 @@ metrics_json (const AxForecastResult *result,
       json_builder_set_member_name (b, "test_period");
       json_builder_add_value (b, json_node_ref (test_period));
     }
+  ax_train_add_notes (b, (const char * const *) result->notes);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);

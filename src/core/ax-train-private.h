@@ -21,6 +21,12 @@ void     ax_train_add_number (JsonBuilder      *b,
                               const char       *name,
                               double            v);
 
+/* Adds member "notes": what training said of the data (a column left out,
+ * rows without a target), kept with the version's metrics for whoever
+ * shows the version later; nothing when there are none. */
+void     ax_train_add_notes  (JsonBuilder        *b,
+                              const char * const *notes);
+
 /* Reads every row of @info into one frame in chunks, reporting progress
  * through @stage and checking @cancellable between chunks; with @out_hash,
  * also the hex SHA-256 of its rows (see ax_train_hash_frame()). */

@@ -214,6 +214,19 @@ ax_train_add_number (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
+void
+ax_train_add_notes (JsonBuilder        *b,
+                    const char * const *notes)
+{
+  if (notes == NULL || notes[0] == NULL)
+    return;
+  json_builder_set_member_name (b, "notes");
+  json_builder_begin_array (b);
+  for (guint i = 0; notes[i]; i++)
+    json_builder_add_string_value (b, notes[i]);
+  json_builder_end_array (b);
+}
+
 static void
 add_metrics (JsonBuilder     *b,
              const AxMetrics *m)
@@ -291,6 +304,7 @@ metrics_json (const AxModelReport *report)
     add_metrics (b, report->test);
   else
     json_builder_add_null_value (b);
+  ax_train_add_notes (b, (const char * const *) report->notes);
   json_builder_end_object (b);
   return builder_to_string (b);
 }
