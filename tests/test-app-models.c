@@ -486,6 +486,9 @@ test_models_demo_evaluation (void)
     wait_ms (300);
     g_assert_true (has_label_matching (GTK_WIDGET (page),
                                        "^“region & <zone>” has the same value in every training row"));
+    /* No "features" in the configuration: every other column, not a
+     * forecast's "series alone". */
+    g_assert_true (has_label_matching (GTK_WIDGET (page), "^Every column but the target$"));
     screenshot (GTK_WIDGET (window), "model-overview-notes.png");
   }
 

@@ -791,7 +791,12 @@ show_overview (AxModelsPage          *self,
       info_row (data, _("Target"), json_object_get_string_member_with_default (config, "target", "—"));
       for (guint i = 0; features && i < json_array_get_length (features); i++)
         g_string_append_printf (list, "%s%s", i ? ", " : "", json_array_get_string_element (features, i));
-      info_row (data, _("Features"), list->len ? list->str : _("The series alone, over time"));
+      if (list->len == 0)
+        g_string_assign (list, metrics && g_strcmp0 (json_object_get_string_member_with_default (metrics, "task", ""),
+                                                     "forecast") == 0
+                               ? _("The series alone, over time")
+                               : _("Every column but the target"));
+      info_row (data, _("Features"), list->str);
       info_row (data, _("Time column"), json_object_get_string_member_with_default (config, "time_column", _("None")));
       rows_text = g_strdup_printf (_("%'" G_GINT64_FORMAT " to train, %'" G_GINT64_FORMAT " to validate, %'"
                                      G_GINT64_FORMAT " to test"), v->n_train, v->n_valid, v->n_test);
